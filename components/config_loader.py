@@ -1,0 +1,102 @@
+"""Reads the stack's `platform:*` keys, applies tier defaults and validates them.
+
+Every mistake becomes one `InvalidConfigError` (a `pulumi.RunError`, which the Pulumi CLI
+prints without a traceback) naming the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pulumi
+from pydantic import BaseModel, ValidationError
+
+from .config import PROJECT_NAMESPACE, PlatformConfig, Tier
+from .tiers import TIER_DEFAULTS
+
+# Map-valued fields are replaced whole by an override, never merged key by key.
+_REPLACED_WHOLE = frozenset({"schedules"})
+
+
+class InvalidConfigError(pulumi.RunError):
+    """The stack configuration cannot build a platform; the message says what to change."""
+
+
+def read_stack_config() -> dict[str, Any]:
+    """The stack's keys in the project namespace, without the `platform:` prefix."""
+    raw = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    prefix = f"{PROJECT_NAMESPACE}:"
+    return {key[len(prefix):]: _decode(value) for key, value in raw.items() if key.startswith(prefix)}
+
+
+def load_platform_config(raw: dict[str, Any] | None = None) -> PlatformConfig:
+    raw = read_stack_config() if raw is None else raw
+    tier = _tier(raw.get("tier"))
+    merged = _deep_merge(copy.deepcopy(TIER_DEFAULTS[tier]), raw)
+    try:
+        return PlatformConfig.model_validate(merged)
+    except ValidationError as error:
+        raise InvalidConfigError(describe_errors(error)) from None
+
+
+def describe_errors(error: ValidationError) -> str:
+    lines = [_describe(item) for item in error.errors(include_url=False)]
+    count = len(lines)
+    head = f"invalid stack configuration ({count} problem{'s' if count > 1 else ''}):"
+    return "\n".join([head, *(f"  - {line}" for line in lines)])
+
+
+def _tier(value: Any) -> Tier:
+    allowed = ", ".join(t.value for t in Tier)
+    if value is None:
+        raise InvalidConfigError(f"{PROJECT_NAMESPACE}:tier is not set; allowed: {allowed}. "
+                                 f"Set it with `pulumi config set tier dev`.")
+    try:
+        return Tier(value)
+    except ValueError:
+        raise InvalidConfigError(f"{PROJECT_NAMESPACE}:tier = {value!r} is not a tier; allowed: {allowed}") from None
+
+
+def _decode(value: Any) -> Any:
+    """Object and array values reach the program as JSON text, like they do under the CLI."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    for key, value in override.items():
+        if isinstance(base.get(key), dict) and isinstance(value, dict) and key not in _REPLACED_WHOLE:
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _describe(item: dict[str, Any]) -> str:
+    location = [str(part) for part in item["loc"]]
+    key = f"{PROJECT_NAMESPACE}:{'.'.join(location)}" if location else f"{PROJECT_NAMESPACE} config"
+    if item["type"] == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(location[:-1]))
+        return f"{key} is not a known key; allowed keys here: {allowed}"
+    message = item["msg"].removeprefix("Value error, ")
+    if not location:
+        return f"{PROJECT_NAMESPACE} config: {message}"
+    if isinstance(item.get("input"), dict):
+        return f"{key}: {message}"
+    return f"{key} = {json.dumps(item.get('input'), default=str)}: {message}"
+
+
+def _allowed_keys(path: list[str]) -> list[str]:
+    model: type[BaseModel] = PlatformConfig
+    for part in path:
+        field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return []
+        model = field.annotation
+    return sorted(field.alias or name for name, field in model.model_fields.items())

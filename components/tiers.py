@@ -1,0 +1,83 @@
+"""Tier defaults: the one place where dev, staging and prod differ.
+
+Written in stack-file form (camelCase), so a stack file override reads exactly like the
+default it replaces. Project-wide values (owner, regions, tags) are not here: they are
+declared with their defaults in Pulumi.yaml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import Tier
+
+_BUSINESS_HOURS_MAINTENANCE = "tue:10:00-tue:12:00"  # dev: inside 09:00-17:00 UTC on a weekday
+
+TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
+    Tier.DEV: {
+        "protectStateful": False,
+        "network": {"vpcCidr": "10.10.0.0/16", "azCount": 2, "natGateways": "single",
+                    "flowLogs": False, "flowLogRetentionDays": 7},
+        "cluster": {
+            "kubernetesVersion": "1.33", "publicEndpoint": True, "publicAccessCidrs": ["0.0.0.0/0"],
+            "logTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+            "logRetentionDays": 7, "minNodesAfterAzLoss": 0,
+            "nodeGroups": {"capacityType": "SPOT", "instanceTypes": ["t3.large", "t3a.large", "m5.large", "m5a.large"],
+                           "perAz": False, "minSize": 1, "desiredSize": 2, "maxSize": 4,
+                           "businessHoursOnly": True, "diskSizeGib": 30},
+        },
+        "database": {"engineVersion": "16", "instanceClass": "db.t4g.micro", "allocatedStorageGib": 20,
+                     "maxAllocatedStorageGib": 50, "multiAz": False, "deletionProtection": False,
+                     "skipFinalSnapshot": True, "performanceInsights": False, "backupRetentionDays": 7,
+                     "maintenanceWindow": _BUSINESS_HOURS_MAINTENANCE, "backupWindow": "03:00-04:00",
+                     "replicateBackupsToDr": False},
+        "storage": {"logExpirationDays": 30, "noncurrentVersionExpirationDays": 7,
+                    "infrequentAccessAfterDays": 30, "replicateToDr": False},
+        "backup": {"retentionDays": 7, "schedules": {"daily": "cron(0 3 * * ? *)"},
+                   "continuousDatabaseBackup": False, "copyToDr": False, "vaultLock": False},
+    },
+    Tier.STAGING: {
+        "protectStateful": False,
+        "network": {"vpcCidr": "10.20.0.0/16", "azCount": 2, "natGateways": "single",
+                    "flowLogs": True, "flowLogRetentionDays": 30},
+        "cluster": {
+            "kubernetesVersion": "1.33", "publicEndpoint": True, "publicAccessCidrs": ["0.0.0.0/0"],
+            "logTypes": ["api", "audit", "authenticator"], "logRetentionDays": 30, "minNodesAfterAzLoss": 1,
+            "nodeGroups": {"capacityType": "ON_DEMAND", "instanceTypes": ["m6i.large"], "perAz": False,
+                           "minSize": 2, "desiredSize": 2, "maxSize": 4, "businessHoursOnly": False,
+                           "diskSizeGib": 50},
+        },
+        "database": {"engineVersion": "16", "instanceClass": "db.t4g.medium", "allocatedStorageGib": 50,
+                     "maxAllocatedStorageGib": 200, "multiAz": False, "deletionProtection": True,
+                     "skipFinalSnapshot": False, "performanceInsights": True, "backupRetentionDays": 14,
+                     "maintenanceWindow": "sat:02:00-sat:06:00", "backupWindow": "00:00-01:00",
+                     "replicateBackupsToDr": False},
+        "storage": {"logExpirationDays": 90, "noncurrentVersionExpirationDays": 30,
+                    "infrequentAccessAfterDays": 30, "replicateToDr": False},
+        "backup": {"retentionDays": 14, "schedules": {"daily": "cron(0 3 * * ? *)"},
+                   "continuousDatabaseBackup": False, "copyToDr": False, "vaultLock": False},
+    },
+    Tier.PROD: {
+        "protectStateful": True,
+        "network": {"vpcCidr": "10.30.0.0/16", "azCount": 3, "natGateways": "per-az",
+                    "flowLogs": True, "flowLogRetentionDays": 365},
+        "cluster": {
+            "kubernetesVersion": "1.33", "publicEndpoint": False, "publicAccessCidrs": [],
+            "logTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+            "logRetentionDays": 365, "minNodesAfterAzLoss": 4,
+            "nodeGroups": {"capacityType": "ON_DEMAND", "instanceTypes": ["m6i.xlarge"], "perAz": True,
+                           "minSize": 2, "desiredSize": 2, "maxSize": 6, "businessHoursOnly": False,
+                           "diskSizeGib": 100},
+        },
+        "database": {"engineVersion": "16", "instanceClass": "db.r6g.large", "allocatedStorageGib": 200,
+                     "maxAllocatedStorageGib": 1000, "multiAz": True, "deletionProtection": True,
+                     "skipFinalSnapshot": False, "performanceInsights": True, "backupRetentionDays": 30,
+                     "maintenanceWindow": "sun:02:00-sun:06:00", "backupWindow": "00:00-01:00",
+                     "replicateBackupsToDr": True},
+        "storage": {"logExpirationDays": 365, "noncurrentVersionExpirationDays": 90,
+                    "infrequentAccessAfterDays": 30, "replicateToDr": True},
+        "backup": {"retentionDays": 30,
+                   "schedules": {"every-4-hours": "cron(0 0/4 * * ? *)"},
+                   "continuousDatabaseBackup": True, "copyToDr": True, "vaultLock": True},
+    },
+}

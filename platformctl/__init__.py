@@ -1,0 +1,1 @@
+"""platformctl: the operator CLI of the platform program (offline preview and, later, policy, cost and ops)."""

@@ -1,0 +1,211 @@
+"""Realistic mock outputs for any AWS resource a program registers offline.
+
+The IDs, ARNs, names, endpoints and AZs look like the ones AWS returns, and are derived from
+the resource's type and logical name only, so two previews of the same program produce the
+same values (stable diffs, stable snapshots). Outputs are camelCase, like the engine's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import uuid
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+_AZ_SUFFIXES = {"us-east-1": "abcdef"}  # us-east-1 has six AZs; most regions have three or four
+
+# The input that holds a resource's physical name, where it is not `name`.
+_NAME_PROPERTY = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
+    "aws:autoscaling/schedule:Schedule": "scheduledActionName",
+    "aws:kms/alias:Alias": "name",
+}
+
+# EC2 IDs carry a type prefix and 17 hex digits.
+_EC2_ID_PREFIX = {
+    "vpc": "vpc", "subnet": "subnet", "internetGateway": "igw", "natGateway": "nat", "eip": "eipalloc",
+    "routeTable": "rtb", "routeTableAssociation": "rtbassoc", "securityGroup": "sg", "defaultSecurityGroup": "sg",
+    "launchTemplate": "lt", "flowLog": "fl", "vpcEndpoint": "vpce", "route": "r",
+    "securityGroupIngressRule": "sgr", "securityGroupEgressRule": "sgr",
+}
+
+_REGIONAL_ARN = {
+    "aws:kms/key:Key": "key/{key_id}",
+    "aws:kms/alias:Alias": "{physical}",
+    "aws:rds/instance:Instance": "db:{physical}",
+    "aws:rds/subnetGroup:SubnetGroup": "subgrp:{physical}",
+    "aws:rds/parameterGroup:ParameterGroup": "pg:{physical}",
+    "aws:eks/cluster:Cluster": "cluster/{physical}",
+    "aws:eks/nodeGroup:NodeGroup": "nodegroup/{physical}/{uuid}",
+    "aws:backup/vault:Vault": "backup-vault:{physical}",
+    "aws:backup/plan:Plan": "backup-plan:{uuid}",
+    "aws:cloudwatch/logGroup:LogGroup": "log-group:{physical}",
+    "aws:sns/topic:Topic": "{physical}",
+    "aws:secretsmanager/secret:Secret": "secret:{physical}-{short}",
+}
+
+
+class PlatformMocks(pulumi.runtime.Mocks):
+    """Outputs = inputs + what AWS computes (IDs, ARNs, endpoints), in the provider's region."""
+
+    def __init__(self, default_region: str = DEFAULT_REGION) -> None:
+        self.default_region = default_region
+        self._provider_regions: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        if args.typ.startswith("pulumi:providers:"):
+            provider_id = str(uuid.UUID(_digest(args.typ, args.name, 32)))
+            with self._lock:
+                self._provider_regions[provider_id] = inputs.get("region") or self.default_region
+            return provider_id, inputs
+        if not args.custom:
+            return "", inputs
+        region = inputs.get("region") or self._region_of(args.provider)
+        return _compute(args.typ, args.name, inputs, region)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        region = args.args.get("region") or self._region_of(args.provider)
+        handler = _INVOKES.get(args.token)
+        return handler(region, args.args) if handler else {}
+
+    def _region_of(self, provider_ref: str | None) -> str:
+        provider_id = (provider_ref or "").rsplit("::", 1)[-1]
+        with self._lock:
+            return self._provider_regions.get(provider_id, self.default_region)
+
+
+def availability_zones(region: str) -> list[str]:
+    return [f"{region}{suffix}" for suffix in _AZ_SUFFIXES.get(region, "abc")]
+
+
+def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    _, module_kind, _ = typ.split(":")
+    module, kind = module_kind.split("/")
+    name_property = _NAME_PROPERTY.get(typ, "name")
+    physical = inputs.get(name_property) or f"{name}-{_digest(typ, name, 7)}"
+    state = {**inputs, name_property: physical}
+    resource_id = physical
+    if module == "ec2" or (module == "vpc" and kind in _EC2_ID_PREFIX):
+        resource_id = f"{_EC2_ID_PREFIX.get(kind, kind.lower())}-{_digest(typ, name, 17)}"
+    key_id = str(uuid.UUID(_digest(typ, name, 32)))
+    fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": _digest(typ, name, 6)}
+    state["arn"] = _arn(typ, module, kind, region, resource_id, fields)
+    state.update(_SPECIFIC.get(typ, lambda *_: {})(name, state, region, fields))
+    if typ == "aws:kms/key:Key":
+        resource_id = key_id
+    return resource_id, state
+
+
+def _arn(typ: str, module: str, kind: str, region: str, resource_id: str, fields: dict[str, str]) -> str:
+    if module == "iam":
+        return f"arn:aws:iam::{ACCOUNT_ID}:{kind.lower()}/{fields['physical']}"
+    if module == "s3":
+        return f"arn:aws:s3:::{fields['physical']}"
+    if typ in _REGIONAL_ARN:
+        service = "logs" if module == "cloudwatch" else module
+        return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{_REGIONAL_ARN[typ].format(**fields)}"
+    service = "ec2" if module == "vpc" else module
+    return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{_kebab(kind)}/{resource_id}"
+
+
+def _cluster(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    host = _digest("eks", name, 32).upper()
+    vpc_config = {**state.get("vpcConfig", {}), "clusterSecurityGroupId": f"sg-{_digest('eks-sg', name, 17)}",
+                  "vpcId": f"vpc-{_digest('eks-vpc', name, 17)}"}
+    return {
+        "endpoint": f"https://{host}.gr7.{region}.eks.amazonaws.com",
+        "certificateAuthority": {"data": base64.b64encode(f"-----BEGIN CERTIFICATE-----{host}".encode()).decode()},
+        "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{host}"}]}],
+        "vpcConfig": vpc_config, "status": "ACTIVE", "platformVersion": "eks.9",
+    }
+
+
+def _node_group(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"resources": [{"autoscalingGroups": [{"name": f"eks-{fields['physical']}-{fields['uuid']}"}],
+                           "remoteAccessSecurityGroupId": ""}], "status": "ACTIVE"}
+
+
+def _db_instance(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    address = f"{fields['physical']}.c{_digest('rds', name, 11)}.{region}.rds.amazonaws.com"
+    secret = {"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!db-{fields['uuid']}-{fields['short']}",
+              "kmsKeyId": state.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}
+    return {"address": address, "endpoint": f"{address}:5432", "port": 5432, "hostedZoneId": "Z2R2ITUGPM61AM",
+            "resourceId": f"db-{_digest('rds-res', name, 26).upper()}", "status": "available",
+            "masterUserSecrets": [secret] if state.get("manageMasterUserPassword") else []}
+
+
+def _bucket(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    bucket = fields["physical"]
+    return {"bucketDomainName": f"{bucket}.s3.amazonaws.com", "region": region,
+            "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com", "hostedZoneId": "Z3AQBSTGFYJSTF"}
+
+
+def _key(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"keyId": fields["key_id"], "keyUsage": "ENCRYPT_DECRYPT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT"}
+
+
+def _role(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"uniqueId": "AROA" + _digest("role", name, 17).upper()}
+
+
+def _launch_template(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"latestVersion": 1, "defaultVersion": 1}
+
+
+def _eip(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    octets = hashlib.sha256(name.encode()).digest()
+    return {"allocationId": f"eipalloc-{_digest('eip', name, 17)}", "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
+
+
+def _vpc(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"defaultSecurityGroupId": f"sg-{_digest('default-sg', name, 17)}",
+            "mainRouteTableId": f"rtb-{_digest('main-rtb', name, 17)}", "ownerId": ACCOUNT_ID}
+
+
+def _backup_plan(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"version": base64.b64encode(_digest("plan-version", name, 24).encode()).decode()}
+
+
+_SPECIFIC = {
+    "aws:eks/cluster:Cluster": _cluster,
+    "aws:eks/nodeGroup:NodeGroup": _node_group,
+    "aws:rds/instance:Instance": _db_instance,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:kms/key:Key": _key,
+    "aws:iam/role:Role": _role,
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:ec2/eip:Eip": _eip,
+    "aws:ec2/vpc:Vpc": _vpc,
+    "aws:backup/plan:Plan": _backup_plan,
+}
+
+_INVOKES = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda region, _: {
+        "id": region, "names": availability_zones(region), "groupNames": [region],
+        "zoneIds": [f"{region[:2]}{region.split('-')[1][0]}{region[-1]}-az{i}"
+                    for i, _ in enumerate(availability_zones(region), 1)]},
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda region, _: {
+        "id": ACCOUNT_ID, "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/platform-ci",
+        "userId": "AIDA" + _digest("caller", "identity", 17).upper()},
+    "aws:index/getRegion:getRegion": lambda region, _: {
+        "id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com"},
+    "aws:index/getPartition:getPartition": lambda region, _: {
+        "id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"},
+}
+
+
+def _digest(typ: str, name: str, length: int) -> str:
+    return hashlib.sha256(f"{typ}\0{name}".encode()).hexdigest()[:length]
+
+
+def _kebab(kind: str) -> str:
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in kind).lstrip("-")

@@ -1,0 +1,167 @@
+"""Reads a Pulumi project and its stack files the way the Pulumi CLI does, for any program.
+
+What the CLI hands a Python program is an environment: PULUMI_PROJECT, PULUMI_STACK,
+PULUMI_DRY_RUN and PULUMI_CONFIG (every key `namespace:name`, objects as JSON text). This module
+builds that environment from `Pulumi.yaml` and `Pulumi.<stack>.yaml`, applying the project's
+config declarations (defaults, required keys, types) like the CLI does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_TIER_ORDER = ("dev", "staging", "prod")
+_DECLARED_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
+
+
+class UsageError(Exception):
+    """A problem with the command line, the project or a stack file: exit status 2, no traceback."""
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    root: Path
+    program_dir: Path
+    stack_config_dir: Path
+    declarations: dict[str, Any] = field(default_factory=dict)
+    virtualenv: Path | None = None
+
+    def stack_file(self, stack: str) -> Path:
+        return self.stack_config_dir / f"Pulumi.{stack}.yaml"
+
+    def stacks(self) -> list[str]:
+        names = [path.name[len("Pulumi."):-len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml")]
+        return sorted(names, key=lambda n: (_TIER_ORDER.index(n) if n in _TIER_ORDER else len(_TIER_ORDER), n))
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    values: dict[str, str]
+    secret_keys: list[str]
+
+    def environment(self, project: Project, stack: str) -> dict[str, str]:
+        return {"PULUMI_PROJECT": project.name, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true",
+                "PULUMI_ORGANIZATION": "organization", "PULUMI_CONFIG": json.dumps(self.values),
+                "PULUMI_CONFIG_SECRET_KEYS": json.dumps(self.secret_keys)}
+
+
+def load_project(cwd: Path) -> Project:
+    path = _project_file(cwd)
+    document = _read_yaml(path)
+    if not isinstance(document, dict) or not document.get("name"):
+        raise UsageError(f"{path}: a project file needs a `name`")
+    runtime = document.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise UsageError(f"{path}: runtime is {runtime_name!r}; platformctl previews Python programs only")
+    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
+    venv = options.get("virtualenv") or options.get("virtualEnv")
+    root = path.parent
+    return Project(name=str(document["name"]), root=root,
+                   program_dir=(root / document.get("main", ".")).resolve(),
+                   stack_config_dir=(root / document.get("stackConfigDir", ".")).resolve(),
+                   declarations=document.get("config") or {},
+                   virtualenv=(root / venv) if venv else None)
+
+
+def load_stack_config(project: Project, stack: str) -> StackConfig:
+    path = project.stack_file(stack)
+    if not path.is_file():
+        known = ", ".join(project.stacks()) or "none"
+        raise UsageError(f"stack {stack!r} has no stack file {path.name} in {project.stack_config_dir}; "
+                         f"stacks found: {known}")
+    document = _read_yaml(path) or {}
+    if not isinstance(document, dict):
+        raise UsageError(f"{path.name}: expected a mapping with a `config:` key")
+    stack_values = document.get("config") or {}
+    if not isinstance(stack_values, dict):
+        raise UsageError(f"{path.name}: `config` must be a mapping of keys to values")
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in _project_values(project).items():
+        values[key] = _encode(value)
+    for raw_key, value in stack_values.items():
+        key = _qualify(project, str(raw_key))
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            values[key] = "[secret]"  # ciphertext needs the stack's secrets provider; offline it stays opaque
+            secret_keys.append(key)
+        else:
+            values[key] = _encode(value)
+    _check_declarations(project, stack, stack_values, values)
+    return StackConfig(values=values, secret_keys=secret_keys)
+
+
+def _project_values(project: Project) -> dict[str, Any]:
+    """Defaults and plain values from Pulumi.yaml's `config:` block, keyed `namespace:name`."""
+    values = {}
+    for raw_key, declaration in project.declarations.items():
+        key = _qualify(project, str(raw_key))
+        if isinstance(declaration, dict) and ("type" in declaration or "description" in declaration):
+            if "default" in declaration:
+                values[key] = declaration["default"]
+        elif isinstance(declaration, dict) and "value" in declaration:
+            values[key] = declaration["value"]
+        else:
+            values[key] = declaration
+    return values
+
+
+def _check_declarations(project: Project, stack: str, stack_values: dict[str, Any], values: dict[str, str]) -> None:
+    given = {_qualify(project, str(key)): value for key, value in stack_values.items()}
+    for raw_key, declaration in project.declarations.items():
+        if not (isinstance(declaration, dict) and "type" in declaration):
+            continue
+        key = _qualify(project, str(raw_key))
+        if key not in values:
+            raise UsageError(f"Stack '{stack}' is missing configuration value '{key}' "
+                             f"({declaration.get('description', 'no description')}); "
+                             f"set it in {project.stack_file(stack).name}")
+        expected = _DECLARED_TYPES.get(declaration["type"])
+        value = given.get(key)
+        if key in given and expected and not _is_type(value, expected) and not _is_secure(value):
+            raise UsageError(f"Stack '{stack}' with configuration key '{key}' must be of type "
+                             f"'{declaration['type']}'; got {json.dumps(value)}")
+
+
+def _is_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _qualify(project: Project, key: str) -> str:
+    return key if ":" in key else f"{project.name}:{key}"
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def _project_file(cwd: Path) -> Path:
+    for candidate in (cwd / "Pulumi.yaml", cwd / "Pulumi.yml"):
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"no Pulumi.yaml in {cwd}; pass --cwd with the directory of a Pulumi project")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        raise UsageError(f"{path.name} is not valid YAML: {error}") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None

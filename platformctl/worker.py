@@ -1,0 +1,98 @@
+"""Runs one Pulumi Python program for one stack under the SDK's mock monitor.
+
+Started as `python -m platformctl.worker PROGRAM_DIR RESULT_FILE` with the environment the Pulumi CLI
+would give the program. It executes the program the way the CLI's Python language host does
+(`run_in_stack` around `runpy.run_path`), then writes every registration as JSON. One process
+per stack: a program's module-level state never leaks into the next stack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import runpy
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from .mocks import PlatformMocks
+from .monitor import RecordingMonitor, plain
+
+
+class _DiagnosticsHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.entries: list[dict[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.INFO:
+            self.entries.append({"severity": record.levelname.lower(), "message": record.getMessage()})
+
+
+def run(program_dir: Path) -> dict[str, Any]:
+    handler = _DiagnosticsHandler()
+    logger = logging.getLogger("platformctl.program")
+    logger.propagate = False
+    logger.addHandler(handler)
+    for key, value in pulumi.runtime.get_config_env().items():
+        pulumi.runtime.set_config(key, value)
+    region = pulumi.runtime.get_config_env().get("aws:region")
+    mocks = PlatformMocks(default_region=region) if region else PlatformMocks()
+    monitor = RecordingMonitor(mocks)
+    _configure(monitor, logger)
+
+    started = time.perf_counter()
+    status, message = "ok", ""
+    try:
+        _sync_await(run_in_stack(lambda: runpy.run_path(str(program_dir), run_name="__main__")))
+    except pulumi.RunError as error:
+        status, message = "config-error", str(error)
+    except Exception:  # noqa: BLE001 a program bug: report it whole, like the CLI does
+        status, message = "program-error", traceback.format_exc()
+    elapsed = time.perf_counter() - started
+    return {
+        "status": status, "message": message, "programSeconds": elapsed,
+        "resources": [_record_json(record) for record in monitor.records],
+        "stackOutputs": plain(monitor.stack_outputs),
+        "diagnostics": handler.entries,
+    }
+
+
+def _configure(monitor: RecordingMonitor, logger: logging.Logger) -> None:
+    # The same settings `pulumi.runtime.set_mocks` builds, without its pre-made root stack:
+    # `run_in_stack` creates the stack itself, as under the CLI.
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    runtime_settings.configure(MockSettings(
+        monitor=monitor, monitor_features=features, engine=MockEngine(logger),
+        project=os.environ["PULUMI_PROJECT"], stack=os.environ["PULUMI_STACK"], dry_run=True,
+        organization=os.environ.get("PULUMI_ORGANIZATION", "organization"), callbacks=None))
+
+
+def _record_json(record) -> dict[str, Any]:
+    return {
+        "urn": record.urn, "type": record.type, "name": record.name, "parent": record.parent,
+        "custom": record.custom, "id": record.id, "protect": record.protect, "provider": record.provider,
+        "dependencies": record.dependencies, "aliases": record.aliases, "op": record.op,
+        "inputs": plain(record.inputs), "outputs": plain(record.outputs),
+    }
+
+
+def main(argv: list[str]) -> int:
+    program_dir, result_path = Path(argv[0]), Path(argv[1])
+    os.chdir(program_dir)
+    result_path.write_text(json.dumps(run(program_dir)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
