@@ -17,7 +17,8 @@ primary = pulumi.ResourceOptions(providers={"aws": providers.primary})
 prefix = config.name_prefix
 account = account_id(providers.primary)
 
-keys = Encryption(f"{prefix}-keys", EncryptionArgs(config=config, account_id=account, dr_provider=providers.dr), primary)
+keys = Encryption(f"{prefix}-keys", EncryptionArgs(
+    config=config, account_id=account, dr_provider=providers.dr), primary)
 network = Network(f"{prefix}-network", NetworkArgs(config=config, logs_key_arn=keys.logs.arn), primary)
 cluster = Cluster(f"{prefix}-cluster", ClusterArgs(
     config=config, vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids,
@@ -25,7 +26,7 @@ cluster = Cluster(f"{prefix}-cluster", ClusterArgs(
 database = Database(f"{prefix}-db", DatabaseArgs(
     config=config, vpc_id=network.vpc_id, subnet_ids=network.database_subnet_ids,
     client_cidrs=network.private_subnet_cidrs, data_key_arn=keys.data.arn, secrets_key_arn=keys.secrets.arn,
-    dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)
+    logs_key_arn=keys.logs.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)
 storage = Storage(f"{prefix}-storage", StorageArgs(
     config=config, account_id=account, data_key_arn=keys.data.arn, logs_key_arn=keys.logs.arn,
     dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)

@@ -14,20 +14,18 @@ single resource is registered.
 
 from __future__ import annotations
 
-import copy
 import ipaddress
-import json
 import re
-from enum import Enum
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 PROJECT_NAMESPACE = "platform"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     DEV = "dev"
     STAGING = "staging"
     PROD = "prod"
@@ -123,6 +121,8 @@ class DatabaseSettings(_Model):
         "Daily automated-backup window, UTC, as hh:mm-hh:mm; must not overlap maintenance."))
     replicate_backups_to_dr: bool = Field(description=(
         "Replicate automated backups to the DR region for point-in-time restore there."))
+    log_retention_days: int = Field(ge=1, le=3653, description=(
+        "Retention of the exported PostgreSQL and upgrade log groups, days."))
 
     @model_validator(mode="after")
     def _windows_apart(self) -> DatabaseSettings:
@@ -244,7 +244,7 @@ class PlatformConfig(_Model):
         groups = self.cluster.node_groups
         azs = self.network.az_count
         surviving = groups.min_size * (azs - 1) if groups.per_az else groups.min_size
-        if groups.per_az and azs < 2 or surviving < self.cluster.min_nodes_after_az_loss:
+        if (groups.per_az and azs < 2) or surviving < self.cluster.min_nodes_after_az_loss:
             raise ValueError(
                 f"cluster.minNodesAfterAzLoss is {self.cluster.min_nodes_after_az_loss} but losing one of "
                 f"{azs} AZs leaves {surviving} node(s) at minimum size; raise cluster.nodeGroups.minSize "

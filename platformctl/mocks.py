@@ -28,6 +28,9 @@ _NAME_PROPERTY = {
     "aws:kms/alias:Alias": "name",
 }
 
+# Resources whose AWS ID is a generated UUID rather than their name.
+_ID_IS_UUID = {"aws:kms/key:Key", "aws:backup/plan:Plan", "aws:backup/selection:Selection"}
+
 # EC2 IDs carry a type prefix and 17 hex digits.
 _EC2_ID_PREFIX = {
     "vpc": "vpc", "subnet": "subnet", "internetGateway": "igw", "natGateway": "nat", "eip": "eipalloc",
@@ -100,7 +103,7 @@ def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
     fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": _digest(typ, name, 6)}
     state["arn"] = _arn(typ, module, kind, region, resource_id, fields)
     state.update(_SPECIFIC.get(typ, lambda *_: {})(name, state, region, fields))
-    if typ == "aws:kms/key:Key":
+    if typ in _ID_IS_UUID:
         resource_id = key_id
     return resource_id, state
 
@@ -136,7 +139,8 @@ def _node_group(name: str, state: dict[str, Any], region: str, fields: dict[str,
 
 def _db_instance(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     address = f"{fields['physical']}.c{_digest('rds', name, 11)}.{region}.rds.amazonaws.com"
-    secret = {"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!db-{fields['uuid']}-{fields['short']}",
+    secret_name = f"rds!db-{fields['uuid']}-{fields['short']}"
+    secret = {"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{secret_name}",
               "kmsKeyId": state.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}
     return {"address": address, "endpoint": f"{address}:5432", "port": 5432, "hostedZoneId": "Z2R2ITUGPM61AM",
             "resourceId": f"db-{_digest('rds-res', name, 26).upper()}", "status": "available",
@@ -163,7 +167,8 @@ def _launch_template(name: str, state: dict[str, Any], region: str, fields: dict
 
 def _eip(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     octets = hashlib.sha256(name.encode()).digest()
-    return {"allocationId": f"eipalloc-{_digest('eip', name, 17)}", "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
+    return {"allocationId": f"eipalloc-{_digest('eip', name, 17)}",
+            "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
 
 
 def _vpc(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:

@@ -11,12 +11,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from google.protobuf import empty_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, _ensure_event_loop, _resolve_callbacks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import get_project, get_stack
 from pulumi.runtime.sync_await import _sync_await
-from google.protobuf import empty_pb2
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_PLACEHOLDER = "[secret]"

@@ -80,7 +80,8 @@ def _outputs_block(outputs: dict[str, Any]) -> list[str]:
     if not outputs:
         return []
     width = max(len(key) for key in outputs) + 1
-    return ["", "Outputs:"] + [f"    {key + ':':<{width}} {json.dumps(value)}" for key, value in sorted(outputs.items())]
+    return ["", "Outputs:"] + [f"    {key + ':':<{width}} {json.dumps(value)}"
+                               for key, value in sorted(outputs.items())]
 
 
 def _diagnostics_block(diagnostics: list[dict[str, str]]) -> list[str]:

@@ -1,0 +1,185 @@
+"""`python -m platformctl preview` through a subprocess, as an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def platformctl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "platformctl", *args], cwd=REPO, capture_output=True,
+                          text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.fixture(scope="module")
+def prod_json():
+    result = platformctl("preview", "--stack", "prod", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """The platform program in a scratch directory, to try broken stack files against it."""
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(REPO / name, tmp_path / name)
+    shutil.copytree(REPO / "components", tmp_path / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def write_stack(project: Path, stack: str, config: dict) -> None:
+    (project / f"Pulumi.{stack}.yaml").write_text(json.dumps({"config": config}))
+
+
+def test_preview_all_prints_three_resource_trees_and_a_summary():
+    result = platformctl("preview", "--stack", "all")
+    assert result.returncode == 0, result.stderr
+    for stack in ("dev", "staging", "prod"):
+        assert f"Previewing update ({stack}):" in result.stdout
+        assert "pulumi:pulumi:Stack" in result.stdout
+    assert "├─ platform:network:Network" in result.stdout
+    assert "│  ├─ aws:ec2:Vpc" in result.stdout
+    assert result.stdout.count("to create") == 3
+    assert "Summary:" in result.stdout
+
+
+def test_json_is_shaped_like_pulumi_preview(prod_json):
+    assert set(prod_json) >= {"steps", "changeSummary", "diagnostics"}
+    assert prod_json["changeSummary"] == {"create": len(prod_json["steps"])}
+    stack_urn = prod_json["steps"][0]["urn"]
+    assert stack_urn == "urn:pulumi:prod::platform::pulumi:pulumi:Stack::platform-prod"
+    for step in prod_json["steps"]:
+        assert step["op"] == "create" and step["urn"].startswith("urn:pulumi:prod::platform::")
+        assert set(step["newState"]) >= {"type", "inputs", "parent"}
+    vpc = next(s for s in prod_json["steps"] if s["newState"]["type"] == "aws:ec2/vpc:Vpc")
+    assert vpc["urn"] == ("urn:pulumi:prod::platform::platform:network:Network$aws:ec2/vpc:Vpc::"
+                          "platform-prod-network-vpc")
+    assert "enableDnsHostnames" in vpc["newState"]["inputs"], "inputs are camelCase as registered"
+
+
+def _of_type(document: dict, token: str) -> list[dict]:
+    return [step["newState"] for step in document["steps"] if step["newState"]["type"] == token]
+
+
+def test_prod_json_shows_multi_az_database_nodes_per_az_and_dr_copies(prod_json):
+    (db,) = _of_type(prod_json, "aws:rds/instance:Instance")
+    assert db["inputs"]["multiAz"] is True
+    subnets = {s["id"]: s["inputs"]["availabilityZone"] for s in _of_type(prod_json, "aws:ec2/subnet:Subnet")}
+    groups = _of_type(prod_json, "aws:eks/nodeGroup:NodeGroup")
+    assert {subnets[g["inputs"]["subnetIds"][0]] for g in groups} == {"us-east-1a", "us-east-1b", "us-east-1c"}
+    (plan,) = _of_type(prod_json, "aws:backup/plan:Plan")
+    dr_vault_arns = {v["outputs"]["arn"] for v in _of_type(prod_json, "aws:backup/vault:Vault")
+                     if ":us-west-2:" in v["outputs"]["arn"]}
+    for rule in plan["inputs"]["rules"]:
+        assert rule["lifecycle"]["deleteAfter"] == 30
+        assert {c["destinationVaultArn"] for c in rule["copyActions"]} == dr_vault_arns
+
+
+@pytest.mark.parametrize("stack,retention", [("dev", 7), ("staging", 14)])
+def test_lower_tiers_json_shows_their_retention(stack, retention):
+    result = platformctl("preview", "--stack", stack, "--json")
+    document = json.loads(result.stdout)
+    (plan,) = _of_type(document, "aws:backup/plan:Plan")
+    assert [r["lifecycle"]["deleteAfter"] for r in plan["inputs"]["rules"]] == [retention]
+    capacity = {g["inputs"]["capacityType"] for g in _of_type(document, "aws:eks/nodeGroup:NodeGroup")}
+    assert capacity == ({"SPOT"} if stack == "dev" else {"ON_DEMAND"})
+
+
+BAD_STACK_FILES = {
+    "misspelled key": ({"platform:tier": "dev", "platform:databse": {"multiAz": True}},
+                       "platform:databse is not a known key"),
+    "unknown tier": ({"platform:tier": "qa"}, "platform:tier = 'qa' is not a tier; allowed: dev, staging, prod"),
+    "wrong type": ({"platform:tier": "dev", "platform:network": {"azCount": "two"}},
+                   "platform:network.azCount = \"two\": Input should be a valid integer"),
+    "declared type": ({"platform:tier": "dev", "platform:owner": 5},
+                      "configuration key 'platform:owner' must be of type 'string'"),
+    "missing tier": ({"aws:region": "us-east-1"}, "missing configuration value 'platform:tier'"),
+}
+
+
+@pytest.mark.parametrize("config,expected", BAD_STACK_FILES.values(), ids=BAD_STACK_FILES.keys())
+def test_bad_stack_file_exits_2_with_a_clear_message_and_creates_nothing(project_copy, config, expected):
+    write_stack(project_copy, "broken", config)
+    result = platformctl("preview", "--stack", "broken", "--cwd", str(project_copy))
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "to create" not in result.stdout
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["preview", "--stack", "qa"], "stack 'qa' has no stack file Pulumi.qa.yaml"),
+    (["preview", "--cwd", "/"], "no Pulumi.yaml in /"),
+    (["preview", "--colour"], "unrecognized arguments: --colour"),
+    (["deploy"], "invalid choice: 'deploy'"),
+])
+def test_usage_errors_exit_2(args, expected):
+    result = platformctl(*args)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unparseable_stack_file_exits_2(project_copy):
+    (project_copy / "Pulumi.bad.yaml").write_text("config: [unclosed\n")
+    result = platformctl("preview", "--stack", "bad", "--cwd", str(project_copy))
+    assert result.returncode == 2 and "Pulumi.bad.yaml is not valid YAML" in result.stderr
+
+
+def _program(tmp_path: Path, body: str, config: str = "") -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: other\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text(f"config:\n{config or '  aws:region: eu-west-1'}\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(body))
+    return tmp_path
+
+
+def test_any_pulumi_python_program_previews(tmp_path):
+    project = _program(tmp_path, """
+        import pulumi, pulumi_aws as aws
+        from helper import bucket_name   # the program's own modules import as under the CLI
+        bucket = aws.s3.Bucket("assets", bucket=bucket_name())
+        zones = aws.get_availability_zones()
+        pulumi.export("zones", zones.names)
+        pulumi.export("arn", bucket.arn)
+    """)
+    (project / "helper.py").write_text("def bucket_name():\n    return 'other-assets'\n")
+    result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    outputs = document["steps"][0]["newState"]["outputs"]
+    assert outputs == {"zones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"], "arn": "arn:aws:s3:::other-assets"}
+    assert document["changeSummary"] == {"create": 2}
+
+
+def test_program_bug_exits_1_with_its_traceback(tmp_path):
+    project = _program(tmp_path, "import pulumi\nraise KeyError('oops')\n")
+    result = platformctl("preview", "--stack", "test", "--cwd", str(project))
+    assert result.returncode == 1
+    assert "KeyError: 'oops'" in result.stderr
+
+
+def test_run_error_is_a_user_error(tmp_path):
+    project = _program(tmp_path, "import pulumi\npulumi.Config().require('size')\n")
+    result = platformctl("preview", "--stack", "test", "--cwd", str(project))
+    assert result.returncode == 2
+    assert "Missing required configuration variable 'other:size'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_secure_values_stay_secret(tmp_path):
+    project = _program(tmp_path, """
+        import pulumi
+        pulumi.export("hook", pulumi.Config().require_secret("hook"))
+    """, config="  other:hook:\n    secure: AAABAHcuHdLEqI8hs4l5Vs2n6tOCeGJz")
+    result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["steps"][0]["newState"]["outputs"] == {"hook": "[secret]"}
