@@ -8,7 +8,7 @@ tree, provider SDK) costs on top of what the Pulumi SDK costs anyway.
 
 from __future__ import annotations
 
-import statistics
+import json
 import sys
 import tempfile
 import textwrap
@@ -24,7 +24,14 @@ REPEAT = 3
 TARGET_RATIO = 1.5
 
 _BASELINE_PROGRAM = textwrap.dedent('''
+    import importlib
     import pulumi
+
+    # The like-for-like variant loads the provider SDK modules the program uses, so the comparison
+    # isolates what our code adds per resource from what importing pulumi_aws costs anyone.
+    for path in pulumi.Config().get_object("classes") or []:
+        module, _, name = path.partition(":")
+        getattr(importlib.import_module(module), name)  # pulumi_aws loads each class module lazily
 
     class Plain(pulumi.CustomResource):
         def __init__(self, name, props):
@@ -43,11 +50,22 @@ def best_of(run) -> StackPreview:
     return min(previews, key=lambda p: p.program_seconds)
 
 
-def baseline(count: int) -> StackPreview:
+def provider_classes(preview: StackPreview) -> list[str]:
+    """`module:Class` of every pulumi_aws resource class a stack registered."""
+    classes = set()
+    for resource in preview.resources:
+        package, module, name = [*resource["type"].split(":"), "", ""][:3]
+        if package == "aws":
+            classes.add(f"pulumi_aws.{module.split('/')[0]}:{name}")
+    return sorted(classes)
+
+
+def baseline(count: int, classes: list[str]) -> StackPreview:
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as scratch:
         root = Path(scratch)
         (root / "Pulumi.yaml").write_text("name: baseline\nruntime: python\n")
-        (root / "Pulumi.bench.yaml").write_text(f"config:\n  baseline:count: {count}\n")
+        (root / "Pulumi.bench.yaml").write_text(
+            f"config:\n  baseline:count: {count}\n  baseline:classes: {json.dumps(classes)}\n")
         (root / "__main__.py").write_text(_BASELINE_PROGRAM)
         project = load_project(root)
         return best_of(lambda: preview_stacks(project, ["bench"], jobs=1)[0])
@@ -59,22 +77,22 @@ def main() -> int:
     for stack in project.stacks():
         ours = best_of(lambda stack=stack: preview_stacks(project, [stack], jobs=1)[0])
         count = len(ours.resources) - 1  # the root stack registers in both programs
-        base = baseline(count)
-        ratio = (ours.program_seconds / count) / (base.program_seconds / count)
-        rows.append((stack, count, ours, base, ratio))
+        bare = baseline(count, [])
+        same_imports = baseline(count, provider_classes(ours))
+        rows.append((stack, count, ours, bare, same_imports))
 
-    print(f"offline preview, best of {REPEAT} runs per stack (program time inside the worker; wall includes "
-          "interpreter start)")
-    print(f"{'stack':<9}{'resources':>10}{'program s':>11}{'wall s':>9}{'ms/res':>9}"
-          f"{'baseline ms/res':>17}{'ratio':>8}")
-    for stack, count, ours, base, ratio in rows:
-        print(f"{stack:<9}{count:>10}{ours.program_seconds:>11.2f}{ours.wall_seconds:>9.2f}"
-              f"{1000 * ours.program_seconds / count:>9.2f}{1000 * base.program_seconds / count:>17.2f}"
-              f"{ratio:>8.2f}")
-    worst = max(ratio for *_, ratio in rows)
+    print(f"offline preview, best of {REPEAT} runs; times are program time inside the worker "
+          "(wall adds interpreter start and result transfer)")
+    print(f"{'stack':<9}{'resources':>10}{'program s':>11}{'wall s':>8}{'ms/res':>8}{'bare ms/res':>13}"
+          f"{'x bare':>8}{'same-imports ms/res':>21}{'x same':>8}")
+    for stack, count, ours, bare, same in rows:
+        per = [1000 * p.program_seconds / count for p in (ours, bare, same)]
+        print(f"{stack:<9}{count:>10}{ours.program_seconds:>11.2f}{ours.wall_seconds:>8.2f}{per[0]:>8.2f}"
+              f"{per[1]:>13.2f}{per[0] / per[1]:>8.2f}{per[2]:>21.2f}{per[0] / per[2]:>8.2f}")
+    worst = max(r[2].program_seconds / r[4].program_seconds for r in rows)
     verdict = "within" if worst < TARGET_RATIO else "OVER"
-    print(f"worst ratio {worst:.2f} ({verdict} the {TARGET_RATIO}x target); median "
-          f"{statistics.median(r for *_, r in rows):.2f}")
+    print(f"worst like-for-like ratio {worst:.2f} ({verdict} the {TARGET_RATIO}x target). 'x bare' includes "
+          "importing pulumi_aws, a fixed cost any program using it pays.")
     return 0
 
 

@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", action="store_true",
                          help="Print the preview as JSON, shaped like `pulumi preview --json`.")
     preview.set_defaults(handler=run_preview)
+    docs = commands.add_parser("config-docs", help="Print (or --write into Pulumi.yaml) the platform:* key reference.")
+    docs.add_argument("--write", action="store_true", help="Refresh the generated block in ./Pulumi.yaml.")
+    docs.set_defaults(handler=run_config_docs)
     return parser
 
 
@@ -61,6 +64,17 @@ def run_preview(args: argparse.Namespace) -> int:
         print(_summary(previews))
     _report_failures(previews)
     return _exit_status(previews)
+
+
+def run_config_docs(args: argparse.Namespace) -> int:
+    from .config_docs import reference, refresh  # imports the platform's own model: not needed by preview
+
+    if args.write:
+        changed = refresh(Path.cwd() / "Pulumi.yaml")
+        print("Pulumi.yaml updated" if changed else "Pulumi.yaml already up to date")
+    else:
+        print(reference())
+    return EXIT_OK
 
 
 def _json_document(preview: StackPreview) -> dict:

@@ -91,8 +91,12 @@ def availability_zones(region: str) -> list[str]:
 
 
 def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
-    _, module_kind, _ = typ.split(":")
-    module, kind = module_kind.split("/")
+    package, module_kind, type_name = [*typ.split(":"), "", ""][:3]
+    if package != "aws":
+        # Other packages get a stable ID and echo their inputs: enough for any program to resolve.
+        return f"{name}-{_digest(typ, name, 8)}", dict(inputs)
+    module, _, kind = module_kind.partition("/")
+    kind = kind or type_name[:1].lower() + type_name[1:]
     name_property = _NAME_PROPERTY.get(typ, "name")
     physical = inputs.get(name_property) or f"{name}-{_digest(typ, name, 7)}"
     state = {**inputs, name_property: physical}

@@ -148,6 +148,12 @@ def test_any_pulumi_python_program_previews(tmp_path):
         from helper import bucket_name   # the program's own modules import as under the CLI
         bucket = aws.s3.Bucket("assets", bucket=bucket_name())
         zones = aws.get_availability_zones()
+
+        class Widget(pulumi.CustomResource):   # a package the mocks know nothing about
+            def __init__(self, name, props):
+                super().__init__("acme:index:Widget", name, props)
+
+        Widget("widget", {"size": 3})
         pulumi.export("zones", zones.names)
         pulumi.export("arn", bucket.arn)
     """)
@@ -157,7 +163,9 @@ def test_any_pulumi_python_program_previews(tmp_path):
     document = json.loads(result.stdout)
     outputs = document["steps"][0]["newState"]["outputs"]
     assert outputs == {"zones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"], "arn": "arn:aws:s3:::other-assets"}
-    assert document["changeSummary"] == {"create": 2}
+    assert document["changeSummary"] == {"create": 3}
+    widget = next(s for s in document["steps"] if s["newState"]["type"] == "acme:index:Widget")
+    assert widget["newState"]["inputs"] == {"size": 3} and widget["newState"]["id"].startswith("widget-")
 
 
 def test_program_bug_exits_1_with_its_traceback(tmp_path):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from components.config import STANDARD_RETENTION_DAYS, PlatformConfig, Tier, windows_overlap
 from components.config_loader import InvalidConfigError, load_platform_config
@@ -155,3 +157,14 @@ def test_tier_defaults_cover_every_tier():
 ])
 def test_window_overlap(maintenance, backup, overlap):
     assert windows_overlap(maintenance, backup) is overlap
+
+
+def test_pulumi_yaml_documents_every_key_of_the_model():
+    from platformctl.config_docs import reference
+
+    project_file = (Path(__file__).resolve().parent.parent / "Pulumi.yaml").read_text()
+    assert reference() in project_file, "Pulumi.yaml is stale: run `python -m platformctl config-docs --write`"
+    declared = yaml.safe_load(project_file)["config"]
+    for name, field in PlatformConfig.model_fields.items():
+        key = field.alias or name
+        assert key in declared or f"# platform:{key} " in project_file, f"platform:{key} is not documented"
