@@ -2,38 +2,89 @@
 
 import pulumi
 
+from components.access import Access, AccessArgs
+from components.alerting import Alerting, AlertingArgs
+from components.audit import Audit, AuditArgs, trail_name
 from components.backup import Backup, BackupArgs
+from components.budget import Budget, BudgetArgs
 from components.cluster import Cluster, ClusterArgs
 from components.config_loader import load_platform_config
 from components.database import Database, DatabaseArgs
+from components.dr_network import DrNetwork, DrNetworkArgs
+from components.edge import Edge, EdgeArgs
 from components.encryption import Encryption, EncryptionArgs
+from components.kubernetes_baseline import MONITORING_NAMESPACE, KubernetesBaseline, KubernetesBaselineArgs
+from components.monitoring import Monitoring, MonitoringArgs
+from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
 from components.network import Network, NetworkArgs
-from components.providers import account_id, regional_providers
+from components.providers import account_id, kubernetes_provider, regional_providers
+from components.secrets import read_secrets
 from components.storage import Storage, StorageArgs
+from components.workload_identity import WorkloadIdentity, WorkloadIdentityArgs
 
 config = load_platform_config()
+secrets = read_secrets()
 providers = regional_providers(config)
 primary = pulumi.ResourceOptions(providers={"aws": providers.primary})
+in_dr = pulumi.ResourceOptions(providers={"aws": providers.dr}) if providers.dr else None
 prefix = config.name_prefix
 account = account_id(providers.primary)
 
+# Core: keys, network, cluster, data.
 keys = Encryption(f"{prefix}-keys", EncryptionArgs(
     config=config, account_id=account, dr_provider=providers.dr), primary)
 network = Network(f"{prefix}-network", NetworkArgs(config=config, logs_key_arn=keys.logs.arn), primary)
+dr_network = DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config), in_dr) \
+    if config.database.dr_read_replica else None
 cluster = Cluster(f"{prefix}-cluster", ClusterArgs(
     config=config, vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids,
     secrets_key_arn=keys.secrets.arn, volume_key_arn=keys.data.arn, logs_key_arn=keys.logs.arn), primary)
 database = Database(f"{prefix}-db", DatabaseArgs(
     config=config, vpc_id=network.vpc_id, subnet_ids=network.database_subnet_ids,
     client_cidrs=network.private_subnet_cidrs, data_key_arn=keys.data.arn, secrets_key_arn=keys.secrets.arn,
-    logs_key_arn=keys.logs.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)
+    logs_key_arn=keys.logs.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr,
+    dr_vpc_id=dr_network.vpc_id if dr_network else None,
+    dr_subnet_ids=dr_network.database_subnet_ids if dr_network else None), primary)
 storage = Storage(f"{prefix}-storage", StorageArgs(
-    config=config, account_id=account, data_key_arn=keys.data.arn, logs_key_arn=keys.logs.arn,
-    dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)
+    config=config, account_id=account, trail_name=trail_name(config), data_key_arn=keys.data.arn,
+    logs_key_arn=keys.logs.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)
 backup = Backup(f"{prefix}-backup", BackupArgs(
     config=config, backups_key_arn=keys.backups.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr,
     protected_resources={"database": database.arn, "data-bucket": storage.data_bucket.arn,
                          "logs-bucket": storage.logs_bucket.arn}), primary)
+edge = Edge(f"{prefix}-edge", EdgeArgs(
+    config=config, vpc_id=network.vpc_id, vpc_cidr=network.vpc_cidr,
+    public_subnet_ids=network.public_subnet_ids), primary)
+
+# Operations: alerting, audit, access, budget, alarms.
+alerting = Alerting(f"{prefix}-alerting", AlertingArgs(
+    config=config, account_id=account, key_arn=keys.alerts.arn, pagerduty_endpoint=secrets.pagerduty_endpoint),
+    primary)
+topics = alerting.topic_arns
+audit = Audit(f"{prefix}-audit", AuditArgs(
+    config=config, account_id=account, logs_bucket_name=storage.logs_bucket.bucket, logs_key_arn=keys.logs.arn,
+    critical_topic_arn=topics.get("critical"), warning_topic_arn=topics["warning"],
+    trail_depends_on=[storage.logs_bucket_policy]), primary)
+access = Access(f"{prefix}-access", AccessArgs(config=config, account_id=account), primary)
+budget = Budget(f"{prefix}-budget", BudgetArgs(config=config, topic_arns=topics), primary)
+monitoring = Monitoring(f"{prefix}-monitoring", MonitoringArgs(
+    config=config, topic_arns=topics, cluster_name=cluster.cluster_name, node_group_asgs=cluster.node_group_asgs,
+    db_identifier=database.identifier, dr_replica_identifier=database.replica_identifier,
+    dr_provider=providers.dr, load_balancer_arn_suffix=edge.load_balancer_arn_suffix,
+    target_group_arn_suffix=edge.target_group_arn_suffix, backup_vault_name=backup.vault_name,
+    trail_log_group_name=audit.trail_log_group_name, break_glass_role_arn=access.role_arns["break-glass"]),
+    primary)
+
+# Kubernetes: workload identity, baseline, monitoring stack.
+identity = WorkloadIdentity(f"{prefix}-workload-identity", WorkloadIdentityArgs(
+    config=config, cluster_name=cluster.cluster_name, oidc_issuer=cluster.oidc_issuer, alert_topic_arns=topics,
+    alert_key_arn=keys.alerts.arn, volume_key_arn=keys.data.arn), primary)
+k8s = kubernetes_provider(config, cluster.cluster_name, cluster.endpoint, cluster.certificate_authority)
+baseline = KubernetesBaseline(f"{prefix}-k8s-baseline", KubernetesBaselineArgs(config=config, k8s_provider=k8s))
+MonitoringStack(f"{prefix}-k8s-monitoring", MonitoringStackArgs(
+    config=config, k8s_provider=k8s, namespace=baseline.namespaces[MONITORING_NAMESPACE].metadata.name,
+    alert_topic_arns=topics, region=config.primary_region, alertmanager_role_arn=identity.alertmanager_role_arn,
+    grafana_role_arn=identity.grafana_role_arn, volume_kms_key_arn=keys.data.arn, prerequisites=[baseline]))
 
 pulumi.export("tier", config.tier.value)
 pulumi.export("primaryRegion", config.primary_region)
@@ -47,9 +98,16 @@ pulumi.export("databaseIdentifier", database.identifier)
 pulumi.export("databaseArn", database.arn)
 pulumi.export("databaseEndpoint", database.endpoint)
 pulumi.export("databaseMasterSecretArn", database.master_secret_arn)
+pulumi.export("databaseReplicaIdentifier", database.replica_identifier)
 pulumi.export("dataBucket", storage.data_bucket.bucket)
 pulumi.export("logsBucket", storage.logs_bucket.bucket)
 pulumi.export("backupVaultName", backup.vault_name)
 pulumi.export("backupVaultArn", backup.vault_arn)
 pulumi.export("drBackupVaultArn", backup.dr_vault_arn)
 pulumi.export("backupPlanId", backup.plan_id)
+pulumi.export("hostedZoneId", edge.zone_id)
+pulumi.export("nameServers", edge.name_servers)
+pulumi.export("alertTopicArns", topics)
+pulumi.export("roleArns", access.role_arns)
+pulumi.export("budgetName", budget.budget_name)
+pulumi.export("budgetLimitUsd", budget.limit_usd)

@@ -44,6 +44,10 @@ class Cluster(pulumi.ComponentResource):
         node_role, node_attachments = self._role(name, "node", "ec2.amazonaws.com", _NODE_POLICIES)
         cluster = self._cluster(name, args, cluster_role, cluster_attachments)
         template = self._launch_template(name, config, args.volume_key_arn)
+        # The VPC CNI enforces NetworkPolicies only when asked to; without it every policy is accepted and ignored.
+        aws.eks.Addon(f"{name}-vpc-cni", cluster_name=cluster.name, addon_name="vpc-cni",
+                      configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
+                      resolve_conflicts_on_update="OVERWRITE", opts=pulumi.ResourceOptions(parent=self))
 
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
         subnets_by_group = ({f"{name}-nodes-{az}": (az, [subnet]) for az, subnet in args.subnet_ids.items()}
@@ -61,6 +65,8 @@ class Cluster(pulumi.ComponentResource):
         self.oidc_issuer: pulumi.Output[str] = cluster.identities[0].oidcs[0].issuer
         self.cluster_security_group_id: pulumi.Output[str] = cluster.vpc_config.cluster_security_group_id
         self.node_role_arn: pulumi.Output[str] = node_role.arn
+        self.node_group_asgs: dict[str, pulumi.Output[str]] = {
+            key: group.resources[0].autoscaling_groups[0].name for key, group in self.node_groups.items()}
         self.register_outputs({
             "cluster_name": self.cluster_name, "endpoint": self.endpoint,
             "certificate_authority": self.certificate_authority, "oidc_issuer": self.oidc_issuer,

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator, model_validator
 
-PROJECT_NAMESPACE = "platform"
+from .config_base import PROJECT_NAMESPACE, ConfigModel, LogRetentionDays, Tier
+from .config_operations import (
+    AccessSettings,
+    AlertingSettings,
+    BudgetSettings,
+    IngressSettings,
+    KubernetesSettings,
+    ObservabilitySettings,
+)
 
-
-class Tier(StrEnum):
-    DEV = "dev"
-    STAGING = "staging"
-    PROD = "prod"
-
+__all__ = ["PROJECT_NAMESPACE", "PlatformConfig", "Tier"]
 
 # The platform documentation's retention per tier; overriding it needs a written reason.
 STANDARD_RETENTION_DAYS = {Tier.DEV: 7, Tier.STAGING: 14, Tier.PROD: 30}
@@ -46,24 +47,18 @@ _SCHEDULE = re.compile(r"^cron\([^)]+\)$")
 EKS_LOG_TYPES = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
 
-class _Model(BaseModel):
-    """Stack-file keys are camelCase, like every Pulumi config key; code uses snake_case."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel,
-                              populate_by_name=True, use_enum_values=False)
-
-
-class NetworkSettings(_Model):
+class NetworkSettings(ConfigModel):
     vpc_cidr: ipaddress.IPv4Network = Field(description="CIDR block of the VPC; /16 to /20.")
     az_count: int = Field(ge=1, le=6, description="How many availability zones the VPC spans.")
     nat_gateways: Literal["single", "per-az"] = Field(
         description="NAT strategy: one shared NAT gateway, or one per AZ so an AZ outage "
                     "cannot cut the others off.")
     flow_logs: bool = Field(description="Send VPC flow logs to an encrypted CloudWatch log group.")
-    flow_log_retention_days: int = Field(ge=1, le=3653,
-                                         description="Retention of the flow-log group, in days.")
+    flow_log_retention_days: LogRetentionDays = Field(description="Retention of the flow-log group, in days.")
+    dr_vpc_cidr: ipaddress.IPv4Network = Field(description=(
+        "CIDR of the isolated DR-region VPC that holds the database replica; must not overlap vpcCidr."))
 
-    @field_validator("vpc_cidr")
+    @field_validator("vpc_cidr", "dr_vpc_cidr")
     @classmethod
     def _cidr_size(cls, value: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
         if not 16 <= value.prefixlen <= 20:
@@ -71,7 +66,15 @@ class NetworkSettings(_Model):
         return value
 
 
-class NodeGroupSettings(_Model):
+    @model_validator(mode="after")
+    def _vpcs_apart(self) -> NetworkSettings:
+        if self.vpc_cidr.overlaps(self.dr_vpc_cidr):
+            raise ValueError(f"drVpcCidr {self.dr_vpc_cidr} overlaps vpcCidr {self.vpc_cidr}; peering and "
+                             "failover routing need distinct ranges")
+        return self
+
+
+class NodeGroupSettings(ConfigModel):
     capacity_type: Literal["SPOT", "ON_DEMAND"] = Field(
         description="EC2 purchasing option of the managed node groups.")
     instance_types: list[str] = Field(min_length=1, description=(
@@ -92,20 +95,20 @@ class NodeGroupSettings(_Model):
         return self
 
 
-class ClusterSettings(_Model):
+class ClusterSettings(ConfigModel):
     kubernetes_version: str = Field(pattern=_K8S_VERSION.pattern,
                                     description="EKS Kubernetes version, e.g. 1.33.")
     public_endpoint: bool = Field(description="Expose the Kubernetes API endpoint publicly.")
     public_access_cidrs: list[ipaddress.IPv4Network] = Field(description=(
         "Networks allowed to reach a public endpoint; ignored when publicEndpoint is false."))
     log_types: list[EKS_LOG_TYPES] = Field(description="Control-plane log types sent to CloudWatch.")
-    log_retention_days: int = Field(ge=1, le=3653, description="Retention of control-plane logs, days.")
+    log_retention_days: LogRetentionDays = Field(description="Retention of control-plane logs, days.")
     min_nodes_after_az_loss: int = Field(ge=0, le=100, description=(
         "Nodes that must remain at minimum size when one AZ is lost."))
     node_groups: NodeGroupSettings = Field(description="Managed node group settings.")
 
 
-class DatabaseSettings(_Model):
+class DatabaseSettings(ConfigModel):
     engine_version: str = Field(pattern=r"^\d{2}(\.\d+)?$", description="PostgreSQL engine version.")
     instance_class: str = Field(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", description="RDS instance class.")
     allocated_storage_gib: int = Field(ge=20, le=65536, description="Initial gp3 storage, GiB.")
@@ -121,8 +124,10 @@ class DatabaseSettings(_Model):
         "Daily automated-backup window, UTC, as hh:mm-hh:mm; must not overlap maintenance."))
     replicate_backups_to_dr: bool = Field(description=(
         "Replicate automated backups to the DR region for point-in-time restore there."))
-    log_retention_days: int = Field(ge=1, le=3653, description=(
+    log_retention_days: LogRetentionDays = Field(description=(
         "Retention of the exported PostgreSQL and upgrade log groups, days."))
+    dr_read_replica: bool = Field(description=(
+        "Keep a cross-region read replica in the DR region, promotable on failover (RPO seconds)."))
 
     @model_validator(mode="after")
     def _windows_apart(self) -> DatabaseSettings:
@@ -135,7 +140,7 @@ class DatabaseSettings(_Model):
         return self
 
 
-class StorageSettings(_Model):
+class StorageSettings(ConfigModel):
     log_expiration_days: int = Field(ge=1, le=3653, description="Delete objects in the log bucket after, days.")
     noncurrent_version_expiration_days: int = Field(ge=1, le=3653, description=(
         "Delete non-current object versions after, days."))
@@ -144,7 +149,7 @@ class StorageSettings(_Model):
     replicate_to_dr: bool = Field(description="Replicate the data bucket to the DR region.")
 
 
-class BackupSettings(_Model):
+class BackupSettings(ConfigModel):
     retention_days: int = Field(ge=1, le=35, description=(
         "How long AWS Backup keeps every recovery point, days (continuous backup allows <= 35)."))
     schedules: dict[str, str] = Field(min_length=1, description=(
@@ -167,7 +172,7 @@ class BackupSettings(_Model):
         return value
 
 
-class PlatformConfig(_Model):
+class PlatformConfig(ConfigModel):
     tier: Tier = Field(description="Environment tier: dev, staging or prod.")
     owner: str = Field(min_length=1, description="Owning team, written to the `owner` tag.")
     cost_center: str = Field(min_length=1, description="Cost centre, written to the `cost-center` tag.")
@@ -182,6 +187,12 @@ class PlatformConfig(_Model):
     database: DatabaseSettings = Field(description="RDS PostgreSQL instance.")
     storage: StorageSettings = Field(description="S3 buckets for application data and logs.")
     backup: BackupSettings = Field(description="AWS Backup vaults and plan.")
+    ingress: IngressSettings = Field(description="The public load balancer in front of the cluster's ingress.")
+    alerting: AlertingSettings = Field(description="SNS topics per severity and where they deliver.")
+    observability: ObservabilitySettings = Field(description="Alarms, dashboards, log levels and retention.")
+    access: AccessSettings = Field(description="IAM roles for people and the pipeline.")
+    budget: BudgetSettings = Field(description="Monthly AWS Budget of the stack.")
+    kubernetes: KubernetesSettings = Field(description="Kubernetes baseline and the monitoring stack.")
 
     @property
     def name_prefix(self) -> str:
@@ -198,7 +209,7 @@ class PlatformConfig(_Model):
     @property
     def uses_dr_region(self) -> bool:
         return (self.backup.copy_to_dr or self.storage.replicate_to_dr
-                or self.database.replicate_backups_to_dr)
+                or self.database.replicate_backups_to_dr or self.database.dr_read_replica)
 
     @model_validator(mode="after")
     def _regions_differ(self) -> PlatformConfig:
@@ -233,6 +244,10 @@ class PlatformConfig(_Model):
             (not self.cluster.node_groups.business_hours_only,
              "cluster.nodeGroups.businessHoursOnly must be false in prod"),
             (self.protect_stateful, "protectStateful must be true in prod"),
+            ("critical" in self.alerting.severities, "alerting.severities must include 'critical' in prod"),
+            (self.access.admin_requires_mfa, "access.adminRequiresMfa must be true in prod"),
+            (self.kubernetes.platform_disruption_budgets,
+             "kubernetes.platformDisruptionBudgets must be true in prod"),
         ]
         broken = [message for ok, message in rules if not ok]
         if broken:

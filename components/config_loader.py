@@ -14,7 +14,8 @@ import pulumi
 from pydantic import BaseModel, ValidationError
 
 from .config import PROJECT_NAMESPACE, PlatformConfig, Tier
-from .tiers import TIER_DEFAULTS
+from .secrets import SECRET_KEYS
+from .tiers import COMMON_DEFAULTS, TIER_DEFAULTS
 
 # Map-valued fields are replaced whole by an override, never merged key by key.
 _REPLACED_WHOLE = frozenset({"schedules"})
@@ -25,20 +26,29 @@ class InvalidConfigError(pulumi.RunError):
 
 
 def read_stack_config() -> dict[str, Any]:
-    """The stack's keys in the project namespace, without the `platform:` prefix."""
+    """The stack's plain keys in the project namespace, without the `platform:` prefix.
+
+    Secrets stay out: they are read as Pulumi secrets (components/secrets.py), never into the model.
+    """
     raw = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     prefix = f"{PROJECT_NAMESPACE}:"
-    return {key[len(prefix):]: _decode(value) for key, value in raw.items() if key.startswith(prefix)}
+    return {key[len(prefix):]: _decode(value) for key, value in raw.items()
+            if key.startswith(prefix) and key[len(prefix):] not in SECRET_KEYS}
 
 
 def load_platform_config(raw: dict[str, Any] | None = None) -> PlatformConfig:
     raw = read_stack_config() if raw is None else raw
     tier = _tier(raw.get("tier"))
-    merged = _deep_merge(copy.deepcopy(TIER_DEFAULTS[tier]), raw)
+    merged = _deep_merge(tier_defaults(tier), raw)
     try:
         return PlatformConfig.model_validate(merged)
     except ValidationError as error:
         raise InvalidConfigError(describe_errors(error)) from None
+
+
+def tier_defaults(tier: Tier) -> dict[str, Any]:
+    """What a stack of this tier gets before its own overrides, in stack-file form."""
+    return _deep_merge(copy.deepcopy(COMMON_DEFAULTS), copy.deepcopy(TIER_DEFAULTS[tier]))
 
 
 def describe_errors(error: ValidationError) -> str:

@@ -30,6 +30,8 @@ class DatabaseArgs:
     logs_key_arn: pulumi.Input[str]
     dr_key_arn: pulumi.Input[str] | None
     dr_provider: aws.Provider | None
+    dr_vpc_id: pulumi.Input[str] | None = None
+    dr_subnet_ids: dict[str, pulumi.Input[str]] | None = None  # AZ name -> DR database subnet id
 
 
 class Database(pulumi.ComponentResource):
@@ -69,6 +71,9 @@ class Database(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider),
             )
 
+        self.replica = self._dr_replica(name, args) if settings.dr_read_replica else None
+        self.replica_identifier = self.replica.identifier if self.replica else None
+
         self.arn = self.instance.arn
         self.identifier = self.instance.identifier
         self.endpoint = self.instance.endpoint
@@ -84,6 +89,7 @@ class Database(pulumi.ComponentResource):
             "address": self.address,
             "master_secret_arn": self.master_secret_arn,
             "security_group_id": self.security_group_id,
+            "replica_identifier": self.replica_identifier,
         })
 
     def _security_group(self, name: str, args: DatabaseArgs) -> aws.ec2.SecurityGroup:
@@ -117,7 +123,53 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         ) for export in LOG_EXPORTS]
 
-    def _parameter_group(self, name: str, config: PlatformConfig) -> aws.rds.ParameterGroup:
+    def _dr_replica(self, name: str, args: DatabaseArgs) -> aws.rds.Instance:
+        """A cross-region read replica: failover promotes it instead of restoring from a backup."""
+        if args.dr_provider is None or args.dr_key_arn is None or not args.dr_subnet_ids or args.dr_vpc_id is None:
+            raise ValueError("database.drReadReplica needs the DR provider, key and network")
+        config = args.config
+        in_dr = pulumi.ResourceOptions(parent=self, provider=args.dr_provider)
+        subnet_group = aws.rds.SubnetGroup(
+            f"{name}-dr-subnets", description=f"{config.name_prefix} DR database subnets",
+            subnet_ids=[args.dr_subnet_ids[az] for az in sorted(args.dr_subnet_ids)], opts=in_dr)
+        # No ingress until a failover brings clients into the DR region.
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-dr-sg", description=f"{config.name_prefix} PostgreSQL replica", vpc_id=args.dr_vpc_id,
+            opts=in_dr)
+        parameter_group = self._parameter_group(f"{name}-dr", config, provider=args.dr_provider)
+        settings = config.database
+        return aws.rds.Instance(
+            f"{name}-replica",
+            identifier=f"{config.name_prefix}-db-dr",
+            replicate_source_db=self.instance.arn,  # cross-region replicas name their source by ARN
+            instance_class=settings.instance_class,
+            storage_type="gp3",
+            storage_encrypted=True,
+            kms_key_id=args.dr_key_arn,
+            max_allocated_storage=settings.max_allocated_storage_gib,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[security_group.id],
+            parameter_group_name=parameter_group.name,
+            publicly_accessible=False,
+            # Backups on the replica make a promoted primary recoverable from its first minute.
+            backup_retention_period=settings.backup_retention_days,
+            backup_window=settings.backup_window,
+            maintenance_window=settings.maintenance_window,
+            deletion_protection=settings.deletion_protection,
+            skip_final_snapshot=True,  # a replica's data lives on in its source
+            copy_tags_to_snapshot=True,
+            auto_minor_version_upgrade=True,
+            iam_database_authentication_enabled=True,
+            ca_cert_identifier=CA_CERTIFICATE,
+            performance_insights_enabled=settings.performance_insights,
+            performance_insights_kms_key_id=args.dr_key_arn if settings.performance_insights else None,
+            performance_insights_retention_period=(PERFORMANCE_INSIGHTS_RETENTION_DAYS
+                                                   if settings.performance_insights else None),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, protect=config.protect_stateful),
+        )
+
+    def _parameter_group(self, name: str, config: PlatformConfig,
+                         provider: aws.Provider | None = None) -> aws.rds.ParameterGroup:
         major = config.database.engine_version.split(".")[0]
         # All three parameters are dynamic in PostgreSQL 16, so they apply without a reboot.
         parameters = {
@@ -131,7 +183,7 @@ class Database(pulumi.ComponentResource):
             description=f"{config.name_prefix} PostgreSQL {major}: TLS only, slow-query logging",
             parameters=[aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method="immediate")
                         for key, value in parameters.items()],
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, provider=provider),
         )
 
     def _instance(self, name: str, args: DatabaseArgs, subnet_group: aws.rds.SubnetGroup,

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from .config import PlatformConfig, Tier
 
-DATA_CLASSES = ("data", "logs", "backups", "secrets")
+DATA_CLASSES = ("data", "logs", "backups", "secrets", "alerts")
 DR_CLASS = "dr"
 ROTATION_PERIOD_DAYS = 365
 
@@ -24,6 +24,7 @@ _CLASS_PURPOSE = {
     "logs": "logs: CloudWatch log groups and the S3 log bucket",
     "backups": "AWS Backup recovery points in the primary region",
     "secrets": "secrets: Secrets Manager and Kubernetes secrets",
+    "alerts": "alert notifications: the SNS topics of every severity",
     DR_CLASS: "disaster-recovery copies: S3 replicas, RDS backup replicas, DR backup vault",
 }
 
@@ -46,6 +47,7 @@ class Encryption(pulumi.ComponentResource):
     logs: aws.kms.Key
     backups: aws.kms.Key
     secrets: aws.kms.Key
+    alerts: aws.kms.Key
     dr: aws.kms.Key | None
     dr_arn: pulumi.Output[str] | None
     keys: dict[str, aws.kms.Key]
@@ -63,6 +65,7 @@ class Encryption(pulumi.ComponentResource):
         self.logs = self.keys["logs"]
         self.backups = self.keys["backups"]
         self.secrets = self.keys["secrets"]
+        self.alerts = self.keys["alerts"]
 
         self.dr = None
         self.dr_arn = None
@@ -102,7 +105,9 @@ def key_policy(data_class: str, account_id: str, region: str) -> str:
     """The key policy of one data class, as JSON."""
     statements = [_account_administration(account_id)]
     if data_class == "logs":
-        statements += [_cloudwatch_logs(account_id, region), _s3_access_logs(account_id)]
+        statements += [_cloudwatch_logs(account_id, region), _s3_access_logs(account_id), _cloudtrail(account_id)]
+    if data_class == "alerts":
+        statements.append(_alert_publishers(account_id))
     if data_class == "data":
         statements.extend(_autoscaling_volumes(account_id))
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
@@ -142,6 +147,33 @@ def _s3_access_logs(account_id: str) -> dict[str, Any]:
         "Effect": "Allow",
         "Principal": {"Service": "logging.s3.amazonaws.com"},
         "Action": "kms:GenerateDataKey",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+    }
+
+
+def _cloudtrail(account_id: str) -> dict[str, Any]:
+    # CloudTrail encrypts log files itself; the encryption context names the trail, so only this
+    # account's trails can use the key.
+    return {
+        "Sid": "Allow CloudTrail to encrypt logs",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringLike": {
+            "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"}},
+    }
+
+
+def _alert_publishers(account_id: str) -> dict[str, Any]:
+    # Services publishing to an encrypted topic need the key themselves; without this statement
+    # alarms, budget and GuardDuty notifications are dropped without an error anyone sees.
+    return {
+        "Sid": "Allow alert publishers to use the topic key",
+        "Effect": "Allow",
+        "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com"]},
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
         "Resource": "*",
         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
     }

@@ -48,13 +48,29 @@ def _az_slot(az: str) -> int:
     return slot
 
 
+def pick_azs(parent: pulumi.Resource, wanted: int, region: str) -> list[str]:
+    """The first `wanted` available AZs of the parent's provider region, by name."""
+    # parent= makes the invoke use the component's provider, and so its region.
+    zones = aws.get_availability_zones(
+        state="available",
+        filters=[aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"])],
+        opts=pulumi.InvokeOptions(parent=parent))
+    names = sorted(zones.names)
+    if len(names) < wanted:
+        raise InvalidConfigError(
+            f"{PROJECT_NAMESPACE}:network.azCount = {wanted}: region {region} has only "
+            f"{len(names)} available availability zone(s) ({', '.join(names) or 'none'}); "
+            f"set network.azCount to at most {len(names)}")
+    return names[:wanted]
+
+
 class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:network:Network", name, None, opts)
         config = args.config
         child = pulumi.ResourceOptions(parent=self)
 
-        self.availability_zones: list[str] = self._pick_azs(config)
+        self.availability_zones: list[str] = pick_azs(self, config.network.az_count, config.primary_region)
         self.vpc_cidr: str = str(config.network.vpc_cidr)
         plan = plan_subnets(config.network.vpc_cidr, self.availability_zones)
         self.private_subnet_cidrs: list[str] = [plan.private[az] for az in self.availability_zones]
@@ -92,21 +108,6 @@ class Network(pulumi.ComponentResource):
             "database_subnet_ids": self.database_subnet_ids, "private_subnet_cidrs": self.private_subnet_cidrs,
             "nat_gateway_ids": self.nat_gateway_ids,
         })
-
-    def _pick_azs(self, config: PlatformConfig) -> list[str]:
-        # parent=self makes the invoke use the component's (primary-region) provider.
-        zones = aws.get_availability_zones(
-            state="available",
-            filters=[aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"])],
-            opts=pulumi.InvokeOptions(parent=self))
-        names = sorted(zones.names)
-        wanted = config.network.az_count
-        if len(names) < wanted:
-            raise InvalidConfigError(
-                f"{PROJECT_NAMESPACE}:network.azCount = {wanted}: region {config.primary_region} has only "
-                f"{len(names)} available availability zone(s) ({', '.join(names) or 'none'}); "
-                f"set network.azCount to at most {len(names)}")
-        return names[:wanted]
 
     def _subnets(self, name: str, tier: str, vpc: aws.ec2.Vpc,
                  cidrs: dict[str, str]) -> dict[str, aws.ec2.Subnet]:

@@ -6,10 +6,12 @@ without a single resource repeating them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
 from .config import PROJECT_NAMESPACE, PlatformConfig
 
@@ -41,3 +43,23 @@ def regional_providers(config: PlatformConfig) -> RegionalProviders:
 
 def account_id(provider: aws.Provider) -> str:
     return aws.get_caller_identity(opts=pulumi.InvokeOptions(provider=provider)).account_id
+
+
+def kubernetes_provider(config: PlatformConfig, cluster_name: pulumi.Input[str], endpoint: pulumi.Input[str],
+                        certificate_authority: pulumi.Input[str]) -> k8s.Provider:
+    """A provider for the new cluster; tokens come from `aws eks get-token`, so nothing long-lived is stored."""
+    kubeconfig = pulumi.Output.all(cluster_name, endpoint, certificate_authority).apply(
+        lambda values: json.dumps(kubeconfig_for(*values, region=config.primary_region)))
+    return k8s.Provider("kubernetes", kubeconfig=kubeconfig)
+
+
+def kubeconfig_for(cluster_name: str, endpoint: str, certificate_authority: str, region: str) -> dict:
+    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
+                     "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]}}
+    return {
+        "apiVersion": "v1", "kind": "Config", "current-context": cluster_name,
+        "clusters": [{"name": cluster_name, "cluster": {"server": endpoint,
+                                                        "certificate-authority-data": certificate_authority}}],
+        "users": [{"name": cluster_name, "user": user}],
+        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+    }

@@ -25,6 +25,7 @@ StatementsFor = Callable[[Output[str]], list[Statement]]
 class StorageArgs:
     config: PlatformConfig
     account_id: str
+    trail_name: str  # the CloudTrail trail that writes into the log bucket
     data_key_arn: Input[str]
     logs_key_arn: Input[str]
     dr_key_arn: Input[str] | None
@@ -106,11 +107,12 @@ def _lifecycle(noncurrent_days: int, *, infrequent_access_after: int | None = No
     )
 
 
-def _allow_access_log_delivery(account_id: str) -> StatementsFor:
-    """With ACLs disabled, server access logs arrive only if the bucket policy lets the logging service in."""
+def _allow_log_delivery(account_id: str, region: str, trail_name: str) -> StatementsFor:
+    """With ACLs disabled, S3 access logs and CloudTrail arrive only if the bucket policy lets them in."""
+    trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name}"
 
     def statements(bucket_arn: Output[str]) -> list[Statement]:
-        return [{
+        return [*_cloudtrail_statements(bucket_arn, account_id, trail_arn), {
             "Sid": "AllowS3ServerAccessLogs",
             "Effect": "Allow",
             "Principal": {"Service": "logging.s3.amazonaws.com"},
@@ -121,6 +123,20 @@ def _allow_access_log_delivery(account_id: str) -> StatementsFor:
         }]
 
     return statements
+
+
+def _cloudtrail_statements(bucket_arn: Output[str], account_id: str, trail_arn: str) -> list[Statement]:
+    # aws:SourceArn pins delivery to our trail (confused-deputy guard); the ACL condition is what
+    # CloudTrail sends and is harmless with BucketOwnerEnforced.
+    only_our_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
+    return [
+        {"Sid": "AllowCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": only_our_trail},
+        {"Sid": "AllowCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": Output.concat(bucket_arn, f"/cloudtrail/AWSLogs/{account_id}/*"),
+         "Condition": {"StringEquals": {**only_our_trail["StringEquals"],
+                                        "s3:x-amz-acl": "bucket-owner-full-control"}}},
+    ]
 
 
 class Storage(pulumi.ComponentResource):
@@ -137,7 +153,7 @@ class Storage(pulumi.ComponentResource):
         logs = _HardenedBucket(
             f"{name}-logs", self, key_arn=args.logs_key_arn, protect=protect,
             lifecycle=_lifecycle(storage.noncurrent_version_expiration_days, expire_after=storage.log_expiration_days),
-            extra_statements=_allow_access_log_delivery(args.account_id))
+            extra_statements=_allow_log_delivery(args.account_id, args.config.primary_region, args.trail_name))
         data = _HardenedBucket(
             f"{name}-data", self, key_arn=args.data_key_arn, protect=protect,
             lifecycle=_lifecycle(storage.noncurrent_version_expiration_days,
@@ -149,6 +165,7 @@ class Storage(pulumi.ComponentResource):
 
         self.data_bucket = data.bucket
         self.logs_bucket = logs.bucket
+        self.logs_bucket_policy = logs.policy  # writers such as CloudTrail must wait for it
         self.replica_bucket = self._replicate(name, args, data, *dr) if dr else None
 
         self.register_outputs({

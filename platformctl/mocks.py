@@ -26,6 +26,18 @@ _NAME_PROPERTY = {
     "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
     "aws:autoscaling/schedule:Schedule": "scheduledActionName",
     "aws:kms/alias:Alias": "name",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "url",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "configurationName",
+    "aws:eks/addon:Addon": "addonName",
+}
+
+# Resources whose AWS ID follows a pattern of its own.
+_ID_PATTERN = {
+    "aws:route53/zone:Zone": lambda fields: "Z0" + fields["hex32"][:19].upper(),
+    "aws:guardduty/detector:Detector": lambda fields: fields["hex32"],
+    "aws:route53/record:Record": lambda fields: f"Z0_{fields['physical']}_A",
 }
 
 # Resources whose AWS ID is a generated UUID rather than their name.
@@ -39,19 +51,32 @@ _EC2_ID_PREFIX = {
     "securityGroupIngressRule": "sgr", "securityGroupEgressRule": "sgr",
 }
 
+# type -> (ARN service, resource part); other types get "<module>:...:<kind>/<id>".
 _REGIONAL_ARN = {
-    "aws:kms/key:Key": "key/{key_id}",
-    "aws:kms/alias:Alias": "{physical}",
-    "aws:rds/instance:Instance": "db:{physical}",
-    "aws:rds/subnetGroup:SubnetGroup": "subgrp:{physical}",
-    "aws:rds/parameterGroup:ParameterGroup": "pg:{physical}",
-    "aws:eks/cluster:Cluster": "cluster/{physical}",
-    "aws:eks/nodeGroup:NodeGroup": "nodegroup/{physical}/{uuid}",
-    "aws:backup/vault:Vault": "backup-vault:{physical}",
-    "aws:backup/plan:Plan": "backup-plan:{uuid}",
-    "aws:cloudwatch/logGroup:LogGroup": "log-group:{physical}",
-    "aws:sns/topic:Topic": "{physical}",
-    "aws:secretsmanager/secret:Secret": "secret:{physical}-{short}",
+    "aws:kms/key:Key": ("kms", "key/{key_id}"),
+    "aws:kms/alias:Alias": ("kms", "{physical}"),
+    "aws:rds/instance:Instance": ("rds", "db:{physical}"),
+    "aws:rds/subnetGroup:SubnetGroup": ("rds", "subgrp:{physical}"),
+    "aws:rds/parameterGroup:ParameterGroup": ("rds", "pg:{physical}"),
+    "aws:eks/cluster:Cluster": ("eks", "cluster/{physical}"),
+    "aws:eks/nodeGroup:NodeGroup": ("eks", "nodegroup/{physical}/{uuid}"),
+    "aws:eks/addon:Addon": ("eks", "addon/{physical}/{uuid}"),
+    "aws:backup/vault:Vault": ("backup", "backup-vault:{physical}"),
+    "aws:backup/plan:Plan": ("backup", "backup-plan:{uuid}"),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "log-group:{physical}"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("cloudwatch", "alarm:{physical}"),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": ("cloudwatch", "alarm:{physical}"),
+    "aws:cloudwatch/dashboard:Dashboard": ("cloudwatch", "dashboard/{physical}"),
+    "aws:cloudwatch/eventRule:EventRule": ("events", "rule/{physical}"),
+    "aws:sns/topic:Topic": ("sns", "{physical}"),
+    "aws:sns/topicSubscription:TopicSubscription": ("sns", "{physical}:{uuid}"),
+    "aws:secretsmanager/secret:Secret": ("secretsmanager", "secret:{physical}-{short}"),
+    "aws:lb/loadBalancer:LoadBalancer": ("elasticloadbalancing", "loadbalancer/app/{physical}/{hex16}"),
+    "aws:lb/targetGroup:TargetGroup": ("elasticloadbalancing", "targetgroup/{physical}/{hex16}"),
+    "aws:lb/listener:Listener": ("elasticloadbalancing", "listener/app/{physical}/{hex16}/{short}"),
+    "aws:acm/certificate:Certificate": ("acm", "certificate/{uuid}"),
+    "aws:cloudtrail/trail:Trail": ("cloudtrail", "trail/{physical}"),
+    "aws:guardduty/detector:Detector": ("guardduty", "detector/{hex32}"),
 }
 
 
@@ -92,6 +117,8 @@ def availability_zones(region: str) -> list[str]:
 
 def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
     package, module_kind, type_name = [*typ.split(":"), "", ""][:3]
+    if package == "kubernetes":
+        return _kubernetes(typ, name, inputs)
     if package != "aws":
         # Other packages get a stable ID and echo their inputs: enough for any program to resolve.
         return f"{name}-{_digest(typ, name, 8)}", dict(inputs)
@@ -101,10 +128,13 @@ def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
     physical = inputs.get(name_property) or f"{name}-{_digest(typ, name, 7)}"
     state = {**inputs, name_property: physical}
     resource_id = physical
+    key_id = str(uuid.UUID(_digest(typ, name, 32)))
+    fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": _digest(typ, name, 6),
+              "hex16": _digest(typ, name, 16), "hex32": _digest(typ, name, 32)}
     if module == "ec2" or (module == "vpc" and kind in _EC2_ID_PREFIX):
         resource_id = f"{_EC2_ID_PREFIX.get(kind, kind.lower())}-{_digest(typ, name, 17)}"
-    key_id = str(uuid.UUID(_digest(typ, name, 32)))
-    fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": _digest(typ, name, 6)}
+    elif typ in _ID_PATTERN:
+        resource_id = _ID_PATTERN[typ](fields)
     state["arn"] = _arn(typ, module, kind, region, resource_id, fields)
     state.update(_SPECIFIC.get(typ, lambda *_: {})(name, state, region, fields))
     if typ in _ID_IS_UUID:
@@ -112,14 +142,37 @@ def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
     return resource_id, state
 
 
+def _kubernetes(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Objects keep their declared metadata; unnamed ones get the provider's auto-name; IDs are ns/name."""
+    state = dict(inputs)
+    if typ.startswith("kubernetes:helm.sh/"):
+        release = inputs.get("name") or f"{name}-{_digest(typ, name, 8)}"
+        namespace = inputs.get("namespace", "default")
+        state["status"] = {"name": release, "namespace": namespace, "status": "deployed", "revision": 1,
+                           "chart": inputs.get("chart", ""), "version": inputs.get("version", "")}
+        return f"{namespace}/{release}", state
+    metadata = dict(inputs.get("metadata") or {})
+    metadata.setdefault("name", f"{name}-{_digest(typ, name, 8)}")
+    metadata["uid"] = str(uuid.UUID(_digest(typ, name, 32)))
+    state["metadata"] = metadata
+    namespace = metadata.get("namespace")
+    return (f"{namespace}/{metadata['name']}" if namespace else metadata["name"]), state
+
+
 def _arn(typ: str, module: str, kind: str, region: str, resource_id: str, fields: dict[str, str]) -> str:
+    if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+        return f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{fields['physical'].removeprefix('https://')}"
+    if typ == "aws:route53/zone:Zone":
+        return f"arn:aws:route53:::hostedzone/{resource_id}"
+    if module == "chatbot":
+        return f"arn:aws:chatbot::{ACCOUNT_ID}:chat-configuration/slack-channel/{fields['physical']}"
     if module == "iam":
-        return f"arn:aws:iam::{ACCOUNT_ID}:{kind.lower()}/{fields['physical']}"
+        return f"arn:aws:iam::{ACCOUNT_ID}:{_kebab(kind)}/{fields['physical']}"
     if module == "s3":
         return f"arn:aws:s3:::{fields['physical']}"
     if typ in _REGIONAL_ARN:
-        service = "logs" if module == "cloudwatch" else module
-        return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{_REGIONAL_ARN[typ].format(**fields)}"
+        service, resource = _REGIONAL_ARN[typ]
+        return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource.format(**fields)}"
     service = "ec2" if module == "vpc" else module
     return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{_kebab(kind)}/{resource_id}"
 
@@ -180,6 +233,34 @@ def _vpc(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) 
             "mainRouteTableId": f"rtb-{_digest('main-rtb', name, 17)}", "ownerId": ACCOUNT_ID}
 
 
+def _load_balancer(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"arnSuffix": f"app/{fields['physical']}/{fields['hex16']}", "zoneId": "Z35SXDOTRQ7X7K",
+            "dnsName": f"{fields['physical']}-{int(fields['hex16'][:8], 16)}.{region}.elb.amazonaws.com"}
+
+
+def _target_group(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"arnSuffix": f"targetgroup/{fields['physical']}/{fields['hex16']}"}
+
+
+def _certificate(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    token = fields["hex32"]
+    return {"status": "PENDING_VALIDATION", "domainValidationOptions": [
+        {"domainName": domain, "resourceRecordName": f"_{token[:16]}.{state.get('domainName', '')}.",
+         "resourceRecordType": "CNAME", "resourceRecordValue": f"_{token[16:]}.acm-validations.aws."}
+        for domain in [state.get("domainName", ""), *state.get("subjectAlternativeNames", [])]]}
+
+
+def _zone(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    zone_id = "Z0" + fields["hex32"][:19].upper()
+    return {"zoneId": zone_id, "nameServers": [f"ns-{int(fields['hex16'][i:i + 3], 16) % 2048}.awsdns-{n}.{tld}"
+                                                for n, (i, tld) in enumerate([(0, "com"), (3, "net"), (6, "org"),
+                                                                              (9, "co.uk")])]}
+
+
+def _record(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"fqdn": str(state.get("name", "")).rstrip(".")}
+
+
 def _backup_plan(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     return {"version": base64.b64encode(_digest("plan-version", name, 24).encode()).decode()}
 
@@ -195,6 +276,11 @@ _SPECIFIC = {
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:backup/plan:Plan": _backup_plan,
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:acm/certificate:Certificate": _certificate,
+    "aws:route53/zone:Zone": _zone,
+    "aws:route53/record:Record": _record,
 }
 
 _INVOKES = {

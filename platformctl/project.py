@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 _TIER_ORDER = ("dev", "staging", "prod")
+OFFLINE_FILE = "platformctl.offline.yaml"
 _DECLARED_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
 
 
@@ -93,8 +94,24 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
             secret_keys.append(key)
         else:
             values[key] = _encode(value)
+    for key, placeholder in _offline_placeholders(project).items():
+        if key not in values:
+            values[key] = placeholder
+            secret_keys.append(key)
     _check_declarations(project, stack, stack_values, values)
     return StackConfig(values=values, secret_keys=secret_keys)
+
+
+def _offline_placeholders(project: Project) -> dict[str, str]:
+    """Stand-ins for secrets that exist only encrypted in each team's stacks (see OFFLINE_FILE)."""
+    path = project.root / OFFLINE_FILE
+    if not path.is_file():
+        return {}
+    document = _read_yaml(path) or {}
+    secrets = document.get("secrets") or {}
+    if not isinstance(secrets, dict):
+        raise UsageError(f"{OFFLINE_FILE}: `secrets` must map config keys to placeholder values")
+    return {_qualify(project, str(key)): _encode(value) for key, value in secrets.items()}
 
 
 def _project_values(project: Project) -> dict[str, Any]:

@@ -42,6 +42,12 @@ class Stack:
         assert len(found) == 1, f"expected one {token} in {self.preview.stack}, found {[r['urn'] for r in found]}"
         return found[0]
 
+    def database(self) -> dict[str, Any]:
+        """The primary RDS instance (prod also has a read replica in the DR region)."""
+        primaries = [r for r in self.of_type("aws:rds/instance:Instance") if "replicateSourceDb" not in r["inputs"]]
+        assert len(primaries) == 1, f"expected one primary database, found {[r['urn'] for r in primaries]}"
+        return primaries[0]
+
     def by_urn(self, urn: str) -> dict[str, Any]:
         return next(r for r in self.resources if r["urn"] == urn)
 

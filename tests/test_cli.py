@@ -71,8 +71,11 @@ def _of_type(document: dict, token: str) -> list[dict]:
 
 
 def test_prod_json_shows_multi_az_database_nodes_per_az_and_dr_copies(prod_json):
-    (db,) = _of_type(prod_json, "aws:rds/instance:Instance")
+    databases = _of_type(prod_json, "aws:rds/instance:Instance")
+    (db,) = [d for d in databases if "replicateSourceDb" not in d["inputs"]]
     assert db["inputs"]["multiAz"] is True
+    (replica,) = [d for d in databases if d["inputs"].get("replicateSourceDb") == db["outputs"]["arn"]]
+    assert ":us-west-2:" in replica["outputs"]["arn"], "the read replica lives in the DR region"
     subnets = {s["id"]: s["inputs"]["availabilityZone"] for s in _of_type(prod_json, "aws:ec2/subnet:Subnet")}
     groups = _of_type(prod_json, "aws:eks/nodeGroup:NodeGroup")
     assert {subnets[g["inputs"]["subnetIds"][0]] for g in groups} == {"us-east-1a", "us-east-1b", "us-east-1c"}

@@ -52,7 +52,7 @@ def test_every_bucket_blocks_public_access_versions_and_requires_tls(tier_stack)
 def test_database_volumes_vaults_logs_and_cluster_secrets_use_customer_keys(tier_stack):
     _, stack = tier_stack
     keys = customer_keys(stack)
-    db = stack.one("aws:rds/instance:Instance")
+    db = stack.database()
     assert db["inputs"]["storageEncrypted"] is True and db["inputs"]["kmsKeyId"] in keys, db["urn"]
     for vault in stack.of_type("aws:backup/vault:Vault"):
         assert vault["inputs"]["kmsKeyArn"] in keys, vault["urn"]
@@ -78,7 +78,7 @@ def test_nothing_stateful_is_unprotected_in_prod(stacks):
 
 def test_database_password_is_managed_by_aws_not_config(tier_stack):
     _, stack = tier_stack
-    db = stack.one("aws:rds/instance:Instance")
+    db = stack.database()
     assert db["inputs"]["manageMasterUserPassword"] is True, db["urn"]
     assert "password" not in db["inputs"], db["urn"]
     assert db["inputs"]["masterUserSecretKmsKeyId"] in customer_keys(stack), db["urn"]

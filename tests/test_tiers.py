@@ -57,7 +57,8 @@ def test_prod_node_groups_cover_every_az_and_survive_losing_one(stacks):
 @pytest.mark.parametrize("tier,azs,nats", [("dev", 2, 1), ("staging", 2, 1), ("prod", 3, 3)])
 def test_network_spans_the_tier_azs_with_its_nat_strategy(stacks, tier, azs, nats):
     stack = stacks[tier]
-    subnets = stack.of_type("aws:ec2/subnet:Subnet")
+    primary = stack.outputs["primaryRegion"]
+    subnets = [s for s in stack.of_type("aws:ec2/subnet:Subnet") if stack.provider_region(s) == primary]
     assert len({s["inputs"]["availabilityZone"] for s in subnets}) == azs
     assert len(subnets) == 3 * azs, "public, private and database subnet in each AZ"
     assert len(stack.of_type("aws:ec2/natGateway:NatGateway")) == nats
@@ -81,13 +82,13 @@ def test_flow_logs_outside_dev(tier_stack):
 
 def test_database_is_multi_az_only_in_prod(tier_stack):
     tier, stack = tier_stack
-    db = stack.one(DB)
+    db = stack.database()
     assert db["inputs"]["multiAz"] is (tier == "prod"), db["urn"]
 
 
 def test_database_backup_retention_and_windows(tier_stack):
     tier, stack = tier_stack
-    inputs = stack.one(DB)["inputs"]
+    inputs = stack.database()["inputs"]
     assert inputs["backupRetentionPeriod"] == RETENTION[tier]
     if tier in MAINTENANCE:
         assert inputs["maintenanceWindow"] == MAINTENANCE[tier]
@@ -98,7 +99,7 @@ def test_database_backup_retention_and_windows(tier_stack):
 
 def test_database_is_guarded_outside_dev(tier_stack):
     tier, stack = tier_stack
-    db = stack.one(DB)
+    db = stack.database()
     inputs = db["inputs"]
     guarded = tier != "dev"
     assert inputs["deletionProtection"] is guarded, db["urn"]
@@ -107,12 +108,28 @@ def test_database_is_guarded_outside_dev(tier_stack):
     assert ("finalSnapshotIdentifier" in inputs) is guarded, db["urn"]
 
 
-def test_database_forces_tls_through_its_parameter_group(tier_stack):
+def test_every_database_forces_tls_through_its_parameter_group(tier_stack):
     _, stack = tier_stack
-    group = stack.one("aws:rds/parameterGroup:ParameterGroup")
-    parameters = {p["name"]: p["value"] for p in group["inputs"]["parameters"]}
-    assert parameters["rds.force_ssl"] == "1", group["urn"]
-    assert stack.one(DB)["inputs"]["parameterGroupName"] == group["outputs"]["name"]
+    groups = {g["outputs"]["name"]: g for g in stack.of_type("aws:rds/parameterGroup:ParameterGroup")}
+    for db in stack.of_type(DB):
+        group = groups[db["inputs"]["parameterGroupName"]]
+        parameters = {p["name"]: p["value"] for p in group["inputs"]["parameters"]}
+        assert parameters["rds.force_ssl"] == "1", f"{db['urn']} uses {group['urn']} without rds.force_ssl"
+
+
+def test_prod_keeps_a_read_replica_in_the_dr_region(tier_stack):
+    tier, stack = tier_stack
+    replicas = [r for r in stack.of_type(DB) if "replicateSourceDb" in r["inputs"]]
+    if tier != "prod":
+        assert not replicas
+        return
+    (replica,) = replicas
+    assert replica["inputs"]["replicateSourceDb"] == stack.database()["outputs"]["arn"]
+    assert stack.provider_region(replica) == stack.outputs["drRegion"], replica["urn"]
+    assert replica["inputs"]["storageEncrypted"] and replica["protect"], replica["urn"]
+    subnet_group = next(g for g in stack.of_type("aws:rds/subnetGroup:SubnetGroup")
+                        if g["outputs"]["name"] == replica["inputs"]["dbSubnetGroupName"])
+    assert stack.provider_region(subnet_group) == stack.outputs["drRegion"]
 
 
 def test_backup_plan_keeps_recovery_points_for_the_tier_retention(tier_stack):

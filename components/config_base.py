@@ -1,0 +1,38 @@
+"""What every config model shares: the tier enum and the strict, camelCase, frozen base model."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+PROJECT_NAMESPACE = "platform"
+
+
+class Tier(StrEnum):
+    DEV = "dev"
+    STAGING = "staging"
+    PROD = "prod"
+
+
+class ConfigModel(BaseModel):
+    """Stack-file keys are camelCase, like every Pulumi config key; code uses snake_case."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+
+# The only retention periods CloudWatch Logs accepts; anything else fails at deploy time, not preview.
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                             2557, 2922, 3288, 3653)
+
+
+def _cloudwatch_retention(days: int) -> int:
+    if days not in CLOUDWATCH_RETENTION_DAYS:
+        raise ValueError(f"CloudWatch Logs keeps logs for one of {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} "
+                         f"days; got {days}")
+    return days
+
+
+LogRetentionDays = Annotated[int, AfterValidator(_cloudwatch_retention)]

@@ -1,0 +1,137 @@
+"""Config of the operations layer: alerting, observability, access, budget and Kubernetes baseline.
+
+Secrets (the PagerDuty endpoint) are not fields here: they are Pulumi secrets read by
+`components/secrets.py`, so they never pass through a plain model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .config_base import ConfigModel, LogRetentionDays
+
+Severity = Literal["critical", "warning", "info"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_QUANTITY = r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$"
+
+
+class IngressSettings(ConfigModel):
+    domain_name: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description=(
+        "Public DNS zone of the stack; the load balancer answers for it and its subdomains."))
+    tls_policy: str = Field(pattern=r"^ELBSecurityPolicy-TLS13-", description=(
+        "TLS policy of the HTTPS listener; TLS 1.3 policies only."))
+    deletion_protection: bool = Field(description="Refuse deletion of the load balancer.")
+
+
+class AlertingSettings(ConfigModel):
+    severities: list[Severity] = Field(min_length=1, description=(
+        "Severities that get an SNS topic: critical pages PagerDuty and posts to Slack, warning posts to "
+        "Slack, info sends email."))
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", description="Address of the info channel.")
+    slack_workspace_id: str = Field(pattern=r"^T[A-Z0-9]{8,}$", description=(
+        "Slack workspace ID authorised in AWS Chatbot (one-time console step)."))
+    slack_critical_channel_id: str = Field(pattern=r"^C[A-Z0-9]{8,}$", description=(
+        "Slack channel ID of critical alerts (#platform-alerts)."))
+    slack_warning_channel_id: str = Field(pattern=r"^C[A-Z0-9]{8,}$", description=(
+        "Slack channel ID of warnings (#platform-monitoring)."))
+
+    @field_validator("severities")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"severities must not repeat; got {value}")
+        return value
+
+
+class ObservabilitySettings(ConfigModel):
+    app_log_level: LogLevel = Field(description="Log level of platform and application workloads.")
+    log_retention_days: LogRetentionDays = Field(description=(
+        "Retention of audit and application log groups (CloudTrail, Container Insights), days."))
+    cloudwatch_dashboards: bool = Field(description="Create the four CloudWatch dashboards.")
+    alarm_minutes: int = Field(ge=1, le=60, description=(
+        "How long a threshold must be breached before an alarm fires, minutes."))
+    api_latency_p95_ms: int = Field(ge=10, le=10000, description="API p95 latency SLO, milliseconds.")
+    db_latency_p95_ms: int = Field(ge=1, le=10000, description="Database read/write p95 latency SLO, milliseconds.")
+    cpu_alarm_percent: int = Field(ge=1, le=100, description="CPU utilisation that raises a warning, percent.")
+    memory_alarm_percent: int = Field(ge=1, le=100, description="Node memory utilisation warning, percent.")
+    disk_alarm_percent: int = Field(ge=1, le=100, description="Node filesystem utilisation warning, percent.")
+    db_connections_alarm: int = Field(ge=1, le=10000, description="Database connections that raise a warning.")
+    db_free_storage_alarm_gib: int = Field(ge=1, le=10000, description="Free database storage floor, GiB.")
+    replication_lag_alarm_seconds: int = Field(ge=1, le=3600, description=(
+        "Lag of the DR read replica that raises a critical alarm, seconds."))
+
+
+class AccessSettings(ConfigModel):
+    github_repository: str = Field(pattern=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description=(
+        "owner/repo whose workflows may assume the ci-deployer role through GitHub OIDC."))
+    developer_access: Literal["full", "limited", "read-only"] = Field(description=(
+        "What the developer role may do: everything but IAM, service-level write access, or read only."))
+    admin_requires_mfa: bool = Field(description="platform-admin may only be assumed with MFA.")
+    admin_session_hours: int = Field(ge=1, le=12, description="Maximum session of platform-admin, hours.")
+    break_glass_session_hours: int = Field(ge=1, le=12, description="Maximum session of break-glass, hours.")
+
+
+class BudgetSettings(ConfigModel):
+    monthly_limit_usd: int = Field(ge=1, description=(
+        "Monthly AWS spend budget of the stack, USD; the cost guard uses the same value."))
+    alert_thresholds_percent: list[int] = Field(min_length=1, description=(
+        "Actual-spend percentages of the budget that notify: below 100 to info, 100 and above to warning."))
+
+    @field_validator("alert_thresholds_percent")
+    @classmethod
+    def _sorted_positive(cls, value: list[int]) -> list[int]:
+        if any(p <= 0 or p > 1000 for p in value) or sorted(set(value)) != value:
+            raise ValueError(f"thresholds must be distinct, ascending, 1-1000; got {value}")
+        return value
+
+
+class NamespaceQuota(ConfigModel):
+    cpu_requests: str = Field(pattern=_QUANTITY, description="Total CPU requests per application namespace.")
+    memory_requests: str = Field(pattern=_QUANTITY, description="Total memory requests per application namespace.")
+    cpu_limits: str = Field(pattern=_QUANTITY, description="Total CPU limits per application namespace.")
+    memory_limits: str = Field(pattern=_QUANTITY, description="Total memory limits per application namespace.")
+    pods: int = Field(ge=1, le=10000, description="Pods per application namespace.")
+
+
+class ContainerDefaults(ConfigModel):
+    cpu_request: str = Field(pattern=_QUANTITY, description="Default CPU request of a container (LimitRange).")
+    memory_request: str = Field(pattern=_QUANTITY, description="Default memory request of a container.")
+    cpu_limit: str = Field(pattern=_QUANTITY, description="Default CPU limit of a container.")
+    memory_limit: str = Field(pattern=_QUANTITY, description="Default memory limit of a container.")
+
+
+class MonitoringStackSettings(ConfigModel):
+    chart_version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="kube-prometheus-stack chart version.")
+    prometheus_replicas: int = Field(ge=1, le=5, description="Prometheus replicas.")
+    alertmanager_replicas: int = Field(ge=1, le=5, description="Alertmanager replicas.")
+    grafana_replicas: int = Field(ge=1, le=5, description="Grafana replicas.")
+    retention: str = Field(pattern=r"^\d+[hdw]$", description="Prometheus retention, e.g. 15d.")
+    storage_gib: int = Field(ge=0, le=10000, description="Persistent volume per Prometheus replica, GiB; 0 = none.")
+
+
+class KubernetesSettings(ConfigModel):
+    app_namespaces: list[str] = Field(min_length=1, description="Namespaces for application workloads.")
+    quota: NamespaceQuota = Field(description="ResourceQuota of every application namespace.")
+    container_defaults: ContainerDefaults = Field(description="LimitRange defaults of every application namespace.")
+    platform_disruption_budgets: bool = Field(description="PodDisruptionBudgets for platform workloads.")
+    monitoring: MonitoringStackSettings = Field(description="The in-cluster monitoring stack.")
+
+    @field_validator("app_namespaces")
+    @classmethod
+    def _dns_labels(cls, value: list[str]) -> list[str]:
+        bad = [name for name in value if not _DNS_LABEL.match(name)]
+        if bad or len(set(value)) != len(value):
+            raise ValueError(f"namespaces must be distinct DNS labels (a-z, 0-9, '-'); got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _ha_needs_storage(self) -> KubernetesSettings:
+        monitoring = self.monitoring
+        if monitoring.prometheus_replicas > 1 and monitoring.storage_gib == 0:
+            raise ValueError("monitoring.storageGib must be > 0 when prometheusReplicas > 1: replicas without "
+                             "persistent volumes lose their data on every reschedule")
+        return self
