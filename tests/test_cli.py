@@ -194,3 +194,17 @@ def test_secure_values_stay_secret(tmp_path):
     result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["steps"][0]["newState"]["outputs"] == {"hook": "[secret]"}
+
+
+def test_missing_pagerduty_secret_is_a_clear_config_error(project_copy):
+    write_stack(project_copy, "staging", {"platform:tier": "staging"})  # no platformctl.offline.yaml in the copy
+    result = platformctl("preview", "--stack", "staging", "--cwd", str(project_copy))
+    assert result.returncode == 2
+    assert "platform:pagerdutyEndpoint is not set" in result.stderr
+    assert "pulumi config set --secret platform:pagerdutyEndpoint" in result.stderr
+
+
+def test_placeholder_secret_never_reaches_the_printed_preview():
+    placeholder = "offline-placeholder"
+    result = platformctl("preview", "--stack", "prod")
+    assert result.returncode == 0 and placeholder not in result.stdout + result.stderr

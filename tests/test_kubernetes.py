@@ -1,0 +1,123 @@
+"""Kubernetes objects: schema-valid for the cluster's version, and the baseline every namespace gets."""
+
+from __future__ import annotations
+
+import json
+
+import kubernetes_validate
+import pytest
+
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+APP_NAMESPACES = ["apps"]
+
+
+def kubernetes_objects(stack) -> list[dict]:
+    return [r for r in stack.resources if r["type"].startswith("kubernetes:") and r["type"] != HELM_RELEASE]
+
+
+def of_kind(stack, kind: str, namespace: str | None = None) -> list[dict]:
+    return [r["inputs"] for r in kubernetes_objects(stack) if r["inputs"]["kind"] == kind
+            and (namespace is None or r["inputs"]["metadata"].get("namespace") == namespace)]
+
+
+def release_values(stack) -> dict:
+    return stack.one(HELM_RELEASE)["inputs"]["values"]
+
+
+def test_every_object_validates_strictly_against_the_cluster_version(tier_stack):
+    _tier, stack = tier_stack
+    version = stack.one("aws:eks/cluster:Cluster")["inputs"]["version"]
+    objects = kubernetes_objects(stack)
+    assert len(objects) >= 25
+    for resource in objects:
+        try:
+            kubernetes_validate.validate(resource["inputs"], f"{version}.0", strict=True)
+        except kubernetes_validate.ValidationError as error:
+            pytest.fail(f"{resource['urn']} is not a valid {resource['inputs']['kind']}: {error.message}")
+
+
+def test_a_schema_violation_is_caught():
+    broken = {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q"},
+              "spec": {"hard": {"pods": "10"}, "hardd": {}}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, "1.33.0", strict=True)
+
+
+@pytest.mark.parametrize("namespace", APP_NAMESPACES)
+def test_every_application_namespace_has_quota_limits_and_default_deny(tier_stack, namespace):
+    _tier, stack = tier_stack
+    (quota,) = of_kind(stack, "ResourceQuota", namespace)
+    assert set(quota["spec"]["hard"]) == {"requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods"}
+    (limits,) = of_kind(stack, "LimitRange", namespace)
+    container = next(item for item in limits["spec"]["limits"] if item["type"] == "Container")
+    assert {"default", "defaultRequest"} <= set(container)
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(stack, "NetworkPolicy", namespace)}
+    deny = policies["default-deny"]
+    assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert not deny.get("ingress") and not deny.get("egress")
+    assert "allow-dns" in policies
+    (ns,) = [n for n in of_kind(stack, "Namespace") if n["metadata"]["name"] == namespace]
+    assert ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+def test_quotas_grow_with_the_tier(stacks):
+    pods = [of_kind(stacks[t], "ResourceQuota", "apps")[0]["spec"]["hard"]["pods"] for t in ("dev", "staging", "prod")]
+    assert pods == sorted(pods, key=int) and len(set(pods)) == 3
+
+
+def test_priority_classes_exist_with_one_global_default(tier_stack):
+    _, stack = tier_stack
+    classes = of_kind(stack, "PriorityClass")
+    assert {c["metadata"]["name"] for c in classes} >= {"platform-critical", "application-default"}
+    assert sum(1 for c in classes if c.get("globalDefault")) == 1
+
+
+def test_monitoring_stack_is_sized_per_tier_and_highly_available_in_prod(stacks):
+    replicas = {t: release_values(s)["prometheus"]["prometheusSpec"]["replicas"] for t, s in stacks.items()}
+    assert replicas == {"dev": 1, "staging": 1, "prod": 2}
+    prod = release_values(stacks["prod"])
+    assert prod["alertmanager"]["alertmanagerSpec"]["replicas"] == 3
+    assert prod["prometheus"]["prometheusSpec"]["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"] \
+        == {"requests": {"storage": "100Gi"}}
+    assert "storageSpec" not in release_values(stacks["dev"])["prometheus"]["prometheusSpec"]
+
+
+def test_platform_workloads_have_disruption_budgets_in_prod_only(stacks):
+    for tier, stack in stacks.items():
+        values = release_values(stack)
+        enabled = [values["prometheus"]["podDisruptionBudget"].get("enabled"),
+                   values["alertmanager"]["podDisruptionBudget"].get("enabled"),
+                   bool(values["grafana"]["podDisruptionBudget"])]
+        assert enabled == [tier == "prod"] * 3, f"{tier}: {enabled}"
+
+
+def test_alertmanager_routes_each_severity_to_its_topic(tier_stack):
+    _, stack = tier_stack
+    config = release_values(stack)["alertmanager"]["config"]
+    receivers = {r["name"]: r for r in config["receivers"]}
+    topics = {t["name"].rsplit("-", 1)[1]: t["outputs"]["arn"] for t in stack.of_type("aws:sns/topic:Topic")}
+    routes = {route["receiver"] for route in config["route"]["routes"]}
+    assert {"critical", "warning", "info"} <= routes
+    for severity in ("critical", "warning", "info"):
+        (sns,) = receivers[severity]["sns_configs"]
+        assert sns["topic_arn"] == topics.get(severity, topics["warning"]), severity
+
+
+def test_dev_logs_at_debug_and_keeps_every_control_plane_log(stacks):
+    assert release_values(stacks["dev"])["prometheus"]["prometheusSpec"]["logLevel"] == "debug"
+    assert release_values(stacks["prod"])["prometheus"]["prometheusSpec"]["logLevel"] == "info"
+    dev_logs = stacks["dev"].one("aws:eks/cluster:Cluster")["inputs"]["enabledClusterLogTypes"]
+    assert set(dev_logs) == {"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+
+def test_four_grafana_dashboards_with_real_panels(tier_stack):
+    _, stack = tier_stack
+    dashboards = [c for c in of_kind(stack, "ConfigMap", "monitoring")
+                  if c["metadata"].get("labels", {}).get("grafana_dashboard") == "1"]
+    titles = set()
+    for config_map in dashboards:
+        (document,) = [json.loads(text) for text in config_map["data"].values()]
+        titles.add(document["title"])
+        panels = [p for p in document["panels"] if p.get("type") != "row"]
+        assert len(panels) >= 4 and all(p.get("targets") for p in panels), config_map["metadata"]["name"]
+    assert titles == {"Infrastructure Overview", "Application Performance", "Database Metrics", "Cost Analysis"}
