@@ -28,6 +28,7 @@ class StackPreview:
     diagnostics: list[dict[str, str]] = field(default_factory=list)
     program_seconds: float = 0.0
     wall_seconds: float = 0.0
+    provider_modules: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +60,7 @@ def _run_stack(project: Project, stack: str, environment: dict[str, str]) -> Sta
     return StackPreview(stack=stack, status=result["status"], message=result["message"],
                         resources=result["resources"], outputs=result["stackOutputs"],
                         diagnostics=diagnostics, program_seconds=result["programSeconds"],
+                        provider_modules=result.get("providerModules", []),
                         wall_seconds=time.perf_counter() - started)
 
 

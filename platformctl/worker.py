@@ -65,6 +65,8 @@ def run(program_dir: Path) -> dict[str, Any]:
         "resources": [_record_json(record) for record in monitor.records],
         "stackOutputs": plain(monitor.stack_outputs),
         "diagnostics": handler.entries,
+        # Which provider SDK modules the program loaded: `make bench` gives its baseline the same imports.
+        "providerModules": sorted(m for m in sys.modules if m.startswith(("pulumi_aws", "pulumi_kubernetes"))),
     }
 
 
