@@ -14,9 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## preview: every stack, offline, under the Pulumi SDK's mock monitor
+POLICY_ARGS := --policy-pack policies --policy-pack-config 'policies/config/{stack}.json'
+
+## preview: every stack, offline, under the Pulumi SDK's mock monitor, through the policy pack
 preview: install
-	$(PY) -m platformctl preview --stack all
+	$(PY) -m platformctl preview --stack all $(POLICY_ARGS)
 
 ## test: lint, then the whole test suite
 test: install lint

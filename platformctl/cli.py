@@ -12,8 +12,11 @@ import sys
 from pathlib import Path
 
 from .engine import StackPreview, preview_stacks
-from .project import UsageError, load_project
+from .policy_check import check_stacks, config_for, pack_paths
+from .policy_runner import Finding, PackFailed
+from .project import Project, UsageError, load_project
 from .render import preview_json, preview_text
+from .reports import blocking, counts, markdown, ordered, sarif, table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -31,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
     preview.add_argument("--json", action="store_true",
                          help="Print the preview as JSON, shaped like `pulumi preview --json`.")
+    preview.add_argument("--policy-pack", action="append", default=[], metavar="DIR",
+                         help="Run this CrossGuard policy pack over each stack (repeatable).")
+    preview.add_argument("--policy-pack-config", action="append", default=[], metavar="FILE",
+                         help="Config of the policy pack at the same position; {stack} in the path is replaced by "
+                              "the stack name.")
+    preview.add_argument("--sarif", type=Path, metavar="FILE", help="Write policy findings as SARIF 2.1.0.")
+    preview.add_argument("--markdown", type=Path, metavar="FILE", help="Write a pull-request summary in Markdown.")
     preview.set_defaults(handler=run_preview)
     docs = commands.add_parser("config-docs", help="Print (or --write into Pulumi.yaml) the platform:* key reference.")
     docs.add_argument("--write", action="store_true", help="Refresh the generated block in ./Pulumi.yaml.")
@@ -48,22 +58,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_preview(args: argparse.Namespace) -> int:
+    base = Path.cwd()
     project = load_project(args.cwd.resolve())
     stacks = project.stacks() if args.stack == "all" else [args.stack]
     if not stacks:
         raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+    packs, configs = pack_paths(args.policy_pack, args.policy_pack_config, base)
+    for stack in stacks:  # a missing per-stack config is a usage error before anything runs
+        for config in configs:
+            config_for(config, stack, base)
     previews = preview_stacks(project, stacks)
-    if args.json:
-        documents = {preview.stack: _json_document(preview) for preview in previews}
-        body = documents[stacks[0]] if len(stacks) == 1 else {"stacks": documents}
-        print(json.dumps(body, indent=2))
-    else:
-        for preview in previews:
-            if preview.ok:
-                print(preview_text(preview), end="\n\n")
-        print(_summary(previews))
+    try:
+        findings = check_stacks(project, previews, packs, configs, base) if packs else {}
+    except PackFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    _print_results(args, stacks, previews, findings)
+    _write_reports(args, project, findings)
     _report_failures(previews)
-    return _exit_status(previews)
+    status = _exit_status(previews)
+    return status if status != EXIT_OK else (EXIT_FAILED if any(map(blocking, findings.values())) else EXIT_OK)
 
 
 def run_config_docs(args: argparse.Namespace) -> int:
@@ -77,18 +91,49 @@ def run_config_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _json_document(preview: StackPreview) -> dict:
+def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[StackPreview],
+                   findings: dict[str, list[Finding]]) -> None:
+    if args.json:
+        documents = {preview.stack: _json_document(preview, findings.get(preview.stack)) for preview in previews}
+        body = documents[stacks[0]] if len(stacks) == 1 else {"stacks": documents}
+        print(json.dumps(body, indent=2))
+        return
+    for preview in previews:
+        if preview.ok:
+            print(preview_text(preview))
+            if preview.stack in findings:
+                print("\n" + table(findings[preview.stack]))
+            print()
+    print(_summary(previews, findings))
+
+
+def _write_reports(args: argparse.Namespace, project: Project, findings: dict[str, list[Finding]]) -> None:
+    if args.sarif:
+        stack_files = {stack: str(project.stack_file(stack).relative_to(project.root)) for stack in findings}
+        args.sarif.write_text(json.dumps(sarif(findings, stack_files), indent=2))
+    if args.markdown:
+        args.markdown.write_text(markdown(findings))
+
+
+def _json_document(preview: StackPreview, findings: list[Finding] | None) -> dict:
     document = preview_json(preview)
     if not preview.ok:
         document["diagnostics"].append({"severity": "error", "message": preview.message})
+    if findings is not None:
+        document["policyViolations"] = [f.to_json() for f in ordered(findings)]
     return document
 
 
-def _summary(previews: list[StackPreview]) -> str:
+def _summary(previews: list[StackPreview], findings: dict[str, list[Finding]]) -> str:
     lines = ["Summary:"]
     for preview in previews:
         state = f"{len(preview.resources)} resources" if preview.ok else preview.status
-        lines.append(f"    {preview.stack:<10} {state:<16} {preview.wall_seconds:6.2f}s")
+        policy = ""
+        if preview.stack in findings:
+            summary = counts(findings[preview.stack])
+            policy = (f"  policies: {summary['mandatory']} mandatory, {summary['advisory']} advisory, "
+                      f"{summary['exempted']} exempted")
+        lines.append(f"    {preview.stack:<10} {state:<16} {preview.wall_seconds:6.2f}s{policy}")
     return "\n".join(lines)
 
 

@@ -35,6 +35,7 @@ class ResourceRecord:
     protect: bool = False
     provider: str = ""
     dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
     op: str = "create"
 
@@ -69,6 +70,7 @@ class RecordingMonitor(MockMonitor):
             urn=urn, type=request.type, name=request.name, parent=request.parent, custom=request.custom,
             inputs=inputs, outputs=state, id=resource_id or "", protect=request.protect,
             provider=request.provider, dependencies=list(request.dependencies),
+            property_dependencies={key: list(value.urns) for key, value in request.propertyDependencies.items()},
             aliases=[str(alias) for alias in request.aliasURNs]))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         response_state = _sync_await(rpc.serialize_properties(state, {}))

@@ -84,7 +84,8 @@ def _record_json(record) -> dict[str, Any]:
     return {
         "urn": record.urn, "type": record.type, "name": record.name, "parent": record.parent,
         "custom": record.custom, "id": record.id, "protect": record.protect, "provider": record.provider,
-        "dependencies": record.dependencies, "aliases": record.aliases, "op": record.op,
+        "dependencies": record.dependencies, "propertyDependencies": record.property_dependencies,
+        "aliases": record.aliases, "op": record.op,
         "inputs": plain(record.inputs), "outputs": plain(record.outputs),
     }
 

@@ -1,0 +1,156 @@
+"""Cost governance rules: cost allocation tags, a budget with alerts, and bounded log retention."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import json
+import keyword
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies.framework import Resource, Rule, Violation, as_list, of_type
+from policies.rules.cost import as_int
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+BUDGET = "aws:budgets/budget:Budget"
+
+# AWS accepts these retention values; 0 (or no value) means the log group never expires.
+_NEVER = 0
+
+
+# --- log-retention-capped -----------------------------------------------------------------------
+
+def _check_log_retention(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
+    if resource.type != LOG_GROUP:
+        return
+    max_days = as_int(config.get("maxDays"))
+    days = as_int(resource.get("retentionInDays"))
+    if days is None or days == _NEVER:
+        shown = "is not set" if days is None else "is 0"
+        yield f"retentionInDays {shown}, so the log group keeps logs forever; set at most {max_days} days"
+    elif max_days is not None and days > max_days:
+        yield f"retentionInDays is {days}; this tier keeps logs at most {max_days} days"
+
+
+# --- cost-tags-present --------------------------------------------------------------------------
+
+@functools.cache
+def is_taggable(type_token: str) -> bool:
+    """Whether the pulumi_aws class for `type_token` takes a `tags` argument (unknown types: no).
+
+    Imported lazily and per module, so a pack that never sees AWS resources never loads pulumi_aws.
+    """
+    parts = type_token.split(":")
+    if len(parts) != 3 or parts[0] != "aws":
+        return False
+    module = parts[1].split("/")[0]
+    suffix = "_" if keyword.iskeyword(module) else ""  # e.g. pulumi_aws.lambda_
+    module_name = "pulumi_aws" if module == "index" else f"pulumi_aws.{module}{suffix}"
+    try:
+        cls = getattr(importlib.import_module(module_name), parts[2], None)
+        init = getattr(cls, "_internal_init", None)
+        return init is not None and "tags" in inspect.signature(init).parameters
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+
+
+def _as_tag_dict(value: Any) -> dict[str, Any]:
+    """Tags come as a map, or as JSON text of one, or (autoscaling groups) as a list of {key, value}."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    return {t.get("key"): t.get("value") for t in as_list(value) if isinstance(t, Mapping) and t.get("key")}
+
+
+def default_tags(provider_props: Mapping[str, Any]) -> dict[str, Any]:
+    raw = provider_props.get("defaultTags")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return _as_tag_dict(raw.get("tags")) if isinstance(raw, Mapping) else {}
+
+
+def _check_cost_tags(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
+    if not resource.type.startswith("aws:") or not is_taggable(resource.type):
+        return
+    tags = {**default_tags(resource.provider_props), **_as_tag_dict(resource.get("tags"))}
+    missing = [str(k) for k in as_list(config.get("required")) if tags.get(k) in (None, "")]
+    if missing:
+        yield (f"missing cost allocation tags: {', '.join(missing)} (neither in the provider's defaultTags "
+               "nor in the resource's tags)")
+
+
+# --- budget-exists ------------------------------------------------------------------------------
+
+def _budget_problems(budget: Resource) -> list[str]:
+    problems = []
+    budget_type = budget.get("budgetType")
+    if budget_type not in (None, "COST"):
+        problems.append(f"budgetType is {budget_type}, not COST")
+    try:
+        amount = float(budget.get("limitAmount", default=0))
+    except (TypeError, ValueError):
+        amount = 0.0
+    if amount <= 0 and not budget.get("plannedLimits"):
+        problems.append("no limitAmount (or plannedLimits) above zero")
+    notified = [n for n in as_list(budget.get("notifications")) if isinstance(n, Mapping)
+                and (n.get("subscriberEmailAddresses") or n.get("subscriberSnsTopicArns"))]
+    if not notified:
+        problems.append("no notification with an email or SNS subscriber")
+    return problems
+
+
+def _check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
+    budgets = of_type(resources, BUDGET)
+    if not budgets:
+        yield Violation("the stack has no aws.budgets.Budget: declare a monthly COST budget with notifications")
+        return
+    problems = {b.urn: _budget_problems(b) for b in budgets}
+    if any(not p for p in problems.values()):
+        return
+    for budget in budgets:
+        yield Violation(f"budget {budget.name} does not alert on spend: {'; '.join(problems[budget.urn])}",
+                        budget.urn)
+
+
+RULES: list[Rule] = [
+    Rule(
+        name="log-retention-capped",
+        description="CloudWatch log groups set a retention no longer than the tier allows, never 'forever'.",
+        severity="low",
+        remediation="Set `retention_in_days` on aws.cloudwatch.LogGroup to a value no greater than the tier's "
+                    "maxDays; archive to S3 with lifecycle rules when logs must be kept longer.",
+        soc2=("C1.2", "A1.1"),
+        config={"maxDays": 365},
+        resource_check=_check_log_retention,
+    ),
+    Rule(
+        name="cost-tags-present",
+        description="Every taggable AWS resource carries the cost allocation tags, from the provider's "
+                    "defaultTags or its own tags.",
+        severity="medium",
+        remediation="Set `default_tags=aws.ProviderDefaultTagsArgs(tags={...})` on the aws.Provider with every "
+                    "required tag (environment, owner, cost-center, managed-by, data-classification), or add the "
+                    "missing keys to the resource's `tags`.",
+        soc2=("CC6.1", "C1.1"),
+        config={"required": ["environment", "owner", "cost-center", "managed-by", "data-classification"]},
+        resource_check=_check_cost_tags,
+    ),
+    Rule(
+        name="budget-exists",
+        description="The stack declares an AWS cost budget with a limit and at least one subscribed notification.",
+        severity="medium",
+        remediation="Add an aws.budgets.Budget with `budget_type=\"COST\"`, `limit_amount`, `time_unit=\"MONTHLY\"` "
+                    "and `notifications` that have `subscriber_sns_topic_arns` or `subscriber_email_addresses`.",
+        soc2=("A1.1", "CC4.1"),
+        stack_check=_check_budget,
+    ),
+]

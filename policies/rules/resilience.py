@@ -1,0 +1,320 @@
+"""Backups: retention and frequency per tier, continuous backup, cross-region copies, vault lock, coverage.
+
+Tier-dependent values (retention days, runs per day, what is required) come from config; the defaults
+are the prod values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from fnmatch import fnmatchcase
+from typing import Any
+
+from policies.framework import Resource, Rule, Violation, of_type
+from policies.rules.encryption import (
+    BUCKET_TYPES,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    is_read_replica,
+    items,
+    linked,
+    region_of,
+    shown,
+)
+
+PLAN = "aws:backup/plan:Plan"
+VAULT = "aws:backup/vault:Vault"
+VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+SELECTION = "aws:backup/selection:Selection"
+BACKUPS_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+_CRON = re.compile(r"^\s*cron\((.*)\)\s*$")
+_BACKUP_ARN_REGION = re.compile(r"^arn:[\w-]+:backup:([a-z0-9-]+):")
+
+
+def primary_region(resources: list[Resource]) -> str | None:
+    """Where the backup selection lives, else the region most resources are in."""
+    regions = [region for region in map(region_of, of_type(resources, SELECTION)) if region]
+    if not regions:
+        regions = [region for r in resources if r.type.startswith("aws:") and (region := region_of(r))]
+    return Counter(regions).most_common(1)[0][0] if regions else None
+
+
+def in_region(resource: Resource, region: str | None) -> bool:
+    return region is None or region_of(resource) in (None, region)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _rules(plan: Resource) -> list[Mapping[str, Any]]:
+    return [rule for rule in items(plan.get("rules")) if isinstance(rule, Mapping)]
+
+
+def _plan_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    if resource.type != PLAN:
+        return
+    days = config["days"]
+    if not _rules(resource):
+        yield f"backup plan has no rules; expected rules keeping recovery points {days} days"
+    for rule in _rules(resource):
+        name = rule.get("ruleName", "?")
+        kept = (rule.get("lifecycle") or {}).get("deleteAfter")
+        if _number(kept) != days:
+            yield f"rule {name}: lifecycle.deleteAfter is {shown(kept)}; expected {days} days"
+        for copy in (c for c in items(rule.get("copyActions")) if isinstance(c, Mapping)):
+            kept = (copy.get("lifecycle") or {}).get("deleteAfter")
+            if _number(kept) != days:
+                yield (f"rule {name}: the copy to {copy.get('destinationVaultArn') or 'another vault'} has "
+                       f"lifecycle.deleteAfter {shown(kept)}; expected {days} days")
+
+
+def _rds_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    if resource.type in (RDS_INSTANCE, RDS_CLUSTER) and not is_read_replica(resource):
+        key = "backupRetentionPeriod"
+    elif resource.type == BACKUPS_REPLICATION:
+        key = "retentionPeriod"
+    else:
+        return
+    value = resource.get(key)
+    if _number(value) != config["days"]:
+        yield f"{key} is {shown(value)}; expected {config['days']} days"
+
+
+def _cron_field(field: str, low: int, high: int) -> set[int]:
+    """Values of one AWS cron field: *, n, a-b, a/b, */b, a-b/c and comma lists of them."""
+    values: set[int] = set()
+    for part in field.split(","):
+        base, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if base in ("*", "?"):
+            start, end = low, high
+        elif "-" in base:
+            start, end = (int(x) for x in base.split("-", 1))
+        else:
+            start = int(base)
+            end = high if step_text else start
+        if step < 1 or not low <= start <= end <= high:
+            raise ValueError(part)
+        values.update(range(start, end + 1, step))
+    return values
+
+
+def _daily_times(schedule: Any) -> set[tuple[int, int]] | None:
+    """(hour, minute) of each daily run; empty when the schedule skips days; None when unreadable."""
+    match = _CRON.match(schedule) if isinstance(schedule, str) else None
+    fields = match.group(1).split() if match else []
+    if len(fields) != 6:
+        return None
+    minutes, hours, day_of_month, month, day_of_week, _year = fields
+    try:
+        times = {(h, m) for h in _cron_field(hours, 0, 23) for m in _cron_field(minutes, 0, 59)}
+    except ValueError:
+        return None
+    every_day = day_of_month in ("*", "?") and day_of_week in ("*", "?") and month == "*"
+    return times if every_day else set()
+
+
+def _plan_frequency(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    if resource.type != PLAN:
+        return
+    minimum = config["minRunsPerDay"]
+    snapshot_rules = [rule for rule in _rules(resource) if rule.get("enableContinuousBackup") is not True]
+    times: set[tuple[int, int]] = set()
+    for rule in snapshot_rules:
+        parsed = _daily_times(rule.get("schedule"))
+        if parsed is None:
+            yield (f"rule {rule.get('ruleName', '?')}: schedule {shown(rule.get('schedule'))} is not a readable "
+                   "cron(minute hour day-of-month month day-of-week year) expression")
+        times |= parsed or set()
+    if len(times) < minimum:
+        schedules = ", ".join(str(rule.get("schedule")) for rule in snapshot_rules) or "no snapshot rule"
+        yield f"snapshot rules run {len(times)} time(s) a day ({schedules}); expected at least {minimum}"
+
+
+def _continuous(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    if resource.type != PLAN or not config.get("required", True):
+        return
+    if not any(rule.get("enableContinuousBackup") is True for rule in _rules(resource)):
+        names = ", ".join(str(rule.get("ruleName", "?")) for rule in _rules(resource)) or "none"
+        yield f"no rule (rules: {names}) sets enableContinuousBackup=true; expected continuous backup for databases"
+
+
+def _copy_other_region(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
+    if not config.get("required", True):
+        return
+    vaults = of_type(resources, VAULT)
+    for plan in of_type(resources, PLAN):
+        label = plan.get("name") or plan.name
+        # Plan.rules depends on every vault it names: the targets and the copies' destinations.
+        rule_vaults = [v for v in vaults if v.urn in plan.property_dependencies.get("rules", ())]
+        for rule in _rules(plan):
+            name, target_name = rule.get("ruleName", "?"), rule.get("targetVaultName")
+            target = next((v for v in vaults if target_name and v.get("name") == target_name), None)
+            home = region_of(target) if target else region_of(plan)
+            copies = [c for c in items(rule.get("copyActions")) if isinstance(c, Mapping)]
+            if home is None:
+                yield Violation(f"plan {label} rule {name}: the region of target vault {target_name} is unknown, so "
+                                "a cross-region copy can't be verified", plan.urn)
+                continue
+            if not copies:
+                yield Violation(f"plan {label} rule {name} has no copyActions; expected a copy to a vault outside "
+                                f"{home}", plan.urn)
+                continue
+            # Dependencies first: a new vault's ARN is unknown during preview.
+            regions = {region_of(v) for v in rule_vaults if v is not target}
+            if not any(region and region != home for region in regions):
+                arns = [copy.get("destinationVaultArn") for copy in copies]
+                regions = {m.group(1) for arn in arns if isinstance(arn, str) and (m := _BACKUP_ARN_REGION.match(arn))}
+            if not any(region and region != home for region in regions):
+                shown_regions = ", ".join(sorted(r for r in regions if r)) or "unknown"
+                yield Violation(f"plan {label} rule {name} copies only to region(s) {shown_regions}; expected a vault "
+                                f"outside {home}", plan.urn)
+
+
+def _vault_lock(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
+    if not config.get("required", True):
+        return
+    locks = of_type(resources, VAULT_LOCK)
+    for vault in of_type(resources, VAULT):
+        if not any(linked(lock, "backupVaultName", vault, vault.get("name")) for lock in locks):
+            yield Violation(f"backup vault {vault.get('name') or vault.name} has no "
+                            "aws.backup.VaultLockConfiguration; expected its recovery points locked", vault.urn)
+
+
+def _tags(resource: Resource) -> dict[str, Any]:
+    defaults = resource.provider_props.get("defaultTags")
+    if isinstance(defaults, str):
+        try:
+            defaults = json.loads(defaults)
+        except ValueError:
+            defaults = {}
+    tags = dict(defaults.get("tags") or {}) if isinstance(defaults, Mapping) else {}
+    own = resource.get("tags")
+    return {**tags, **own} if isinstance(own, Mapping) else tags
+
+
+def _arn_selects(pattern: str, target: Resource) -> bool:
+    if pattern == "*":
+        return True
+    parts = pattern.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return False
+    _, _, service, region, _, rest = parts
+    if target.type in BUCKET_TYPES:
+        return service == "s3" and bool(target.get("bucket")) and fnmatchcase(target.get("bucket"), rest)
+    identifier, home = target.get("identifier"), region_of(target)
+    return (service == "rds" and bool(identifier) and fnmatchcase(f"db:{identifier}", rest)
+            and (not home or fnmatchcase(home, region or "*")))
+
+
+def _names(selection: Resource, key: str, target: Resource) -> bool:
+    # A selection may mix computed ARNs (property dependencies) and literal ARN patterns.
+    return target.urn in selection.property_dependencies.get(key, ()) or any(
+        isinstance(pattern, str) and _arn_selects(pattern, target) for pattern in items(selection.get(key)))
+
+
+def _selects(selection: Resource, target: Resource) -> bool:
+    if _names(selection, "notResources", target):
+        return False
+    if _names(selection, "resources", target):
+        return True
+    tags = _tags(target)
+    return any(isinstance(cond, Mapping) and str(cond.get("type", "STRINGEQUALS")).upper() == "STRINGEQUALS"
+               and cond.get("key") in tags and tags[cond.get("key")] == cond.get("value")
+               for cond in items(selection.get("selectionTags")))
+
+
+def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
+    selections = of_type(resources, SELECTION)
+    primary = primary_region(resources)
+    databases = [r for r in of_type(resources, RDS_INSTANCE) if not is_read_replica(r)]
+    for target in databases + of_type(resources, *BUCKET_TYPES):
+        if in_region(target, primary) and not any(_selects(s, target) for s in selections):
+            label = target.get("identifier") or target.get("bucket") or target.name
+            yield Violation(f"{target.type} {label} in {region_of(target) or 'the primary region'} is not in any "
+                            "aws.backup.Selection; expected it backed up by AWS Backup", target.urn)
+
+
+_BACKUP = ("A1.2", "CC7.5")
+
+RULES: list[Rule] = [
+    Rule(
+        name="backup-retention-matches-tier",
+        description="Backup plan rules and their copies keep recovery points exactly the tier's retention.",
+        severity="medium",
+        remediation="Set `lifecycle.delete_after` on every aws.backup.Plan rule and on each of its `copy_actions` to "
+                    "the tier's retention (config `days`).",
+        soc2=("A1.2", "C1.2"),
+        config={"days": 30},
+        resource_check=_plan_retention,
+    ),
+    Rule(
+        name="rds-backup-retention-matches-tier",
+        description="RDS automated backups (and their cross-region replication) keep the tier's retention.",
+        severity="medium",
+        remediation="Set `backup_retention_period` on aws.rds.Instance / aws.rds.Cluster (read replicas excepted) "
+                    "and `retention_period` on aws.rds.InstanceAutomatedBackupsReplication to config `days`.",
+        soc2=("A1.2", "C1.2"),
+        config={"days": 30},
+        resource_check=_rds_retention,
+    ),
+    Rule(
+        name="backup-plan-frequency",
+        description="A backup plan's snapshot rules run at least the tier's number of times a day.",
+        severity="medium",
+        remediation="Give an aws.backup.Plan rule a `schedule` such as \"cron(0 0/4 * * ? *)\" (6 runs a day) so "
+                    "that its non-continuous rules together reach config `minRunsPerDay`.",
+        soc2=_BACKUP,
+        config={"minRunsPerDay": 6},
+        resource_check=_plan_frequency,
+    ),
+    Rule(
+        name="backup-continuous-for-database",
+        description="Where required, a backup plan has a continuous-backup (point-in-time recovery) rule.",
+        severity="medium",
+        remediation="Add an aws.backup.Plan rule with `enable_continuous_backup=True` (retention at most 35 days).",
+        soc2=_BACKUP,
+        config={"required": True},
+        resource_check=_continuous,
+    ),
+    Rule(
+        name="backup-copy-to-other-region",
+        description="Where required, every backup plan rule copies its recovery points to a vault in another region.",
+        severity="high",
+        remediation="Add `copy_actions=[aws.backup.PlanRuleCopyActionArgs(destination_vault_arn=<DR vault>.arn, "
+                    "lifecycle=...)]` to every aws.backup.Plan rule, the DR aws.backup.Vault using a provider for "
+                    "another region.",
+        soc2=_BACKUP,
+        config={"required": True},
+        stack_check=_copy_other_region,
+    ),
+    Rule(
+        name="backup-vault-lock",
+        description="Where required, every backup vault has a vault lock configuration.",
+        severity="medium",
+        remediation="Add an aws.backup.VaultLockConfiguration with `backup_vault_name=<vault>.name` and "
+                    "`min_retention_days` (plus `changeable_for_days` for compliance mode) for every aws.backup.Vault.",
+        soc2=_BACKUP,
+        config={"required": True},
+        stack_check=_vault_lock,
+    ),
+    Rule(
+        name="backup-covers-stateful-resources",
+        description="Every primary-region RDS instance (not a read replica) and S3 bucket is in an AWS Backup "
+                    "selection.",
+        severity="high",
+        remediation="List the resource's ARN (`<instance>.arn`, `<bucket>.arn`) in `resources` of an "
+                    "aws.backup.Selection, or tag it with one of the selection's `selection_tags`.",
+        soc2=_BACKUP,
+        stack_check=_covers_stateful,
+    ),
+]

@@ -1,0 +1,178 @@
+"""Security rules for identity and audit: IAM statements, MFA on admin roles, CloudTrail and GuardDuty."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies.framework import Resource, Rule, Violation, as_list, of_type
+from policies.rules.cost import is_true
+
+POLICY_TYPES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
+                "aws:iam/groupPolicy:GroupPolicy")
+ROLE = "aws:iam/role:Role"
+TRAIL = "aws:cloudtrail/trail:Trail"
+DETECTOR = "aws:guardduty/detector:Detector"
+
+_WILDCARD_ACTIONS = {"*", "*:*"}
+
+
+def _parse(document: Any) -> Any:
+    if isinstance(document, str):
+        try:
+            return json.loads(document)
+        except ValueError:
+            return {}
+    return document
+
+
+def statements(document: Any) -> list[Mapping[str, Any]]:
+    """The statements of a policy document given as JSON text or a dict; one statement may be a bare object."""
+    doc = _parse(document)
+    if not isinstance(doc, Mapping):
+        return []
+    return [s for s in as_list(doc.get("Statement")) if isinstance(s, Mapping)]
+
+
+def _label(statement: Mapping[str, Any], index: int) -> str:
+    return f"statement {statement['Sid']!r}" if statement.get("Sid") else f"statement #{index + 1}"
+
+
+# --- iam-no-wildcard-statements -----------------------------------------------------------------
+
+def _documents(resource: Resource) -> Iterator[tuple[str, Any]]:
+    if resource.type in POLICY_TYPES:
+        yield "policy", resource.json("policy")
+    elif resource.type == ROLE:
+        for inline in as_list(resource.get("inlinePolicies")):
+            if isinstance(inline, Mapping) and inline.get("policy"):
+                yield f"inline policy {inline.get('name', '?')}", inline.get("policy")
+
+
+def _check_wildcards(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
+    for where, document in _documents(resource):
+        for i, statement in enumerate(statements(document)):
+            if statement.get("Effect") != "Allow":
+                continue
+            wild = sorted(_WILDCARD_ACTIONS & {str(a) for a in as_list(statement.get("Action"))})
+            if wild:
+                yield (f"{where}, {_label(statement, i)} allows Action {wild[0]!r}; grant the specific actions "
+                       "the principal needs")
+
+
+# --- iam-admin-roles-require-mfa ----------------------------------------------------------------
+
+def _has_aws_principal(statement: Mapping[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    return principal == "*" or (isinstance(principal, Mapping) and "AWS" in principal)
+
+
+def _requires_mfa(statement: Mapping[str, Any]) -> bool:
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    # BoolIfExists passes when the key is absent (e.g. long-term access keys), so only Bool counts.
+    for operator, clauses in condition.items():
+        if operator != "Bool" or not isinstance(clauses, Mapping):
+            continue
+        for key, value in clauses.items():
+            if key.lower() == "aws:multifactorauthpresent" and all(is_true(v) for v in as_list(value) or [None]):
+                return True
+    return False
+
+
+def _check_admin_mfa(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
+    if resource.type != ROLE or not config.get("required"):
+        return
+    role_name = str(resource.get("name") or resource.get("namePrefix") or resource.name)
+    if not re.search(str(config.get("namePattern") or "$^"), role_name, re.IGNORECASE):
+        return
+    for i, statement in enumerate(statements(resource.json("assumeRolePolicy"))):
+        if statement.get("Effect") == "Allow" and _has_aws_principal(statement) and not _requires_mfa(statement):
+            yield (f"role {role_name} can be assumed without MFA: assumeRolePolicy {_label(statement, i)} lacks "
+                   "Condition Bool aws:MultiFactorAuthPresent \"true\"")
+
+
+# --- cloudtrail-enabled -------------------------------------------------------------------------
+
+def _trail_problems(trail: Resource) -> list[str]:
+    problems = []
+    if not is_true(trail.get("isMultiRegionTrail")):
+        problems.append("isMultiRegionTrail is not true")
+    if not is_true(trail.get("enableLogFileValidation")):
+        problems.append("enableLogFileValidation is not true")
+    if trail.get("enableLogging") is False:
+        problems.append("enableLogging is false")
+    return problems
+
+
+def _check_cloudtrail(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
+    trails = of_type(resources, TRAIL)
+    if not trails:
+        yield Violation("the stack has no aws.cloudtrail.Trail: declare a multi-region trail with log file "
+                        "validation")
+        return
+    problems = {t.urn: _trail_problems(t) for t in trails}
+    if any(not p for p in problems.values()):
+        return
+    for trail in trails:
+        yield Violation(f"trail {trail.name} does not qualify: {'; '.join(problems[trail.urn])}", trail.urn)
+
+
+# --- guardduty-enabled --------------------------------------------------------------------------
+
+def _check_guardduty(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
+    detectors = of_type(resources, DETECTOR)
+    # `enable` defaults to true; only an explicit false suspends the detector.
+    if any(d.get("enable") is None or is_true(d.get("enable")) for d in detectors):
+        return
+    if not detectors:
+        yield Violation("the stack has no aws.guardduty.Detector: declare one with enable=True")
+    for detector in detectors:
+        yield Violation(f"GuardDuty detector {detector.name} is suspended (enable is false)", detector.urn)
+
+
+RULES: list[Rule] = [
+    Rule(
+        name="iam-no-wildcard-statements",
+        description="No IAM policy statement allows every action (\"*\" or \"*:*\").",
+        severity="critical",
+        remediation="Replace `\"Action\": \"*\"` in the `policy` of aws.iam.Policy / RolePolicy / UserPolicy / "
+                    "GroupPolicy (and in aws.iam.Role `inline_policies`) with the specific actions; attach the "
+                    "AWS managed AdministratorAccess only to MFA-protected admin roles.",
+        soc2=("CC6.1", "CC6.3"),
+        cis=("1.16",),
+        resource_check=_check_wildcards,
+    ),
+    Rule(
+        name="iam-admin-roles-require-mfa",
+        description="Admin and break-glass roles that people assume require MFA in every Allow statement of their "
+                    "trust policy.",
+        severity="high",
+        remediation="Add `\"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}` to each Allow "
+                    "statement with an AWS principal in the `assume_role_policy` of aws.iam.Role.",
+        soc2=("CC6.1", "CC6.2"),
+        config={"required": True, "namePattern": "(admin|break-glass)"},
+        resource_check=_check_admin_mfa,
+    ),
+    Rule(
+        name="cloudtrail-enabled",
+        description="The stack declares a logging, multi-region CloudTrail trail with log file validation.",
+        severity="high",
+        remediation="Declare an aws.cloudtrail.Trail with `is_multi_region_trail=True`, "
+                    "`enable_log_file_validation=True` and `enable_logging=True`.",
+        soc2=("CC7.2", "CC7.3"),
+        cis=("3.1", "3.2"),
+        stack_check=_check_cloudtrail,
+    ),
+    Rule(
+        name="guardduty-enabled",
+        description="The stack declares an enabled GuardDuty detector.",
+        severity="high",
+        remediation="Declare an aws.guardduty.Detector with `enable=True` and route its findings to alerting.",
+        soc2=("CC7.2",),
+        stack_check=_check_guardduty,
+    ),
+]

@@ -1,0 +1,178 @@
+"""Encryption at rest: every rule has compliant and non-compliant cases, with preview-time edge cases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from pulumi_policy.proxy import unknown_checking_proxy
+
+from policies.rules import encryption, encryption_services
+from tests.policies.cases import Case, assert_case, res
+
+RULES = {r.name: r for r in [*encryption.RULES, *encryption_services.RULES]}
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/fed63989-a8f1-399b-f6a4-2fffb6732449"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BUCKET = "aws:s3/bucket:Bucket"
+RDS = "aws:rds/instance:Instance"
+CLUSTER = "aws:rds/cluster:Cluster"
+LT = "aws:ec2/launchTemplate:LaunchTemplate"
+
+
+def sse(key=KEY, algorithm="aws:kms", **kw):
+    default = {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key else {})}
+    return res(SSE, "enc", rules=[{"applyServerSideEncryptionByDefault": default, "bucketKeyEnabled": True}], **kw)
+
+
+def bucket(name="data", **kw):
+    return res(BUCKET, name, **kw)
+
+
+def lt(**ebs):
+    return res(LT, "nodes", blockDeviceMappings=[{"deviceName": "/dev/xvda", "ebs": ebs}])
+
+
+_data = bucket("data")
+_logs = bucket("logs", bucket="logs-123")
+
+CASES: list[Case] = [
+    # s3-bucket-encrypted-with-cmk
+    Case("s3-bucket-encrypted-with-cmk", False, (sse(),)),
+    Case("s3-bucket-encrypted-with-cmk", False, (sse(algorithm="aws:kms:dsse"),), note="dual-layer"),
+    Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None, algorithm="AES256"),), note="sse-s3"),
+    Case("s3-bucket-encrypted-with-cmk", True, (sse(key="alias/aws/s3"),), note="aws-managed-alias"),
+    Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None),), note="kms-without-key"),
+    Case("s3-bucket-encrypted-with-cmk", True, (res(SSE, "enc", bucket="b"),), note="no-rules"),
+    Case("s3-bucket-encrypted-with-cmk", True, (bucket(serverSideEncryptionConfiguration={"rule": {
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}),), note="inline-block"),
+    Case("s3-bucket-encrypted-with-cmk", False, (bucket(),), note="bucket-without-inline-block"),
+    # s3-bucket-has-encryption-config
+    Case("s3-bucket-has-encryption-config", False,
+         (_data, sse(property_dependencies={"bucket": [_data.urn]})), note="by-dependency"),
+    Case("s3-bucket-has-encryption-config", False, (_logs, sse(bucket="logs-123")), note="by-name"),
+    Case("s3-bucket-has-encryption-config", True, (_data, _logs, sse(property_dependencies={"bucket": [_data.urn]}))),
+    Case("s3-bucket-has-encryption-config", True, (_logs, sse(bucket="other-bucket")), note="other-bucket"),
+    Case("s3-bucket-has-encryption-config", False, (), note="no-buckets"),
+    # rds-storage-encrypted-with-cmk
+    Case("rds-storage-encrypted-with-cmk", False, (res(RDS, storageEncrypted=True, kmsKeyId=KEY),)),
+    Case("rds-storage-encrypted-with-cmk", False, (res(RDS, replicateSourceDb="arn:aws:rds:us-east-1:1:db:x",
+                                                       kmsKeyId=KEY),), note="replica-inherits-encryption"),
+    Case("rds-storage-encrypted-with-cmk", False, (res(CLUSTER, storageEncrypted=True, kmsKeyId="alias/rds-data"),),
+         note="cluster-customer-alias"),
+    Case("rds-storage-encrypted-with-cmk", True, (res(RDS, storageEncrypted=True),), note="default-aws-rds-key"),
+    Case("rds-storage-encrypted-with-cmk", True, (res(RDS, kmsKeyId=KEY),), note="storage-encrypted-missing"),
+    Case("rds-storage-encrypted-with-cmk", True, (res(RDS, replicateSourceDb="src", storageEncrypted=False,
+                                                      kmsKeyId=KEY),), note="replica-explicitly-unencrypted"),
+    Case("rds-storage-encrypted-with-cmk", True, (res(
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        sourceDbInstanceArn="arn:aws:rds:us-east-1:1:db:x"),), note="replicated-backups-without-key"),
+    Case("rds-storage-encrypted-with-cmk", False, (res("aws:ec2/vpc:Vpc", cidrBlock="10.0.0.0/16"),),
+         note="other-type"),
+    # ebs-volume-encrypted-with-cmk
+    Case("ebs-volume-encrypted-with-cmk", False, (res("aws:ebs/volume:Volume", encrypted=True, kmsKeyId=KEY),)),
+    Case("ebs-volume-encrypted-with-cmk", True, (res("aws:ebs/volume:Volume", size=10),)),
+    Case("ebs-volume-encrypted-with-cmk", True, (res("aws:ebs/volume:Volume", encrypted=True,
+                                                     kmsKeyId="arn:aws:kms:us-east-1:1:alias/aws/ebs"),),
+         note="aws-managed-alias-arn"),
+    # launch-template-volumes-encrypted
+    Case("launch-template-volumes-encrypted", False, (lt(encrypted="true", kmsKeyId=KEY, volumeSize=100),)),
+    Case("launch-template-volumes-encrypted", False, (lt(encrypted=True, kmsKeyId=KEY),), note="bool-encrypted"),
+    Case("launch-template-volumes-encrypted", True, (lt(encrypted="false", kmsKeyId=KEY),)),
+    Case("launch-template-volumes-encrypted", True, (lt(encrypted="true"),), note="no-key"),
+    Case("launch-template-volumes-encrypted", True, (res(LT, "nodes", metadataOptions={"httpTokens": "required"}),),
+         note="no-mappings"),
+    Case("launch-template-volumes-encrypted", False, (res(LT, "nodes"),), config={"requireEbsMapping": False},
+         note="no-mappings-allowed"),
+    # eks-secrets-encrypted
+    Case("eks-secrets-encrypted", False, (res("aws:eks/cluster:Cluster", encryptionConfig={
+        "resources": ["secrets"], "provider": {"keyArn": KEY}}),)),
+    Case("eks-secrets-encrypted", False, (res("aws:eks/cluster:Cluster", encryptionConfig=[{
+        "resources": ["secrets"], "provider": {"keyArn": KEY}}]),), note="list-form"),
+    Case("eks-secrets-encrypted", True, (res("aws:eks/cluster:Cluster", version="1.33"),)),
+    Case("eks-secrets-encrypted", True, (res("aws:eks/cluster:Cluster", encryptionConfig={
+        "resources": ["secrets"], "provider": {}}),), note="no-key"),
+    # backup-vault-encrypted-with-cmk
+    Case("backup-vault-encrypted-with-cmk", False, (res("aws:backup/vault:Vault", kmsKeyArn=KEY),)),
+    Case("backup-vault-encrypted-with-cmk", True, (res("aws:backup/vault:Vault"),)),
+    # rds-performance-insights-encrypted
+    Case("rds-performance-insights-encrypted", False, (res(RDS, performanceInsightsEnabled=True,
+                                                           performanceInsightsKmsKeyId=KEY),)),
+    Case("rds-performance-insights-encrypted", False, (res(RDS, performanceInsightsEnabled=False),),
+         note="disabled"),
+    Case("rds-performance-insights-encrypted", True, (res(RDS, performanceInsightsEnabled=True),)),
+    Case("rds-performance-insights-encrypted", True, (res(CLUSTER, performanceInsightsEnabled=True,
+                                                          performanceInsightsKmsKeyId="alias/aws/rds"),),
+         note="cluster-aws-key"),
+    # sns-topic-encrypted
+    Case("sns-topic-encrypted", False, (res("aws:sns/topic:Topic", kmsMasterKeyId=KEY),)),
+    Case("sns-topic-encrypted", False, (res("aws:sns/topic:Topic", kmsMasterKeyId="alias/platform-alerts"),),
+         note="customer-alias"),
+    Case("sns-topic-encrypted", True, (res("aws:sns/topic:Topic", kmsMasterKeyId="alias/aws/sns"),)),
+    Case("sns-topic-encrypted", True, (res("aws:sns/topic:Topic", displayName="alerts"),), note="unencrypted"),
+    # cloudtrail-encrypted
+    Case("cloudtrail-encrypted", False, (res("aws:cloudtrail/trail:Trail", kmsKeyId=KEY),)),
+    Case("cloudtrail-encrypted", True, (res("aws:cloudtrail/trail:Trail", s3BucketName="logs"),)),
+    # log-group-encrypted
+    Case("log-group-encrypted", False, (res("aws:cloudwatch/logGroup:LogGroup", kmsKeyId=KEY),)),
+    Case("log-group-encrypted", True, (res("aws:cloudwatch/logGroup:LogGroup", retentionInDays=30),)),
+    # secretsmanager-secret-cmk
+    Case("secretsmanager-secret-cmk", False, (res("aws:secretsmanager/secret:Secret", kmsKeyId=KEY),)),
+    Case("secretsmanager-secret-cmk", True, (res("aws:secretsmanager/secret:Secret", name="db"),)),
+    Case("secretsmanager-secret-cmk", False, (res(RDS, manageMasterUserPassword=True,
+                                                  masterUserSecretKmsKeyId=KEY),), note="rds-managed-secret"),
+    Case("secretsmanager-secret-cmk", True, (res(RDS, manageMasterUserPassword=True),), note="rds-default-key"),
+    Case("secretsmanager-secret-cmk", False, (res(RDS, password="[secret]"),), note="rds-own-password"),
+    # kms-key-rotation-enabled
+    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", enableKeyRotation=True,
+                                                 rotationPeriodInDays=365),)),
+    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", customerMasterKeySpec="RSA_2048",
+                                                 keyUsage="SIGN_VERIFY"),), note="asymmetric"),
+    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", keySpec="HMAC_256",
+                                                 keyUsage="GENERATE_VERIFY_MAC"),), note="hmac"),
+    Case("kms-key-rotation-enabled", True, (res("aws:kms/key:Key", description="data"),)),
+    Case("kms-key-rotation-enabled", True, (res("aws:kms/key:Key", enableKeyRotation=False,
+                                                keySpec="SYMMETRIC_DEFAULT"),), note="explicit-false"),
+    Case("kms-key-rotation-enabled", True, (res("aws:kms/key:Key", enableKeyRotation=True,
+                                                rotationPeriodInDays=730),), note="period-too-long"),
+    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", enableKeyRotation=True,
+                                                 rotationPeriodInDays=730),),
+         config={"maxRotationPeriodDays": 730}, note="period-within-config"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_rule(case):
+    assert_case(RULES, case)
+
+
+def _engine_view(value):
+    """Props as the engine sends them: every number a double (booleans stay booleans)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _engine_view(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_engine_view(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_rule_with_props_as_crossguard_passes_them(case):
+    """CrossGuard hands validators Mapping/Sequence proxies, not dicts and lists."""
+    proxied = tuple(replace(r, props=unknown_checking_proxy(_engine_view(dict(r.props)))) for r in case.resources)
+    assert_case(RULES, replace(case, resources=proxied))
+
+
+def test_every_rule_has_both_outcomes():
+    for name in RULES:
+        outcomes = {case.violates for case in CASES if case.rule == name}
+        assert outcomes == {True, False}, name
+
+
+def test_messages_name_value_and_expectation():
+    messages = RULES["sns-topic-encrypted"].check_resource(
+        res("aws:sns/topic:Topic", kmsMasterKeyId="alias/aws/sns"))
+    assert messages == ["kmsMasterKeyId uses the AWS-managed key alias/aws/sns; expected a customer-managed KMS key"]
