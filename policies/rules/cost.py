@@ -1,7 +1,7 @@
 """Cost rules for compute, storage and network: what a tier may run and how much of it.
 
 Tier-dependent values (allowed sizes, NAT count, schedules) come from config; the defaults are the
-prod values. Helpers shared with the other rule modules (`is_true`, `refers_to`) live here.
+prod values. `refers_to`, the cross-resource matcher, is shared with the security rules.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, as_list, of_type
+from policies.framework import Resource, Rule, Violation, as_int, as_list, of_type
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -28,9 +28,6 @@ SCHEDULE = "aws:autoscaling/schedule:Schedule"
 _NAME_KEYS = ("name", "bucket", "identifier", "nodeGroupName", "clusterName")
 
 
-def is_true(value: Any) -> bool:
-    """Some provider inputs are booleans sent as text ("true"), e.g. launch template `ebs.encrypted`."""
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def urn_type(urn: str) -> str:
@@ -58,11 +55,6 @@ def refers_to(src: Resource, prop: str, target: Resource) -> bool:
     return [d for d in src.dependencies if urn_type(d) == target.type] == [target.urn]
 
 
-def as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def matches_any(value: str, patterns: Iterable[str]) -> bool:

@@ -10,8 +10,7 @@ import keyword
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, as_list, of_type
-from policies.rules.cost import as_int
+from policies.framework import Resource, Rule, Violation, as_int, as_list, of_type
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 BUDGET = "aws:budgets/budget:Budget"

@@ -7,10 +7,10 @@ cross-resource links (property dependencies first, names/ARNs second) and region
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, of_type
+from policies.framework import Resource, Rule, Violation, as_list, is_true, of_type, shown
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 SSE_TYPES = (
@@ -33,28 +33,10 @@ def key_problem(value: Any, what: str) -> str | None:
     return None
 
 
-def items(value: Any) -> list[Any]:
-    """A list input as a list, a single value as a one-item list.
-
-    CrossGuard passes lists as Sequence proxies (not `list`), which framework.as_list would wrap whole.
-    """
-    if value is None:
-        return []
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return list(value)
-    return [value]
 
 
-def shown(value: Any) -> str:
-    """A value as a message shows it: `unset` rather than None."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # the engine sends every number as a double
-    return "unset" if value is None else repr(value)
 
 
-def is_true(value: Any) -> bool:
-    """Booleans some schemas (launch templates) carry as strings."""
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def linked(source: Resource, key: str, target: Resource, *names: Any) -> bool:
@@ -67,13 +49,9 @@ def linked(source: Resource, key: str, target: Resource, *names: Any) -> bool:
     if deps:
         return target.urn in deps
     wanted = {name for name in names if isinstance(name, str) and name}
-    return any(isinstance(value, str) and value in wanted for value in items(source.get(key)))
+    return any(isinstance(value, str) and value in wanted for value in as_list(source.get(key)))
 
 
-def region_of(resource: Resource) -> str | None:
-    """pulumi-aws v7 takes a per-resource `region`; otherwise the provider's region decides."""
-    region = resource.get("region") or resource.provider_props.get("region")
-    return region if isinstance(region, str) and region else None
 
 
 def is_read_replica(resource: Resource) -> bool:
@@ -83,7 +61,7 @@ def is_read_replica(resource: Resource) -> bool:
 
 
 def _sse_problems(rules: Any) -> Iterable[str]:
-    rules = [rule for rule in items(rules) if isinstance(rule, Mapping)]
+    rules = [rule for rule in as_list(rules) if isinstance(rule, Mapping)]
     if not rules:
         yield "the server-side encryption configuration has no rule; expected aws:kms with a customer-managed key"
     for rule in rules:
@@ -147,7 +125,7 @@ def _ebs_volume_encrypted(resource: Resource, config: Mapping[str, Any]) -> Iter
 def _launch_template_volumes(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if resource.type != "aws:ec2/launchTemplate:LaunchTemplate":
         return
-    mappings = [m for m in items(resource.get("blockDeviceMappings")) if isinstance(m, Mapping) and m.get("ebs")]
+    mappings = [m for m in as_list(resource.get("blockDeviceMappings")) if isinstance(m, Mapping) and m.get("ebs")]
     if not mappings and config.get("requireEbsMapping", True):
         yield ("no blockDeviceMappings with an ebs block: node volumes would follow the AMI and account defaults; "
                "expected an explicit encrypted root volume with a customer-managed key")

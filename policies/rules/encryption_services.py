@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule
-from policies.rules.encryption import RDS_CLUSTER, RDS_INSTANCE, items, key_problem, shown
+from policies.framework import Resource, Rule, as_list, shown
+from policies.rules.encryption import RDS_CLUSTER, RDS_INSTANCE, key_problem
 
 _SYMMETRIC = "SYMMETRIC_DEFAULT"
 
@@ -28,8 +28,8 @@ def _eks_secrets_encrypted(resource: Resource, config: Mapping[str, Any]) -> Ite
     if resource.type != "aws:eks/cluster:Cluster":
         return
     # Older provider versions model encryptionConfig as a list of blocks.
-    blocks = [block for block in items(resource.get("encryptionConfig")) if isinstance(block, Mapping)]
-    covering = [block for block in blocks if "secrets" in items(block.get("resources"))]
+    blocks = [block for block in as_list(resource.get("encryptionConfig")) if isinstance(block, Mapping)]
+    covering = [block for block in blocks if "secrets" in as_list(block.get("resources"))]
     if not covering:
         yield "encryptionConfig does not cover the 'secrets' resource; expected envelope encryption of secrets"
         return

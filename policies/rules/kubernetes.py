@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, as_list
-from policies.rules.cost import as_int, is_true
+from policies.framework import Resource, Rule, as_int, as_list, is_true
 
 # Where the pod spec sits, by kind.
 _POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {

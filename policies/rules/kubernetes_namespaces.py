@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, as_list
-from policies.rules.cost import as_int, is_true
+from policies.framework import Resource, Rule, Violation, as_int, as_list, is_true
 from policies.rules.kubernetes import kind_of
 
 _HELM_RELEASES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")

@@ -13,17 +13,8 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, of_type
-from policies.rules.encryption import (
-    BUCKET_TYPES,
-    RDS_CLUSTER,
-    RDS_INSTANCE,
-    is_read_replica,
-    items,
-    linked,
-    region_of,
-    shown,
-)
+from policies.framework import Resource, Rule, Violation, as_list, of_type, region_of, shown
+from policies.rules.encryption import BUCKET_TYPES, RDS_CLUSTER, RDS_INSTANCE, is_read_replica, linked
 
 PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
@@ -56,7 +47,7 @@ def _number(value: Any) -> float | None:
 
 
 def _rules(plan: Resource) -> list[Mapping[str, Any]]:
-    return [rule for rule in items(plan.get("rules")) if isinstance(rule, Mapping)]
+    return [rule for rule in as_list(plan.get("rules")) if isinstance(rule, Mapping)]
 
 
 def _plan_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
@@ -70,7 +61,7 @@ def _plan_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[s
         kept = (rule.get("lifecycle") or {}).get("deleteAfter")
         if _number(kept) != days:
             yield f"rule {name}: lifecycle.deleteAfter is {shown(kept)}; expected {days} days"
-        for copy in (c for c in items(rule.get("copyActions")) if isinstance(c, Mapping)):
+        for copy in (c for c in as_list(rule.get("copyActions")) if isinstance(c, Mapping)):
             kept = (copy.get("lifecycle") or {}).get("deleteAfter")
             if _number(kept) != days:
                 yield (f"rule {name}: the copy to {copy.get('destinationVaultArn') or 'another vault'} has "
@@ -160,7 +151,7 @@ def _copy_other_region(resources: list[Resource], config: Mapping[str, Any]) -> 
             name, target_name = rule.get("ruleName", "?"), rule.get("targetVaultName")
             target = next((v for v in vaults if target_name and v.get("name") == target_name), None)
             home = region_of(target) if target else region_of(plan)
-            copies = [c for c in items(rule.get("copyActions")) if isinstance(c, Mapping)]
+            copies = [c for c in as_list(rule.get("copyActions")) if isinstance(c, Mapping)]
             if home is None:
                 yield Violation(f"plan {label} rule {name}: the region of target vault {target_name} is unknown, so "
                                 "a cross-region copy can't be verified", plan.urn)
@@ -219,7 +210,7 @@ def _arn_selects(pattern: str, target: Resource) -> bool:
 def _names(selection: Resource, key: str, target: Resource) -> bool:
     # A selection may mix computed ARNs (property dependencies) and literal ARN patterns.
     return target.urn in selection.property_dependencies.get(key, ()) or any(
-        isinstance(pattern, str) and _arn_selects(pattern, target) for pattern in items(selection.get(key)))
+        isinstance(pattern, str) and _arn_selects(pattern, target) for pattern in as_list(selection.get(key)))
 
 
 def _selects(selection: Resource, target: Resource) -> bool:
@@ -230,7 +221,7 @@ def _selects(selection: Resource, target: Resource) -> bool:
     tags = _tags(target)
     return any(isinstance(cond, Mapping) and str(cond.get("type", "STRINGEQUALS")).upper() == "STRINGEQUALS"
                and cond.get("key") in tags and tags[cond.get("key")] == cond.get("value")
-               for cond in items(selection.get("selectionTags")))
+               for cond in as_list(selection.get("selectionTags")))
 
 
 def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, of_type
-from policies.rules.encryption import RDS_CLUSTER, RDS_INSTANCE, is_read_replica, region_of, shown
+from policies.framework import Resource, Rule, Violation, of_type, region_of, shown
+from policies.rules.encryption import RDS_CLUSTER, RDS_INSTANCE, is_read_replica
 from policies.rules.resilience import in_region, primary_region
 
 VPC = "aws:ec2/vpc:Vpc"

@@ -6,8 +6,8 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, as_list, of_type
-from policies.rules.cost import as_int, is_true, refers_to
+from policies.framework import Resource, Rule, Violation, as_int, as_list, is_true, of_type
+from policies.rules.cost import refers_to
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"

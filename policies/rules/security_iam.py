@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, as_list, of_type
-from policies.rules.cost import is_true
+from policies.framework import Resource, Rule, Violation, as_list, is_true, of_type
 
 POLICY_TYPES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
                 "aws:iam/groupPolicy:GroupPolicy")

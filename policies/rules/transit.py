@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from policies.framework import Resource, Rule, Violation, of_type
-from policies.rules.encryption import BUCKET_TYPES, RDS_INSTANCE, items, linked, shown
+from policies.framework import Resource, Rule, Violation, as_list, of_type, shown
+from policies.rules.encryption import BUCKET_TYPES, RDS_INSTANCE, linked
 
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
@@ -24,24 +24,24 @@ def _statements(raw: Any) -> Any:
             raw = json.loads(raw)
         except ValueError:
             return _UNREADABLE
-    return [s for s in items(raw.get("Statement")) if isinstance(s, Mapping)] if isinstance(raw, Mapping) else []
+    return [s for s in as_list(raw.get("Statement")) if isinstance(s, Mapping)] if isinstance(raw, Mapping) else []
 
 
 def _denies_plain_http(statement: Mapping[str, Any], bucket_name: str | None) -> bool:
     if statement.get("Effect") != "Deny" or statement.get("NotAction") or statement.get("NotResource"):
         return False
     principal = statement.get("Principal")
-    if principal != "*" and not (isinstance(principal, Mapping) and "*" in items(principal.get("AWS"))):
+    if principal != "*" and not (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))):
         return False
     conditions = [statement.get("Condition", {}).get(op) or {} for op in ("Bool", "BoolIfExists")]
     if not any(str(value).lower() == "false" for cond in conditions
-               for value in items(cond.get("aws:SecureTransport"))):
+               for value in as_list(cond.get("aws:SecureTransport"))):
         return False
-    actions = [a.lower() for a in items(statement.get("Action")) if isinstance(a, str)]
+    actions = [a.lower() for a in as_list(statement.get("Action")) if isinstance(a, str)]
     if not all(any(fnmatchcase(needed, a) for a in actions) for needed in ("s3:getobject", "s3:putobject")):
         return False
     # Objects must be covered; without the bucket's name (computed), any object-level pattern is accepted.
-    for pattern in (r for r in items(statement.get("Resource")) if isinstance(r, str)):
+    for pattern in (r for r in as_list(statement.get("Resource")) if isinstance(r, str)):
         if not bucket_name:
             if pattern.endswith("*"):
                 return True
@@ -69,7 +69,7 @@ def _s3_tls_only(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
 
 
 def _parameter(resource: Resource, name: str) -> Any:
-    for parameter in items(resource.get("parameters")):
+    for parameter in as_list(resource.get("parameters")):
         if isinstance(parameter, Mapping) and parameter.get("name") == name:
             return parameter.get("value")
     return None
@@ -141,7 +141,7 @@ def _listener_https_only(resource: Resource, config: Mapping[str, Any]) -> Itera
     allowed = [str(p).upper() for p in config.get("allowedProtocols", ["HTTPS", "TLS"])]
     if protocol in allowed:
         return
-    actions = items(resource.get("defaultActions"))
+    actions = as_list(resource.get("defaultActions"))
     if protocol == "HTTP" and actions and all(_is_https_redirect(a) for a in actions):
         return
     port = resource.get("port", default="?")
