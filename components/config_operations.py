@@ -52,6 +52,8 @@ class ObservabilitySettings(ConfigModel):
     log_retention_days: LogRetentionDays = Field(description=(
         "Retention of audit and application log groups (CloudTrail, Container Insights), days."))
     cloudwatch_dashboards: bool = Field(description="Create the four CloudWatch dashboards.")
+    container_insights: bool = Field(description=(
+        "Ship node and pod metrics with the CloudWatch observability add-on; the node alarms read them."))
     alarm_minutes: int = Field(ge=1, le=60, description=(
         "How long a threshold must be breached before an alarm fires, minutes."))
     api_latency_p95_ms: int = Field(ge=10, le=10000, description="API p95 latency SLO, milliseconds.")

@@ -63,7 +63,8 @@ class Monitoring(pulumi.ComponentResource):
 
         specs = [*slo_alarms(args.config, args.load_balancer_arn_suffix, args.target_group_arn_suffix),
                  *database_alarms(args.config, args.db_identifier),
-                 *node_alarms(args.config, args.cluster_name),
+                 *(node_alarms(args.config, args.cluster_name) if args.config.observability.container_insights
+                   else []),
                  *self._security_metrics(name, args)]
         for spec in specs:
             self._alarm(name, spec, args)

@@ -66,6 +66,19 @@ class WorkloadIdentity(pulumi.ComponentResource):
         self.ebs_csi_addon = aws.eks.Addon(
             f"{name}-ebs-csi", cluster_name=args.cluster_name, addon_name="aws-ebs-csi-driver",
             service_account_role_arn=self.ebs_csi_role.arn, resolve_conflicts_on_update="OVERWRITE", opts=child)
+        if args.config.observability.container_insights:
+            self._container_insights(name, args, provider, issuer_host)
+
+        self.oidc_provider_arn = provider.arn
+        self.alertmanager_role_arn = self.alertmanager_role.arn
+        self.grafana_role_arn = self.grafana_role.arn
+        self.register_outputs({"oidcProviderArn": self.oidc_provider_arn,
+                               "alertmanagerRoleArn": self.alertmanager_role_arn,
+                               "grafanaRoleArn": self.grafana_role_arn, "ebsCsiRoleArn": self.ebs_csi_role.arn})
+
+    def _container_insights(self, name: str, args: WorkloadIdentityArgs, provider: aws.iam.OpenIdConnectProvider,
+                            issuer_host: Output[str]) -> None:
+        child = pulumi.ResourceOptions(parent=self)
         agent_role = self._role(name, "cloudwatch-agent", provider, issuer_host, CLOUDWATCH_AGENT_SERVICE_ACCOUNT,
                                 None)
         aws.iam.RolePolicyAttachment(
@@ -75,13 +88,6 @@ class WorkloadIdentity(pulumi.ComponentResource):
             f"{name}-container-insights", cluster_name=args.cluster_name,
             addon_name="amazon-cloudwatch-observability", service_account_role_arn=agent_role.arn,
             resolve_conflicts_on_update="OVERWRITE", opts=child)
-
-        self.oidc_provider_arn = provider.arn
-        self.alertmanager_role_arn = self.alertmanager_role.arn
-        self.grafana_role_arn = self.grafana_role.arn
-        self.register_outputs({"oidcProviderArn": self.oidc_provider_arn,
-                               "alertmanagerRoleArn": self.alertmanager_role_arn,
-                               "grafanaRoleArn": self.grafana_role_arn, "ebsCsiRoleArn": self.ebs_csi_role.arn})
 
     def _role(self, name: str, workload: str, provider: aws.iam.OpenIdConnectProvider, issuer_host: Output[str],
               service_account: tuple[str, str], policy: Input[str] | None) -> aws.iam.Role:

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import cost_report
 from .engine import StackPreview, preview_stacks
 from .policy_check import check_stacks, config_for, pack_paths
 from .policy_runner import Finding, PackFailed
@@ -41,7 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
                               "the stack name.")
     preview.add_argument("--sarif", type=Path, metavar="FILE", help="Write policy findings as SARIF 2.1.0.")
     preview.add_argument("--markdown", type=Path, metavar="FILE", help="Write a pull-request summary in Markdown.")
+    preview.add_argument("--baseline", type=Path, metavar="FILE",
+                         help="`preview --json` of the target branch: the Markdown shows each stack's cost change.")
     preview.set_defaults(handler=run_preview)
+    cost = commands.add_parser("cost", help="Estimate each stack's monthly AWS cost offline.")
+    cost.add_argument("--stack", default="all", help="Stack name, or `all` (default).")
+    cost.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
+    cost.add_argument("--json", action="store_true", help="Print the estimates as JSON.")
+    cost.set_defaults(handler=run_cost)
     docs = commands.add_parser("config-docs", help="Print (or --write into Pulumi.yaml) the platform:* key reference.")
     docs.add_argument("--write", action="store_true", help="Refresh the generated block in ./Pulumi.yaml.")
     docs.set_defaults(handler=run_config_docs)
@@ -67,14 +75,16 @@ def run_preview(args: argparse.Namespace) -> int:
     for stack in stacks:  # a missing per-stack config is a usage error before anything runs
         for config in configs:
             config_for(config, stack, base)
+    baseline = cost_report.read_baseline(args.baseline) if args.baseline else None
     previews = preview_stacks(project, stacks)
     try:
         findings = check_stacks(project, previews, packs, configs, base) if packs else {}
     except PackFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    _print_results(args, stacks, previews, findings)
-    _write_reports(args, project, findings)
+    estimates = cost_report.estimate_previews(project, previews)
+    _print_results(args, stacks, previews, findings, estimates)
+    _write_reports(args, project, findings, estimates, baseline)
     _report_failures(previews)
     status = _exit_status(previews)
     return status if status != EXIT_OK else (EXIT_FAILED if any(map(blocking, findings.values())) else EXIT_OK)
@@ -91,10 +101,25 @@ def run_config_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[StackPreview],
-                   findings: dict[str, list[Finding]]) -> None:
+def run_cost(args: argparse.Namespace) -> int:
+    project = load_project(args.cwd.resolve())
+    stacks = project.stacks() if args.stack == "all" else [args.stack]
+    previews = preview_stacks(project, stacks)
+    estimates = cost_report.estimate_previews(project, previews)
     if args.json:
-        documents = {preview.stack: _json_document(preview, findings.get(preview.stack)) for preview in previews}
+        print(json.dumps(cost_report.to_json(estimates), indent=2))
+    else:
+        print("\n\n".join(cost_report.table(estimate) for estimate in estimates.values()))
+        print("\n" + cost_report.totals(estimates))
+    _report_failures(previews)
+    return _exit_status(previews)
+
+
+def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[StackPreview],
+                   findings: dict[str, list[Finding]], estimates: dict[str, cost_report.StackEstimate]) -> None:
+    if args.json:
+        documents = {preview.stack: _json_document(preview, findings.get(preview.stack), estimates.get(preview.stack))
+                     for preview in previews}
         body = documents[stacks[0]] if len(stacks) == 1 else {"stacks": documents}
         print(json.dumps(body, indent=2))
         return
@@ -105,22 +130,30 @@ def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[S
                 print("\n" + table(findings[preview.stack]))
             print()
     print(_summary(previews, findings))
+    if estimates:
+        print("\n" + cost_report.totals(estimates))
 
 
-def _write_reports(args: argparse.Namespace, project: Project, findings: dict[str, list[Finding]]) -> None:
+def _write_reports(args: argparse.Namespace, project: Project, findings: dict[str, list[Finding]],
+                   estimates: dict[str, cost_report.StackEstimate], baseline: dict[str, float] | None) -> None:
     if args.sarif:
         stack_files = {stack: str(project.stack_file(stack).relative_to(project.root)) for stack in findings}
         args.sarif.write_text(json.dumps(sarif(findings, stack_files), indent=2))
     if args.markdown:
-        args.markdown.write_text(markdown(findings))
+        sections = [markdown(findings)] if findings else []
+        sections.append(cost_report.markdown(estimates, baseline, cost_report.rise_alert_percent()))
+        args.markdown.write_text("\n".join(sections))
 
 
-def _json_document(preview: StackPreview, findings: list[Finding] | None) -> dict:
+def _json_document(preview: StackPreview, findings: list[Finding] | None,
+                   estimate: cost_report.StackEstimate | None) -> dict:
     document = preview_json(preview)
     if not preview.ok:
         document["diagnostics"].append({"severity": "error", "message": preview.message})
     if findings is not None:
         document["policyViolations"] = [f.to_json() for f in ordered(findings)]
+    if estimate is not None:
+        document["cost"] = estimate.to_json()
     return document
 
 

@@ -45,7 +45,7 @@ def test_every_alarm_notifies_existing_topics_on_alarm_and_recovery(tier_stack):
     topics = topic_severities(stack)
     primary = stack.outputs["primaryRegion"]
     alarms = [a for a in stack.of_type(ALARM) if stack.provider_region(a) == primary]
-    assert len(alarms) >= 14
+    assert len(alarms) >= 11
     for resource in alarms:
         actions = resource["inputs"]["alarmActions"]
         assert actions and set(actions) <= set(topics), resource["urn"]
@@ -55,7 +55,7 @@ def test_every_alarm_notifies_existing_topics_on_alarm_and_recovery(tier_stack):
 @pytest.mark.parametrize("key,severity", [
     ("root-account-usage", "critical"), ("break-glass-role-use", "critical"), ("api-error-rate", "critical"),
     ("db-free-storage", "critical"), ("api-latency-p95", "warning"), ("db-read-latency-p95", "warning"),
-    ("db-connections", "warning"), ("node-memory", "warning"), ("console-login-failures", "warning"),
+    ("db-connections", "warning"), ("console-login-failures", "warning"),
     ("unauthorized-api-calls", "warning"),
 ])
 def test_alarms_route_by_severity_with_dev_falling_back_to_warning(tier_stack, key, severity):
@@ -64,6 +64,17 @@ def test_alarms_route_by_severity_with_dev_falling_back_to_warning(tier_stack, k
     routed = {topic_severities(stack)[arn] for arn in resource["inputs"]["alarmActions"]}
     expected = "warning" if (tier == "dev" and severity == "critical") else severity
     assert routed == {expected}, f"{resource['urn']} routes to {routed}"
+
+
+def test_node_alarms_exist_where_container_insights_feeds_them(stacks):
+    for tier, stack in stacks.items():
+        node_alarms = [a for a in stack.of_type(ALARM) if a["inputs"]["name"].startswith(f"platform-{tier}-node-")]
+        addons = [a for a in stack.of_type("aws:eks/addon:Addon")
+                  if a["inputs"]["addonName"] == "amazon-cloudwatch-observability"]
+        assert len(node_alarms) == (0 if tier == "dev" else 3) and len(addons) == (0 if tier == "dev" else 1), tier
+        for resource in node_alarms:
+            routed = {topic_severities(stack)[arn] for arn in resource["inputs"]["alarmActions"]}
+            assert routed == {"warning"}, resource["urn"]
 
 
 def test_slo_alarms_use_the_documented_targets(tier_stack):

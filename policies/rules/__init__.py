@@ -2,6 +2,7 @@
 
 from . import (
     cost,
+    cost_budget,
     cost_governance,
     encryption,
     encryption_services,
@@ -16,7 +17,7 @@ from . import (
 
 ALL_RULES = [
     *encryption.RULES, *encryption_services.RULES, *transit.RULES, *resilience.RULES, *resilience_infra.RULES,
-    *cost.RULES, *cost_governance.RULES, *security.RULES, *security_iam.RULES, *kubernetes.RULES,
+    *cost.RULES, *cost_budget.RULES, *cost_governance.RULES, *security.RULES, *security_iam.RULES, *kubernetes.RULES,
     *kubernetes_namespaces.RULES,
 ]
 

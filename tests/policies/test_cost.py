@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from policies.rules import cost, cost_governance
+from policies.rules import cost, cost_budget, cost_governance
 from tests.policies.cases import Case, assert_case, res
 
 NG = "aws:eks/nodeGroup:NodeGroup"
@@ -154,7 +154,18 @@ CASES: list[Case] = [
          note="one-good-is-enough"),
 ]
 
-RULES = {r.name: r for r in cost.RULES + cost_governance.RULES}
+_BIG_GROUP = res("aws:eks/nodeGroup:NodeGroup", "nodes", instanceTypes=["m6i.xlarge"],
+                 scalingConfig={"desiredSize": 10})
+CASES += [
+    Case("estimate-within-budget", True, (_BIG_GROUP, res("aws:budgets/budget:Budget", "b", limitAmount="1000")),
+         {"usageProfile": "prod"}, note="ten-xlarge-nodes-on-1000"),
+    Case("estimate-within-budget", False, (_BIG_GROUP, res("aws:budgets/budget:Budget", "b", limitAmount="5000")),
+         {"usageProfile": "prod"}),
+    Case("estimate-within-budget", True, (_BIG_GROUP, res("aws:budgets/budget:Budget", "b", limitAmount="5000")),
+         {"usageProfile": "qa"}, note="unknown-usage-profile"),
+]
+
+RULES = {r.name: r for r in cost.RULES + cost_budget.RULES + cost_governance.RULES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

@@ -1,0 +1,103 @@
+"""The price book and usage assumptions shipped in `cost/`, with the checks that keep them honest."""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .project import UsageError
+
+COST_DIR = Path(__file__).resolve().parent.parent / "cost"
+
+
+class MissingPrice(LookupError):
+    """The book has no price for something a stack uses."""
+
+
+@dataclass(frozen=True)
+class PriceBook:
+    document: dict[str, Any]
+
+    @property
+    def hours_per_month(self) -> float:
+        return float(self.document["meta"]["hoursPerMonth"])
+
+    @property
+    def max_age_days(self) -> int:
+        return int(self.document["meta"]["maxAgeDays"])
+
+    def service(self, key: str) -> float:
+        return self._price(self.document["services"], key, "services")
+
+    def instance_hour(self, instance_type: str) -> float:
+        return self._price(self.document["ec2Hourly"], instance_type, "ec2Hourly")
+
+    def database_hour(self, instance_class: str, multi_az: bool) -> float:
+        row = self.document["rdsHourly"].get(instance_class)
+        if row is None:
+            raise MissingPrice(f"rdsHourly.{instance_class}")
+        return float(row["multiAz" if multi_az else "single"])
+
+    def spot_discount(self) -> tuple[float, float]:
+        band = self.document["spotDiscount"]
+        return float(band["low"]["price"]), float(band["high"]["price"])
+
+    def is_free(self, resource_type: str) -> bool:
+        return any(fnmatch.fnmatchcase(resource_type, pattern) for pattern in self.document.get("free") or [])
+
+    def rows(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every dated row, as (dotted name, row)."""
+        found = []
+        for section in ("ec2Hourly", "spotDiscount", "services", "rdsHourly"):
+            for key, row in (self.document.get(section) or {}).items():
+                if isinstance(row, dict) and "source" in row:
+                    found.append((f"{section}.{key}", row))
+                else:
+                    found += [(f"{section}.{key}.{k}", r) for k, r in (row or {}).items() if isinstance(r, dict)]
+        return found
+
+    @staticmethod
+    def _price(section: dict[str, Any], key: str, name: str) -> float:
+        row = section.get(key)
+        if row is None:
+            raise MissingPrice(f"{name}.{key}")
+        return float(row["price"])
+
+
+def stale_rows(book: PriceBook, today: datetime.date) -> list[str]:
+    """Rows older than the book allows, or without a source or a read date."""
+    problems = []
+    for name, row in book.rows():
+        read = row.get("read")
+        if not row.get("source") or not isinstance(read, datetime.date):
+            problems.append(f"{name}: needs `source` and a `read` date")
+        elif (today - read).days > book.max_age_days:
+            problems.append(f"{name}: read {read}, {(today - read).days} days ago (max {book.max_age_days})")
+    return problems
+
+
+def load_price_book(path: Path | None = None) -> PriceBook:
+    return PriceBook(_read(path or COST_DIR / "pricebook.yaml"))
+
+
+def load_usage(path: Path | None = None) -> dict[str, Any]:
+    return _read(path or COST_DIR / "usage.yaml")
+
+
+def usage_for(usage: dict[str, Any], tier: str) -> dict[str, Any]:
+    tiers = usage.get("tiers") or {}
+    if tier not in tiers:
+        raise UsageError(f"cost/usage.yaml has no usage for tier {tier!r}; tiers there: {', '.join(sorted(tiers))}")
+    return tiers[tier]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise UsageError(f"cannot read {path}: {error}") from None
