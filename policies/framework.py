@@ -43,8 +43,8 @@ class Resource:
     def json(self, key: str) -> Any:
         """A property that holds JSON text (IAM and bucket policies), parsed; {} when absent or not JSON."""
         raw = self.props.get(key)
-        if isinstance(raw, (dict, list)):
-            return raw
+        if isinstance(raw, Mapping) or (isinstance(raw, Sequence) and not isinstance(raw, str)):
+            return raw  # already a document (CrossGuard hands it over as a read-only proxy)
         try:
             return json.loads(raw) if raw else {}
         except (TypeError, ValueError):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from policies.framework import Resource, Rule
 
@@ -43,3 +46,26 @@ def assert_case(rules: dict[str, Rule], case: Case) -> None:
         assert all(isinstance(m, str) and m for m in found)
     else:
         assert not found, f"{case.id}: expected no violation, got {found}"
+
+
+def engine_view(value: Any) -> Any:
+    """Props as the engine sends them: every number a double (booleans stay booleans)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: engine_view(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [engine_view(item) for item in value]
+    return value
+
+
+def assert_case_as_crossguard_sees_it(rules: dict[str, Rule], case: Case) -> None:
+    """The same case with props wrapped the way CrossGuard hands them over: Mapping/Sequence proxies, doubles."""
+    proxied = tuple(replace(r, props=unknown_checking_proxy(engine_view(dict(r.props)))) for r in case.resources)
+    if any(UNKNOWN_STRING_VALUE in r.props.values() for r in case.resources):
+        with pytest.raises(UnknownValueError):  # CrossGuard reports "can't run policy during preview"
+            assert_case(rules, replace(case, resources=proxied))
+        return
+    assert_case(rules, replace(case, resources=proxied))
