@@ -76,7 +76,8 @@ class Access(pulumi.ComponentResource):
                 description=f"Application developers ({access.developer_access} access)"),
             "ci-deployer": self._role(
                 name, args, "ci-deployer",
-                trust=docs.github_trust(self.github_oidc_provider.arn, access.github_repository, config.tier.value),
+                trust=docs.github_trust(self.github_oidc_provider.arn, access.github_repository,
+                                        access.github_environment),
                 session_seconds=CI_SESSION_SECONDS,
                 policies=("PowerUserAccess", "CiDeployerIam", "DenyPlatformRoleAssumption"),
                 description=f"Pulumi deployments from GitHub Actions, environment {config.tier.value}"),

@@ -70,6 +70,8 @@ class ObservabilitySettings(ConfigModel):
 class AccessSettings(ConfigModel):
     github_repository: str = Field(pattern=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description=(
         "owner/repo whose workflows may assume the ci-deployer role through GitHub OIDC."))
+    github_environment: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description=(
+        "GitHub environment whose deploy jobs may assume ci-deployer (prod's is the protected `production`)."))
     developer_access: Literal["full", "limited", "read-only"] = Field(description=(
         "What the developer role may do: everything but IAM, service-level write access, or read only."))
     admin_requires_mfa: bool = Field(description="platform-admin may only be assumed with MFA.")

@@ -61,7 +61,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                           "containerInsights": False,
                           "alarmMinutes": 15, "cpuAlarmPercent": 90, "dbConnectionsAlarm": 50,
                           "dbFreeStorageAlarmGib": 2},
-        "access": {"developerAccess": "full", "adminRequiresMfa": False, "adminSessionHours": 8},
+        "access": {"githubEnvironment": "dev",
+                   "developerAccess": "full", "adminRequiresMfa": False, "adminSessionHours": 8},
         "budget": {"monthlyLimitUsd": 1500},
         "kubernetes": {
             "quota": {"cpuRequests": "4", "memoryRequests": "8Gi", "cpuLimits": "8", "memoryLimits": "16Gi",
@@ -99,7 +100,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                           "containerInsights": True,
                           "alarmMinutes": 10, "cpuAlarmPercent": 80, "dbConnectionsAlarm": 150,
                           "dbFreeStorageAlarmGib": 5},
-        "access": {"developerAccess": "limited", "adminRequiresMfa": True, "adminSessionHours": 4},
+        "access": {"githubEnvironment": "staging",
+                   "developerAccess": "limited", "adminRequiresMfa": True, "adminSessionHours": 4},
         "budget": {"monthlyLimitUsd": 4000},
         "kubernetes": {
             "quota": {"cpuRequests": "8", "memoryRequests": "16Gi", "cpuLimits": "16", "memoryLimits": "32Gi",
@@ -139,7 +141,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                           "containerInsights": True,
                           "alarmMinutes": 5, "cpuAlarmPercent": 80, "dbConnectionsAlarm": 400,
                           "dbFreeStorageAlarmGib": 20},
-        "access": {"developerAccess": "read-only", "adminRequiresMfa": True, "adminSessionHours": 1},
+        "access": {"githubEnvironment": "production",
+                   "developerAccess": "read-only", "adminRequiresMfa": True, "adminSessionHours": 1},
         "budget": {"monthlyLimitUsd": 15000},
         "kubernetes": {
             "quota": {"cpuRequests": "32", "memoryRequests": "64Gi", "cpuLimits": "64", "memoryLimits": "128Gi",

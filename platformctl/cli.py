@@ -1,7 +1,7 @@
 """`python -m platformctl …`: the operator CLI.
 
 Exit status: 0 success, 1 a program failed, 2 bad usage or bad configuration (one paragraph on
-stderr naming the key, the value and what is allowed; never a traceback).
+stderr naming the key, the value and what is allowed; never a traceback), 3 `gate` refused the deploy.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import cost_report
+from . import cost_report, gate, urn_guard
 from .engine import StackPreview, preview_stacks
 from .policy_check import check_stacks, config_for, pack_paths
 from .policy_runner import Finding, PackFailed
@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("config-docs", help="Print (or --write into Pulumi.yaml) the platform:* key reference.")
     docs.add_argument("--write", action="store_true", help="Refresh the generated block in ./Pulumi.yaml.")
     docs.set_defaults(handler=run_config_docs)
+    gate.add_parser(commands)
+    urn_guard.add_command(commands)
     return parser
 
 

@@ -71,10 +71,25 @@ class RecordingMonitor(MockMonitor):
             inputs=inputs, outputs=state, id=resource_id or "", protect=request.protect,
             provider=request.provider, dependencies=list(request.dependencies),
             property_dependencies={key: list(value.urns) for key, value in request.propertyDependencies.items()},
-            aliases=[str(alias) for alias in request.aliasURNs]))
+            aliases=self._alias_urns(request)))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         response_state = _sync_await(rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=response_state)
+
+    def _alias_urns(self, request) -> list[str]:
+        """The alias URNs the program declared, as the engine's `collapseAliasToUrn` computes them.
+
+        The mock monitor advertises alias specs, so the SDK sends `aliases` (a URN or a spec of
+        name/type/parent/stack/project) and leaves `aliasURNs` empty; older SDKs send URNs only.
+        Aliases a child inherits from an aliased parent are not declared and not listed here.
+        """
+        urns = [str(urn) for urn in request.aliasURNs]
+        for alias in request.aliases:
+            if alias.WhichOneof("alias") == "spec":
+                urns.append(_collapse_alias_spec(alias.spec, request.type, request.name, request.parent))
+            elif alias.urn:
+                urns.append(alias.urn)
+        return list(dict.fromkeys(urns))
 
     def ReadResource(self, request):
         response = super().ReadResource(request)
@@ -92,6 +107,16 @@ class RecordingMonitor(MockMonitor):
     def _record(self, record: ResourceRecord) -> None:
         with self._lock:
             self.records.append(record)
+
+
+def _collapse_alias_spec(spec, type_: str, name: str, parent: str) -> str:
+    """What the resource's URN was, from a spec: every field left empty means "as it is now"."""
+    old_parent = "" if spec.noParent else (spec.parentUrn or parent)
+    qualified = spec.type or type_
+    if old_parent and old_parent.split("::")[2] != ROOT_STACK_TYPE:  # the engine's NewURN skips the root stack
+        qualified = f"{old_parent.split('::')[2]}${qualified}"
+    stack, project = spec.stack or get_stack(), spec.project or get_project()
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{spec.name or name}"
 
 
 def plain(value: Any) -> Any:

@@ -133,7 +133,8 @@ def test_ci_deployer_is_assumable_only_by_this_stacks_github_environment(tier_st
     statement = _trust(role(stack, "ci-deployer"))["Statement"][0]
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
     subject = statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"]
-    assert subject == f"repo:company/platform-infrastructure:environment:{tier}"
+    environment = {"dev": "dev", "staging": "staging", "prod": "production"}[tier]
+    assert subject == f"repo:company/platform-infrastructure:environment:{environment}"
 
 
 def test_developer_access_narrows_by_tier(stacks):
