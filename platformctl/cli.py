@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import cost_report, gate, urn_guard
+from . import backup_audit, cost_report, dr, gate, urn_guard
 from .engine import StackPreview, preview_stacks
 from .policy_check import check_stacks, config_for, pack_paths
 from .policy_runner import Finding, PackFailed
@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     docs.set_defaults(handler=run_config_docs)
     gate.add_parser(commands)
     urn_guard.add_command(commands)
+    backup_audit.add_parser(commands)
+    dr.add_parser(commands)
     return parser
 
 

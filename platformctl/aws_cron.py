@@ -1,0 +1,39 @@
+"""AWS cron expressions (`cron(min hour day-of-month month day-of-week year)`), as backup plans use them."""
+
+from __future__ import annotations
+
+import re
+
+
+def runs_per_day(expression: str) -> int | None:
+    """Backups an AWS cron(min hour day-of-month month day-of-week year) schedule takes on *every* day.
+
+    A schedule restricted to some days (weekly, weekdays, monthly) takes 0 on the others, so it does not
+    count towards "daily". None when the expression cannot be read.
+    """
+    match = re.fullmatch(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)", expression.strip())
+    if not match:
+        return None
+    minute, hour, day, month, weekday, year = match.groups()
+    minutes, hours = _cron_values(minute, 59), _cron_values(hour, 23)
+    if minutes is None or hours is None:
+        return None
+    every_day = day in ("*", "?") and weekday in ("*", "?") and month == "*" and year in (None, "*")
+    return len(minutes) * len(hours) if every_day else 0
+
+
+def _cron_values(field_text: str, highest: int) -> set[int] | None:
+    """The values of a minute or hour field: `*`, `n`, `a-b`, lists of those, each optionally `/step`."""
+    values: set[int] = set()
+    for item in field_text.split(","):
+        match = re.fullmatch(r"(\*|\d+)(?:-(\d+))?(?:/(\d+))?", item)
+        if not match:
+            return None
+        start_text, end_text, step_text = match.groups()
+        start = 0 if start_text == "*" else int(start_text)
+        end = highest if start_text == "*" or (step_text and not end_text) else int(end_text or start)
+        step = int(step_text or 1)
+        if start > end or end > highest or step < 1:
+            return None
+        values.update(range(start, end + 1, step))
+    return values
