@@ -224,3 +224,12 @@ def test_pagerduty_endpoint_stays_secret(stacks):
             assert hook["inputs"]["endpoint"] == "[secret]", hook["urn"]
         everything = json.dumps([stack.resources, stack.outputs, stack.preview.diagnostics])
         assert PLACEHOLDER not in everything, f"the PagerDuty endpoint leaked in {tier}"
+
+
+def test_outputs_carry_what_the_backup_and_dr_tools_read(tier_stack):
+    _, stack = tier_stack
+    needed = {"tier", "drRegion", "primaryRegion", "backupVaultName", "backupVaultArn", "backupKeyArn", "backupPlanId",
+              "databaseIdentifier", "databaseArn", "dataBucket", "logsBucket", "hostedZoneId"}
+    assert needed <= set(stack.outputs), needed - set(stack.outputs)
+    key = next(k for k in stack.of_type("aws:kms/key:Key") if k["name"].endswith("-backups"))
+    assert stack.outputs["backupKeyArn"] == key["outputs"]["arn"]
