@@ -11,7 +11,14 @@ def runs_per_day(expression: str) -> int | None:
     A schedule restricted to some days (weekly, weekdays, monthly) takes 0 on the others, so it does not
     count towards "daily". None when the expression cannot be read.
     """
-    match = re.fullmatch(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)", expression.strip())
+    times = daily_times(expression)
+    return None if times is None else len(times)
+
+
+def daily_times(expression: object) -> set[tuple[int, int]] | None:
+    """(hour, minute) of each run on every day; empty when the schedule skips days; None when unreadable."""
+    match = re.fullmatch(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)", expression.strip()) \
+        if isinstance(expression, str) else None
     if not match:
         return None
     minute, hour, day, month, weekday, year = match.groups()
@@ -19,7 +26,7 @@ def runs_per_day(expression: str) -> int | None:
     if minutes is None or hours is None:
         return None
     every_day = day in ("*", "?") and weekday in ("*", "?") and month == "*" and year in (None, "*")
-    return len(minutes) * len(hours) if every_day else 0
+    return {(h, m) for h in hours for m in minutes} if every_day else set()
 
 
 def _cron_values(field_text: str, highest: int) -> set[int] | None:

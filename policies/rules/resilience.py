@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from platformctl.aws_cron import daily_times
 from policies.framework import Resource, Rule, Violation, as_list, of_type, region_of, shown
 from policies.rules.encryption import BUCKET_TYPES, RDS_CLUSTER, RDS_INSTANCE, is_read_replica, linked
 
@@ -21,7 +22,6 @@ VAULT = "aws:backup/vault:Vault"
 VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 SELECTION = "aws:backup/selection:Selection"
 BACKUPS_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
-_CRON = re.compile(r"^\s*cron\((.*)\)\s*$")
 _BACKUP_ARN_REGION = re.compile(r"^arn:[\w-]+:backup:([a-z0-9-]+):")
 
 
@@ -80,40 +80,6 @@ def _rds_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[st
         yield f"{key} is {shown(value)}; expected {config['days']} days"
 
 
-def _cron_field(field: str, low: int, high: int) -> set[int]:
-    """Values of one AWS cron field: *, n, a-b, a/b, */b, a-b/c and comma lists of them."""
-    values: set[int] = set()
-    for part in field.split(","):
-        base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if base in ("*", "?"):
-            start, end = low, high
-        elif "-" in base:
-            start, end = (int(x) for x in base.split("-", 1))
-        else:
-            start = int(base)
-            end = high if step_text else start
-        if step < 1 or not low <= start <= end <= high:
-            raise ValueError(part)
-        values.update(range(start, end + 1, step))
-    return values
-
-
-def _daily_times(schedule: Any) -> set[tuple[int, int]] | None:
-    """(hour, minute) of each daily run; empty when the schedule skips days; None when unreadable."""
-    match = _CRON.match(schedule) if isinstance(schedule, str) else None
-    fields = match.group(1).split() if match else []
-    if len(fields) != 6:
-        return None
-    minutes, hours, day_of_month, month, day_of_week, _year = fields
-    try:
-        times = {(h, m) for h in _cron_field(hours, 0, 23) for m in _cron_field(minutes, 0, 59)}
-    except ValueError:
-        return None
-    every_day = day_of_month in ("*", "?") and day_of_week in ("*", "?") and month == "*"
-    return times if every_day else set()
-
-
 def _plan_frequency(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if resource.type != PLAN:
         return
@@ -121,7 +87,7 @@ def _plan_frequency(resource: Resource, config: Mapping[str, Any]) -> Iterable[s
     snapshot_rules = [rule for rule in _rules(resource) if rule.get("enableContinuousBackup") is not True]
     times: set[tuple[int, int]] = set()
     for rule in snapshot_rules:
-        parsed = _daily_times(rule.get("schedule"))
+        parsed = daily_times(rule.get("schedule"))
         if parsed is None:
             yield (f"rule {rule.get('ruleName', '?')}: schedule {shown(rule.get('schedule'))} is not a readable "
                    "cron(minute hour day-of-month month day-of-week year) expression")
