@@ -21,6 +21,7 @@ from typing import Any
 from .aws_cron import runs_per_day
 from .ops_outputs import aws_client, load_outputs
 from .project import UsageError
+from .timestamps import parse_utc
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 ERROR, WARNING = "error", "warning"
@@ -141,13 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def parse_now(text: str) -> datetime:
-    try:
-        now = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--now {text!r} is not an ISO 8601 time; use e.g. 2026-11-29T03:00:00Z") from None
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise UsageError(f"--now {text!r} has no timezone; add one, e.g. {text}Z")
-    return now.astimezone(UTC)
+    return parse_utc(text, "--now")
 
 
 def declared_from(stack: str, outputs: dict[str, Any], tier: str | None) -> Declared:

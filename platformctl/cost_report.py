@@ -11,14 +11,14 @@ from .estimate import StackEstimate, estimate_stack
 
 __all__ = ["StackEstimate", "estimate_previews", "markdown", "read_baseline", "table", "to_json", "totals"]
 from .pricebook import load_price_book, load_usage
-from .project import Project, UsageError, load_stack_config
+from .project import Project, UsageError, tier_of
 
 
 def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[str, StackEstimate]:
     book, usage = load_price_book(), load_usage()
     estimates = {}
     for preview in (p for p in previews if p.ok):
-        profile = _profile(project, preview.stack)
+        profile = tier_of(project, preview.stack)  # usage assumptions are per tier
         tiers = usage.get("tiers") or {}
         estimate = estimate_stack(preview.stack, preview.resources, book, tiers.get(profile, {}),
                                   float(usage["businessHoursPerMonth"]))
@@ -32,11 +32,6 @@ def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[st
 def rise_alert_percent() -> float:
     return float(load_usage().get("riseAlertPercent", 10))
 
-
-def _profile(project: Project, stack: str) -> str:
-    """Usage is per tier: the stack's `<project>:tier`, else the stack's own name."""
-    values = load_stack_config(project, stack).values
-    return values.get(f"{project.name}:tier") or stack
 
 
 def money(value: float) -> str:

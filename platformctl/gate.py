@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from . import risk
-from .project import UsageError, load_project, load_stack_config
+from .project import UsageError, load_project, tier_of
+from .timestamps import parse_utc
 
 EXIT_ALLOWED, EXIT_REFUSED = 0, 3
-TIER_KEY = "platform:tier"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 INCIDENT_PATTERN = re.compile(r"[A-Z]+-\d+")
 MIN_REASON_CHARS = 10
@@ -140,19 +140,11 @@ def window_for(tier: str) -> Window:
 
 
 def stack_tier(cwd: Path, stack: str) -> str:
-    """The stack file's `platform:tier`, else the stack name itself (a stack named like its tier)."""
-    config = load_stack_config(load_project(cwd), stack)
-    return config.values.get(TIER_KEY) or stack
+    return tier_of(load_project(cwd), stack)
 
 
 def parse_at(text: str) -> datetime:
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--at {text!r} is not an ISO 8601 time; use e.g. 2026-11-29T03:00:00Z") from None
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise UsageError(f"--at {text!r} has no timezone; add one, e.g. {text}Z or {text}+00:00")
-    return at.astimezone(UTC)
+    return parse_utc(text, "--at")
 
 
 def parse_emergency(emergency: bool, reason: str | None, incident: str | None) -> Emergency | None:

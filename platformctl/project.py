@@ -114,6 +114,11 @@ def _offline_placeholders(project: Project) -> dict[str, str]:
     return {_qualify(project, str(key)): _encode(value) for key, value in secrets.items()}
 
 
+def tier_of(project: Project, stack: str) -> str:
+    """The stack file's `<project>:tier`, else the stack name itself (a stack named like its tier)."""
+    return load_stack_config(project, stack).values.get(f"{project.name}:tier") or stack
+
+
 def _project_values(project: Project) -> dict[str, Any]:
     """Defaults and plain values from Pulumi.yaml's `config:` block, keyed `namespace:name`."""
     values = {}
