@@ -6,7 +6,6 @@ info -> email. Slack delivery goes through AWS Chatbot, so no webhook secret liv
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,6 +15,7 @@ from pulumi import Input, Output
 
 from .config import PlatformConfig
 from .config_loader import InvalidConfigError
+from .iam import service_trust
 
 # The services whose notifications this platform routes: alarms, EventBridge rules and AWS Budgets.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com")
@@ -78,8 +78,7 @@ class Alerting(pulumi.ComponentResource):
     def _chatbot_role(self, name: str) -> _ChatbotRole:
         role = aws.iam.Role(
             f"{name}-chatbot",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "chatbot.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            assume_role_policy=service_trust("chatbot.amazonaws.com"),
             opts=pulumi.ResourceOptions(parent=self))
         read = aws.iam.RolePolicyAttachment(
             f"{name}-chatbot-read", role=role.name, policy_arn=CHATBOT_ROLE_POLICY,

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from .config import PlatformConfig, Tier
+from .iam import service_trust
 
 TRAIL_S3_PREFIX = "cloudtrail"
 # GuardDuty severity bands: high 7.0-8.9 and critical 9.0-10.0 page; medium 4.0-6.9 is a warning.
@@ -98,9 +99,8 @@ class Audit(pulumi.ComponentResource):
         # aws:SourceArn: only this trail may use the role (confused deputy).
         role = aws.iam.Role(
             f"{name}-trail-role",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}}]}),
+            assume_role_policy=service_trust("cloudtrail.amazonaws.com",
+                                             {"StringEquals": {"aws:SourceArn": trail_arn}}),
             opts=pulumi.ResourceOptions(parent=self))
         policy = aws.iam.RolePolicy(
             f"{name}-trail-role-logs", role=role.id,

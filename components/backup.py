@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
@@ -10,6 +9,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from .config import PlatformConfig
+from .iam import service_trust
 
 START_WINDOW_MINUTES = 60
 COMPLETION_WINDOW_MINUTES = 180
@@ -123,8 +123,7 @@ class Backup(pulumi.ComponentResource):
     def _selection(self, name: str, args: BackupArgs) -> aws.backup.Selection:
         role = aws.iam.Role(
             f"{name}-role",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            assume_role_policy=service_trust("backup.amazonaws.com"),
             opts=pulumi.ResourceOptions(parent=self))
         attachments = [
             aws.iam.RolePolicyAttachment(f"{name}-role-{policy}", role=role.name, policy_arn=policy_arn,

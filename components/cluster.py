@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from .config import PROJECT_NAMESPACE, PlatformConfig
 from .config_loader import InvalidConfigError
+from .iam import service_trust
 
 _CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
 _NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
@@ -77,8 +78,7 @@ class Cluster(pulumi.ComponentResource):
     def _role(self, name: str, role: str, service: str,
               policies: tuple[str, ...]) -> tuple[aws.iam.Role, list[aws.iam.RolePolicyAttachment]]:
         child = pulumi.ResourceOptions(parent=self)
-        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+        trust = service_trust(service)
         iam_role = aws.iam.Role(f"{name}-{role}-role", assume_role_policy=trust, opts=child)
         attachments = [aws.iam.RolePolicyAttachment(
             f"{name}-{role}-role-{policy}", role=iam_role.name,

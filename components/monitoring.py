@@ -6,7 +6,6 @@ Every alarm comes from one `AlarmSpec` (`components/alarms.py`) and is built by 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from .alarms import (
 )
 from .config import PlatformConfig
 from .dashboards_cloudwatch import dashboard_bodies
+from .iam import service_trust
 
 BACKUP_FAILURE_STATES = ["FAILED", "ABORTED", "EXPIRED"]
 
@@ -153,8 +153,7 @@ class Monitoring(pulumi.ComponentResource):
         name = f"{component}-{key}"
         role = aws.iam.Role(
             name,
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            assume_role_policy=service_trust("events.amazonaws.com"),
             opts=pulumi.ResourceOptions(parent=self))
         put_events = aws.iam.RolePolicy(
             name, role=role.id,

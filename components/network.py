@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass
 
 import pulumi
@@ -11,6 +10,7 @@ import pulumi_aws as aws
 
 from .config import PROJECT_NAMESPACE, PlatformConfig
 from .config_loader import InvalidConfigError
+from .iam import service_trust
 
 # CIDR slots per subnet tier, one per AZ letter (a-h): more than any region has AZs. A subnet's block
 # depends only on its own AZ letter, so adding or losing another AZ never moves (replaces) it.
@@ -170,9 +170,7 @@ class Network(pulumi.ComponentResource):
                                         retention_in_days=config.network.flow_log_retention_days, opts=child)
         # aws:SourceAccount keeps other accounts' flow logs from using this role (confused deputy).
         account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
-        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account}}}]})
+        trust = service_trust("vpc-flow-logs.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}})
         role = aws.iam.Role(f"{name}-flow-logs-role", assume_role_policy=trust, opts=child)
         write = pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],

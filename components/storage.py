@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from .config import PlatformConfig
+from .iam import service_trust
 
 # Parts of abandoned multipart uploads are invisible in listings but billed; a week covers any sane upload.
 ABORT_MULTIPART_AFTER_DAYS = 7
@@ -181,8 +181,7 @@ class Storage(pulumi.ComponentResource):
             lifecycle=_lifecycle(args.config.storage.noncurrent_version_expiration_days), provider=dr_provider)
         role = aws.iam.Role(
             f"{name}-replication-role",
-            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+            assume_role_policy=service_trust("s3.amazonaws.com"),
             opts=pulumi.ResourceOptions(parent=self))
         role_policy = aws.iam.RolePolicy(
             f"{name}-replication-policy", role=role.id,
