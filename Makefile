@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# The policy pack's own virtualenv, where PulumiPolicy.yaml's runtime.options.virtualenv points (the CLI and
+# `platformctl preview --policy-pack` both run the pack with it); rebuilt when its requirements change.
+POLICY_VENV := policies/venv
+POLICY_STAMP := $(POLICY_VENV)/.installed-$(shell cat policies/requirements.txt | cksum | cut -d' ' -f1)
 
 .PHONY: install preview test lint bench clean
 
@@ -12,7 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(STAMP)
+$(POLICY_STAMP): policies/requirements.txt
+	rm -f $(POLICY_VENV)/.installed-*
+	$(PYTHON) -m venv $(POLICY_VENV)
+	$(POLICY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
+	touch $@
+
+install: $(STAMP) $(POLICY_STAMP)
 
 POLICY_ARGS := --policy-pack policies --policy-pack-config 'policies/config/{stack}.json'
 
@@ -32,4 +42,4 @@ bench: install
 	$(PY) bench/preview_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(POLICY_VENV) .pytest_cache .ruff_cache

@@ -1,7 +1,8 @@
 """`python -m platformctl …`: the operator CLI.
 
-Exit status: 0 success, 1 a program failed, 2 bad usage or bad configuration (one paragraph on
-stderr naming the key, the value and what is allowed; never a traceback), 3 `gate` refused the deploy.
+Exit status: 0 success, 1 a program failed or the AWS provider would refuse a resource (one error per
+resource, with its URN, as `pulumi preview` reports them), 2 bad usage or bad configuration (one paragraph
+on stderr naming the key, the value and what is allowed; never a traceback), 3 `gate` refused the deploy.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from . import backup_audit, cost_report, dr, gate, urn_guard
 from .engine import StackPreview, preview_stacks
 from .policy_check import check_stacks, config_for, pack_paths
-from .policy_runner import Finding, PackFailed
+from .policy_runner import Finding, PackFailed, pack_interpreter
 from .project import Project, UsageError, load_project
 from .render import preview_json, preview_text
 from .reports import blocking, counts, markdown, ordered, sarif, table
@@ -76,6 +77,7 @@ def run_preview(args: argparse.Namespace) -> int:
     if not stacks:
         raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
     packs, configs = pack_paths(args.policy_pack, args.policy_pack_config, base)
+    interpreters = {pack: pack_interpreter(pack) for pack in packs}  # a missing pack virtualenv: usage error
     for stack in stacks:  # a missing per-stack config is a usage error before anything runs
         for config in configs:
             config_for(config, stack, base)
@@ -87,7 +89,7 @@ def run_preview(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     estimates = cost_report.estimate_previews(project, previews)
-    _print_results(args, stacks, previews, findings, estimates)
+    _print_results(args, stacks, previews, findings, estimates, interpreters)
     _write_reports(args, project, findings, estimates, baseline)
     _report_failures(previews)
     status = _exit_status(previews)
@@ -120,20 +122,28 @@ def run_cost(args: argparse.Namespace) -> int:
 
 
 def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[StackPreview],
-                   findings: dict[str, list[Finding]], estimates: dict[str, cost_report.StackEstimate]) -> None:
+                   findings: dict[str, list[Finding]], estimates: dict[str, cost_report.StackEstimate],
+                   interpreters: dict[Path, str]) -> None:
     if args.json:
         documents = {preview.stack: _json_document(preview, findings.get(preview.stack), estimates.get(preview.stack))
                      for preview in previews}
+        for document in documents.values():
+            if interpreters:  # which Python ran each pack: its own virtualenv, as the CLI would use
+                document["policyPacks"] = [{"path": str(pack), "interpreter": interpreter}
+                                           for pack, interpreter in interpreters.items()]
         body = documents[stacks[0]] if len(stacks) == 1 else {"stacks": documents}
         print(json.dumps(body, indent=2))
         return
     for preview in previews:
-        if preview.ok:
+        if preview.ran:  # refused resources show in the tree's diagnostics, as `pulumi preview` lists them
             print(preview_text(preview))
             if preview.stack in findings:
                 print("\n" + table(findings[preview.stack]))
             print()
     print(_summary(previews, findings))
+    if interpreters:
+        print("\nPolicy packs:\n" + "\n".join(f"    {pack}: ran with {interpreter}"
+                                              for pack, interpreter in interpreters.items()))
     if estimates:
         print("\n" + cost_report.totals(estimates))
 
@@ -152,7 +162,7 @@ def _write_reports(args: argparse.Namespace, project: Project, findings: dict[st
 def _json_document(preview: StackPreview, findings: list[Finding] | None,
                    estimate: cost_report.StackEstimate | None) -> dict:
     document = preview_json(preview)
-    if not preview.ok:
+    if not preview.ran:  # a refused resource is already a diagnostic of its own, with its URN
         document["diagnostics"].append({"severity": "error", "message": preview.message})
     if findings is not None:
         document["policyViolations"] = [f.to_json() for f in ordered(findings)]
@@ -165,6 +175,8 @@ def _summary(previews: list[StackPreview], findings: dict[str, list[Finding]]) -
     lines = ["Summary:"]
     for preview in previews:
         state = f"{len(preview.resources)} resources" if preview.ok else preview.status
+        if preview.status == "check-error":
+            state = f"{len(preview.violations)} errors"
         policy = ""
         if preview.stack in findings:
             summary = counts(findings[preview.stack])
@@ -180,10 +192,15 @@ def _report_failures(previews: list[StackPreview]) -> None:
             print(f"error: stack '{preview.stack}': {preview.message}", file=sys.stderr)
         elif preview.status == "program-error":
             print(f"error: stack '{preview.stack}': the program failed:\n{preview.message}", file=sys.stderr)
+        elif preview.status == "check-error":
+            print(f"error: stack '{preview.stack}': {len(preview.violations)} error(s) the AWS provider would "
+                  "report:", file=sys.stderr)
+            for violation in preview.violations:
+                print(f"error: {violation['urn']}: {violation['message']}", file=sys.stderr)
 
 
 def _exit_status(previews: list[StackPreview]) -> int:
     statuses = {preview.status for preview in previews}
     if "config-error" in statuses:
         return EXIT_USAGE
-    return EXIT_FAILED if "program-error" in statuses else EXIT_OK
+    return EXIT_FAILED if statuses & {"program-error", "check-error"} else EXIT_OK

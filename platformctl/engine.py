@@ -21,7 +21,7 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class StackPreview:
     stack: str
-    status: str  # ok | config-error | program-error
+    status: str  # ok | config-error | program-error | check-error (the AWS provider would refuse resources)
     message: str = ""
     resources: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
@@ -29,10 +29,16 @@ class StackPreview:
     program_seconds: float = 0.0
     wall_seconds: float = 0.0
     provider_modules: list[str] = field(default_factory=list)
+    violations: list[dict[str, str]] = field(default_factory=list)  # {severity, urn, message}, also in diagnostics
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def ran(self) -> bool:
+        """The program ran to the end: its resources are all there, even if some would be refused."""
+        return self.status in ("ok", "check-error")
 
 
 def preview_stacks(project: Project, stacks: list[str], jobs: int | None = None) -> list[StackPreview]:
@@ -56,11 +62,12 @@ def _run_stack(project: Project, stack: str, environment: dict[str, str]) -> Sta
             return StackPreview(stack=stack, status="program-error",
                                 message=(completed.stderr or completed.stdout).strip() or "the program exited early")
         result = json.loads(result_path.read_text())
-    diagnostics = result["diagnostics"] + _printed(completed.stdout)
+    violations = result.get("violations", [])
+    diagnostics = result["diagnostics"] + _printed(completed.stdout) + violations
     return StackPreview(stack=stack, status=result["status"], message=result["message"],
                         resources=result["resources"], outputs=result["stackOutputs"],
                         diagnostics=diagnostics, program_seconds=result["programSeconds"],
-                        provider_modules=result.get("providerModules", []),
+                        provider_modules=result.get("providerModules", []), violations=violations,
                         wall_seconds=time.perf_counter() - started)
 
 

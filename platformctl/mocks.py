@@ -15,23 +15,11 @@ from typing import Any
 
 import pulumi
 
+from .aws_limits import PREFIXED_SUFFIX_CHARS, RANDOM_CHARS, physical_name, rule_for
+
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-_AZ_SUFFIXES = {"us-east-1": "abcdef"}  # us-east-1 has six AZs; most regions have three or four
-
-# The input that holds a resource's physical name, where it is not `name`.
-_NAME_PROPERTY = {
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:rds/instance:Instance": "identifier",
-    "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
-    "aws:autoscaling/schedule:Schedule": "scheduledActionName",
-    "aws:kms/alias:Alias": "name",
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "url",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
-    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "configurationName",
-    "aws:eks/addon:Addon": "addonName",
-}
+_AZ_SUFFIXES = {"us-east-1": "abcdef", "us-west-2": "abcd"}  # most regions have three
 
 # Resources whose AWS ID follows a pattern of its own.
 _ID_PATTERN = {
@@ -91,7 +79,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = dict(args.inputs)
         if args.typ.startswith("pulumi:providers:"):
-            provider_id = str(uuid.UUID(_digest(args.typ, args.name, 32)))
+            provider_id = str(uuid.UUID(digest(args.typ, args.name, 32)))
             with self._lock:
                 self._provider_regions[provider_id] = inputs.get("region") or self.default_region
             return provider_id, inputs
@@ -102,7 +90,9 @@ class PlatformMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         region = args.args.get("region") or self._region_of(args.provider)
-        handler = _INVOKES.get(args.token)
+        from .mock_invokes import INVOKES  # it builds on this module's helpers
+
+        handler = INVOKES.get(args.token)
         return handler(region, args.args) if handler else {}
 
     def _region_of(self, provider_ref: str | None) -> str:
@@ -121,18 +111,17 @@ def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
         return _kubernetes(typ, name, inputs)
     if package != "aws":
         # Other packages get a stable ID and echo their inputs: enough for any program to resolve.
-        return f"{name}-{_digest(typ, name, 8)}", dict(inputs)
+        return f"{name}-{digest(typ, name, 8)}", dict(inputs)
     module, _, kind = module_kind.partition("/")
     kind = kind or type_name[:1].lower() + type_name[1:]
-    name_property = _NAME_PROPERTY.get(typ, "name")
-    physical = inputs.get(name_property) or f"{name}-{_digest(typ, name, 7)}"
+    name_property, physical = _physical(typ, name, inputs)
     state = {**inputs, name_property: physical}
     resource_id = physical
-    key_id = str(uuid.UUID(_digest(typ, name, 32)))
-    fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": _digest(typ, name, 6),
-              "hex16": _digest(typ, name, 16), "hex32": _digest(typ, name, 32)}
+    key_id = str(uuid.UUID(digest(typ, name, 32)))
+    fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": digest(typ, name, 6),
+              "hex16": digest(typ, name, 16), "hex32": digest(typ, name, 32)}
     if module == "ec2" or (module == "vpc" and kind in _EC2_ID_PREFIX):
-        resource_id = f"{_EC2_ID_PREFIX.get(kind, kind.lower())}-{_digest(typ, name, 17)}"
+        resource_id = f"{_EC2_ID_PREFIX.get(kind, kind.lower())}-{digest(typ, name, 17)}"
     elif typ in _ID_PATTERN:
         resource_id = _ID_PATTERN[typ](fields)
     state["arn"] = _arn(typ, module, kind, region, resource_id, fields)
@@ -142,18 +131,33 @@ def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
     return resource_id, state
 
 
+def random_suffix(typ: str, name: str) -> str:
+    """The 7 random hex characters of Pulumi's auto-name, stable per type and logical name offline."""
+    return digest(typ, name, RANDOM_CHARS)
+
+
+def _physical(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, Any]:
+    """The physical-name input and its value, auto-named with the provider's rules for the type."""
+    rule = rule_for(typ)
+    if rule is None or rule.prop is None:  # AWS names it: keep a stable stand-in under `name`
+        return "name", inputs.get("name") or f"{name}-{random_suffix(typ, name)}"
+    prefixed = str(int(digest(typ, name, 32), 16))[:PREFIXED_SUFFIX_CHARS]
+    found = physical_name(rule, name, inputs, random_suffix(typ, name), prefixed)
+    return rule.prop, found if found is not None else f"{name}-{random_suffix(typ, name)}"
+
+
 def _kubernetes(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Objects keep their declared metadata; unnamed ones get the provider's auto-name; IDs are ns/name."""
     state = dict(inputs)
     if typ.startswith("kubernetes:helm.sh/"):
-        release = inputs.get("name") or f"{name}-{_digest(typ, name, 8)}"
+        release = inputs.get("name") or f"{name}-{digest(typ, name, 8)}"
         namespace = inputs.get("namespace", "default")
         state["status"] = {"name": release, "namespace": namespace, "status": "deployed", "revision": 1,
                            "chart": inputs.get("chart", ""), "version": inputs.get("version", "")}
         return f"{namespace}/{release}", state
     metadata = dict(inputs.get("metadata") or {})
-    metadata.setdefault("name", f"{name}-{_digest(typ, name, 8)}")
-    metadata["uid"] = str(uuid.UUID(_digest(typ, name, 32)))
+    metadata.setdefault("name", f"{name}-{digest(typ, name, 8)}")
+    metadata["uid"] = str(uuid.UUID(digest(typ, name, 32)))
     state["metadata"] = metadata
     namespace = metadata.get("namespace")
     return (f"{namespace}/{metadata['name']}" if namespace else metadata["name"]), state
@@ -178,9 +182,9 @@ def _arn(typ: str, module: str, kind: str, region: str, resource_id: str, fields
 
 
 def _cluster(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    host = _digest("eks", name, 32).upper()
-    vpc_config = {**state.get("vpcConfig", {}), "clusterSecurityGroupId": f"sg-{_digest('eks-sg', name, 17)}",
-                  "vpcId": f"vpc-{_digest('eks-vpc', name, 17)}"}
+    host = digest("eks", name, 32).upper()
+    vpc_config = {**state.get("vpcConfig", {}), "clusterSecurityGroupId": f"sg-{digest('eks-sg', name, 17)}",
+                  "vpcId": f"vpc-{digest('eks-vpc', name, 17)}"}
     return {
         "endpoint": f"https://{host}.gr7.{region}.eks.amazonaws.com",
         "certificateAuthority": {"data": base64.b64encode(f"-----BEGIN CERTIFICATE-----{host}".encode()).decode()},
@@ -195,12 +199,12 @@ def _node_group(name: str, state: dict[str, Any], region: str, fields: dict[str,
 
 
 def _db_instance(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    address = f"{fields['physical']}.c{_digest('rds', name, 11)}.{region}.rds.amazonaws.com"
+    address = f"{fields['physical']}.c{digest('rds', name, 11)}.{region}.rds.amazonaws.com"
     secret_name = f"rds!db-{fields['uuid']}-{fields['short']}"
     secret = {"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{secret_name}",
               "kmsKeyId": state.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}
     return {"address": address, "endpoint": f"{address}:5432", "port": 5432, "hostedZoneId": "Z2R2ITUGPM61AM",
-            "resourceId": f"db-{_digest('rds-res', name, 26).upper()}", "status": "available",
+            "resourceId": f"db-{digest('rds-res', name, 26).upper()}", "status": "available",
             "masterUserSecrets": [secret] if state.get("manageMasterUserPassword") else []}
 
 
@@ -215,7 +219,7 @@ def _key(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) 
 
 
 def _role(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"uniqueId": "AROA" + _digest("role", name, 17).upper()}
+    return {"uniqueId": "AROA" + digest("role", name, 17).upper()}
 
 
 def _launch_template(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -224,13 +228,13 @@ def _launch_template(name: str, state: dict[str, Any], region: str, fields: dict
 
 def _eip(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     octets = hashlib.sha256(name.encode()).digest()
-    return {"allocationId": f"eipalloc-{_digest('eip', name, 17)}",
+    return {"allocationId": f"eipalloc-{digest('eip', name, 17)}",
             "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
 
 
 def _vpc(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"defaultSecurityGroupId": f"sg-{_digest('default-sg', name, 17)}",
-            "mainRouteTableId": f"rtb-{_digest('main-rtb', name, 17)}", "ownerId": ACCOUNT_ID}
+    return {"defaultSecurityGroupId": f"sg-{digest('default-sg', name, 17)}",
+            "mainRouteTableId": f"rtb-{digest('main-rtb', name, 17)}", "ownerId": ACCOUNT_ID}
 
 
 def _load_balancer(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -251,10 +255,17 @@ def _certificate(name: str, state: dict[str, Any], region: str, fields: dict[str
 
 
 def _zone(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    zone_id = "Z0" + fields["hex32"][:19].upper()
-    return {"zoneId": zone_id, "nameServers": [f"ns-{int(fields['hex16'][i:i + 3], 16) % 2048}.awsdns-{n}.{tld}"
-                                                for n, (i, tld) in enumerate([(0, "com"), (3, "net"), (6, "org"),
-                                                                              (9, "co.uk")])]}
+    return {"zoneId": zone_id(fields["hex32"]), "nameServers": name_servers(fields["hex16"])}
+
+
+def zone_id(hex32: str) -> str:
+    return "Z0" + hex32[:19].upper()
+
+
+def name_servers(hex16: str) -> list[str]:
+    """Four servers of one delegation set, one per TLD, as Route 53 assigns them."""
+    return [f"ns-{int(hex16[i:i + 3], 16) % 2048}.awsdns-{n}.{tld}"
+            for n, (i, tld) in enumerate([(0, "com"), (3, "net"), (6, "org"), (9, "co.uk")])]
 
 
 def _record(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -262,7 +273,7 @@ def _record(name: str, state: dict[str, Any], region: str, fields: dict[str, str
 
 
 def _backup_plan(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"version": base64.b64encode(_digest("plan-version", name, 24).encode()).decode()}
+    return {"version": base64.b64encode(digest("plan-version", name, 24).encode()).decode()}
 
 
 _SPECIFIC = {
@@ -283,22 +294,7 @@ _SPECIFIC = {
     "aws:route53/record:Record": _record,
 }
 
-_INVOKES = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda region, _: {
-        "id": region, "names": availability_zones(region), "groupNames": [region],
-        "zoneIds": [f"{region[:2]}{region.split('-')[1][0]}{region[-1]}-az{i}"
-                    for i, _ in enumerate(availability_zones(region), 1)]},
-    "aws:index/getCallerIdentity:getCallerIdentity": lambda region, _: {
-        "id": ACCOUNT_ID, "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/platform-ci",
-        "userId": "AIDA" + _digest("caller", "identity", 17).upper()},
-    "aws:index/getRegion:getRegion": lambda region, _: {
-        "id": region, "name": region, "region": region, "endpoint": f"ec2.{region}.amazonaws.com"},
-    "aws:index/getPartition:getPartition": lambda region, _: {
-        "id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"},
-}
-
-
-def _digest(typ: str, name: str, length: int) -> str:
+def digest(typ: str, name: str, length: int) -> str:
     return hashlib.sha256(f"{typ}\0{name}".encode()).hexdigest()[:length]
 
 

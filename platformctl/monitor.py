@@ -2,7 +2,8 @@
 
 It extends the SDK's `MockMonitor` (so the program talks to the SDK's own mock monitor) and
 keeps, per resource, what `pulumi preview --json` shows: type, name, parent, inputs exactly as
-serialized by the SDK (camelCase, secrets still marked), protect, provider and dependencies.
+serialized by the SDK (camelCase, secrets still marked), protect, provider, dependencies and the
+replacement options (deleteBeforeReplace, ignoreChanges).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class ResourceRecord:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
     op: str = "create"
+    delete_before_replace: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 class RecordingMonitor(MockMonitor):
@@ -71,7 +74,8 @@ class RecordingMonitor(MockMonitor):
             inputs=inputs, outputs=state, id=resource_id or "", protect=request.protect,
             provider=request.provider, dependencies=list(request.dependencies),
             property_dependencies={key: list(value.urns) for key, value in request.propertyDependencies.items()},
-            aliases=self._alias_urns(request)))
+            aliases=self._alias_urns(request), delete_before_replace=request.deleteBeforeReplace,
+            ignore_changes=list(request.ignoreChanges)))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         response_state = _sync_await(rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=response_state)

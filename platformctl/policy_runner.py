@@ -23,7 +23,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .policy_config import merged_policy_config
-from .project import UsageError
+from .project import UsageError, read_yaml
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 _LEVELS = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
@@ -88,7 +88,7 @@ def analyzer(pack_dir: Path, environment: dict[str, str]) -> Iterator[analyzer_p
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
         raise UsageError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml")
     process = subprocess.Popen(
-        [_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)], cwd=pack_dir,
+        [pack_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)], cwd=pack_dir,
         env={**os.environ, **environment}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         port = _read_port(process, pack_dir)
@@ -195,9 +195,21 @@ def _finding(diagnostic: Any, pack: str, policies: dict[str, PolicyInfo], analyz
                    exempted=message.startswith(EXEMPTED_MARKER))
 
 
-def _interpreter(pack_dir: Path) -> str:
-    """The pack's own virtualenv when it has one (as the CLI would use), else this interpreter."""
-    candidate = pack_dir / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    return str(candidate) if candidate.is_file() else sys.executable
+def pack_interpreter(pack_dir: Path) -> str:
+    """The Python the Pulumi CLI runs the pack with: its declared `runtime.options.virtualenv`, else ours.
 
-
+    A declared virtualenv that does not exist is an error, as under the CLI: silently running the pack
+    with another interpreter would test it against packages it does not pin.
+    """
+    manifest = read_yaml(pack_dir / "PulumiPolicy.yaml")
+    runtime = manifest.get("runtime") if isinstance(manifest, dict) else None
+    options = (runtime.get("options") or {}) if isinstance(runtime, dict) else {}
+    declared = options.get("virtualenv") or options.get("virtualEnv") if isinstance(options, dict) else None
+    if not declared:
+        return sys.executable
+    candidate = pack_dir / str(declared) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not candidate.is_file():  # not resolved: a venv's python is a symlink that must stay one
+        raise UsageError(f"policy pack {pack_dir} declares runtime.options.virtualenv: {declared}, but "
+                         f"{candidate} does not exist; create it with `make install` at the repository root, "
+                         f"or `pulumi install` in {pack_dir}")
+    return str(candidate)

@@ -45,6 +45,7 @@ class Project:
 class StackConfig:
     values: dict[str, str]
     secret_keys: list[str]
+    stand_ins: list[str] = field(default_factory=list)  # keys filled from OFFLINE_FILE, not from the stack
 
     def environment(self, project: Project, stack: str) -> dict[str, str]:
         return {"PULUMI_PROJECT": project.name, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true",
@@ -54,7 +55,7 @@ class StackConfig:
 
 def load_project(cwd: Path) -> Project:
     path = _project_file(cwd)
-    document = _read_yaml(path)
+    document = read_yaml(path)
     if not isinstance(document, dict) or not document.get("name"):
         raise UsageError(f"{path}: a project file needs a `name`")
     runtime = document.get("runtime")
@@ -77,7 +78,7 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
         known = ", ".join(project.stacks()) or "none"
         raise UsageError(f"stack {stack!r} has no stack file {path.name} in {project.stack_config_dir}; "
                          f"stacks found: {known}")
-    document = _read_yaml(path) or {}
+    document = read_yaml(path) or {}
     if not isinstance(document, dict):
         raise UsageError(f"{path.name}: expected a mapping with a `config:` key")
     stack_values = document.get("config") or {}
@@ -94,12 +95,17 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
             secret_keys.append(key)
         else:
             values[key] = _encode(value)
+    stand_ins = []
     for key, placeholder in _offline_placeholders(project).items():
         if key not in values:
             values[key] = placeholder
             secret_keys.append(key)
+            stand_ins.append(key)
+    for path, value in _offline_config(project, stack).items():
+        if _set_path_if_missing(values, path, value):
+            stand_ins.append(path)
     _check_declarations(project, stack, stack_values, values)
-    return StackConfig(values=values, secret_keys=secret_keys)
+    return StackConfig(values=values, secret_keys=secret_keys, stand_ins=stand_ins)
 
 
 def _offline_placeholders(project: Project) -> dict[str, str]:
@@ -107,11 +113,43 @@ def _offline_placeholders(project: Project) -> dict[str, str]:
     path = project.root / OFFLINE_FILE
     if not path.is_file():
         return {}
-    document = _read_yaml(path) or {}
+    document = read_yaml(path) or {}
     secrets = document.get("secrets") or {}
     if not isinstance(secrets, dict):
         raise UsageError(f"{OFFLINE_FILE}: `secrets` must map config keys to placeholder values")
     return {_qualify(project, str(key)): _encode(value) for key, value in secrets.items()}
+
+
+def _offline_config(project: Project, stack: str) -> dict[str, Any]:
+    """Plain values a team must set per stack (account, Slack IDs, runner ranges), stood in offline only."""
+    path = project.root / OFFLINE_FILE
+    if not path.is_file():
+        return {}
+    per_stack = (read_yaml(path) or {}).get("config") or {}
+    values = per_stack.get(stack) or {} if isinstance(per_stack, dict) else None
+    if not isinstance(values, dict):
+        raise UsageError(f"{OFFLINE_FILE}: `config` must map stack names to `key: value` stand-ins")
+    return {_qualify(project, str(key)): value for key, value in values.items()}
+
+
+def _set_path_if_missing(values: dict[str, str], path: str, value: Any) -> bool:
+    """`ns:key.a.b` sets field a.b inside the object-valued `ns:key`, as `pulumi config set --path` would."""
+    key, _, rest = path.partition(".")
+    if not rest:
+        if key in values:
+            return False
+        values[key] = _encode(value)
+        return True
+    tree = json.loads(values[key]) if values.get(key, "").startswith("{") else {}
+    node = tree
+    *parents, leaf = rest.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    if leaf in node:
+        return False
+    node[leaf] = value
+    values[key] = json.dumps(tree)
+    return True
 
 
 def tier_of(project: Project, stack: str) -> str:
@@ -180,10 +218,37 @@ def _project_file(cwd: Path) -> Path:
     raise UsageError(f"no Pulumi.yaml in {cwd}; pass --cwd with the directory of a Pulumi project")
 
 
-def _read_yaml(path: Path) -> Any:
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: Any, line: int, first_line: int) -> None:
+        super().__init__(f"line {line}: mapping key {key!r} already defined at line {first_line}")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader keeps the last of two equal keys; the Pulumi CLI's YAML parser refuses the file."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_lines: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<:` merges may override; that is their point
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in first_lines:
+                raise _DuplicateKey(key, line, first_lines[key])
+            first_lines.setdefault(key, line)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file as the Pulumi CLI reads it: invalid YAML or a duplicate key is a usage error."""
     try:
-        return yaml.safe_load(path.read_text())
+        return yaml.load(path.read_text(), Loader=_StrictLoader)  # a SafeLoader: builds no Python objects
+    except _DuplicateKey as error:
+        raise UsageError(f"{path.name}: {error}; the Pulumi CLI rejects duplicate keys") from None
     except yaml.YAMLError as error:
         raise UsageError(f"{path.name} is not valid YAML: {error}") from None
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
+
+
+_read_yaml = read_yaml  # the name callers used before duplicate keys were refused

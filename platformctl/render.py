@@ -87,4 +87,5 @@ def _outputs_block(outputs: dict[str, Any]) -> list[str]:
 def _diagnostics_block(diagnostics: list[dict[str, str]]) -> list[str]:
     if not diagnostics:
         return []
-    return ["", "Diagnostics:"] + [f"    {entry['severity']}: {entry['message']}" for entry in diagnostics]
+    return ["", "Diagnostics:"] + [f"    {entry['severity']}: {entry['urn'] + ': ' if entry.get('urn') else ''}"
+                                   f"{entry['message']}" for entry in diagnostics]

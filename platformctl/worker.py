@@ -27,6 +27,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from .mocks import PlatformMocks
 from .monitor import RecordingMonitor, plain
+from .offline_checks import check_records
 
 
 class _DiagnosticsHandler(logging.Handler):
@@ -60,8 +61,13 @@ def run(program_dir: Path) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 a program bug: report it whole, like the CLI does
         status, message = "program-error", traceback.format_exc()
     elapsed = time.perf_counter() - started
+    # What the real provider would refuse: every violation, not the first, like the engine's per-resource errors.
+    violations = check_records(monitor.records)
+    if violations and status == "ok":
+        status, message = "check-error", "\n".join(map(str, violations))
     return {
         "status": status, "message": message, "programSeconds": elapsed,
+        "violations": [violation.to_json() for violation in violations],
         "resources": [_record_json(record) for record in monitor.records],
         "stackOutputs": plain(monitor.stack_outputs),
         "diagnostics": handler.entries,
@@ -85,7 +91,8 @@ def _record_json(record) -> dict[str, Any]:
         "urn": record.urn, "type": record.type, "name": record.name, "parent": record.parent,
         "custom": record.custom, "id": record.id, "protect": record.protect, "provider": record.provider,
         "dependencies": record.dependencies, "propertyDependencies": record.property_dependencies,
-        "aliases": record.aliases, "op": record.op,
+        "aliases": record.aliases, "op": record.op, "deleteBeforeReplace": record.delete_before_replace,
+        "ignoreChanges": record.ignore_changes,
         "inputs": plain(record.inputs), "outputs": plain(record.outputs),
     }
 

@@ -76,9 +76,10 @@ def test_prod_json_shows_multi_az_database_nodes_per_az_and_dr_copies(prod_json)
     assert db["inputs"]["multiAz"] is True
     (replica,) = [d for d in databases if d["inputs"].get("replicateSourceDb") == db["outputs"]["arn"]]
     assert ":us-west-2:" in replica["outputs"]["arn"], "the read replica lives in the DR region"
-    subnets = {s["id"]: s["inputs"]["availabilityZone"] for s in _of_type(prod_json, "aws:ec2/subnet:Subnet")}
+    subnets = {s["id"]: s["inputs"]["availabilityZoneId"] for s in _of_type(prod_json, "aws:ec2/subnet:Subnet")}
     groups = _of_type(prod_json, "aws:eks/nodeGroup:NodeGroup")
-    assert {subnets[g["inputs"]["subnetIds"][0]] for g in groups} == {"us-east-1a", "us-east-1b", "us-east-1c"}
+    # One group per zone, chosen by zone ID (the mocks' us-east-1 has use1-az1..6; EKS does not support use1-az3).
+    assert {subnets[g["inputs"]["subnetIds"][0]] for g in groups} == {"use1-az1", "use1-az2", "use1-az4"}
     (plan,) = _of_type(prod_json, "aws:backup/plan:Plan")
     dr_vault_arns = {v["outputs"]["arn"] for v in _of_type(prod_json, "aws:backup/vault:Vault")
                      if ":us-west-2:" in v["outputs"]["arn"]}
@@ -196,8 +197,21 @@ def test_secure_values_stay_secret(tmp_path):
     assert json.loads(result.stdout)["steps"][0]["newState"]["outputs"] == {"hook": "[secret]"}
 
 
-def test_missing_pagerduty_secret_is_a_clear_config_error(project_copy):
+TEAM_KEYS = {"platform:accountId": "123456789012", "platform:alerting": {
+    "slackWorkspaceId": "T0123ABCDE", "slackCriticalChannelId": "C0123ABCDE", "slackWarningChannelId": "C0456FGHIJ"}}
+
+
+def test_missing_team_values_stop_staging_with_the_commands_to_set_them(project_copy):
     write_stack(project_copy, "staging", {"platform:tier": "staging"})  # no platformctl.offline.yaml in the copy
+    result = platformctl("preview", "--stack", "staging", "--cwd", str(project_copy))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "pulumi config set 'accountId'" in result.stderr
+    assert "pulumi config set --path 'alerting.slackWorkspaceId'" in result.stderr
+
+
+def test_missing_pagerduty_secret_is_a_clear_config_error(project_copy):
+    write_stack(project_copy, "staging", {"platform:tier": "staging", **TEAM_KEYS})  # no offline stand-ins
     result = platformctl("preview", "--stack", "staging", "--cwd", str(project_copy))
     assert result.returncode == 2
     assert "platform:pagerdutyEndpoint is not set" in result.stderr
@@ -208,3 +222,55 @@ def test_placeholder_secret_never_reaches_the_printed_preview():
     placeholder = "offline-placeholder"
     result = platformctl("preview", "--stack", "prod")
     assert result.returncode == 0 and placeholder not in result.stdout + result.stderr
+
+
+TINY_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+PolicyPack(name="tiny-pack", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="no-op", description="Checks nothing.", validate=lambda args, report: None)])
+"""
+
+
+def _pack(root: Path, virtualenv: str | None) -> Path:
+    """A one-rule pack; `virtualenv` is what its PulumiPolicy.yaml declares, as policies/ does."""
+    root.mkdir()
+    options = f"\n  options:\n    virtualenv: {virtualenv}" if virtualenv else ""
+    (root / "PulumiPolicy.yaml").write_text(f"description: tiny\nruntime:\n  name: python{options}\nversion: 1.0.0\n")
+    (root / "__main__.py").write_text(TINY_PACK)
+    return root
+
+
+def test_a_policy_pack_whose_declared_virtualenv_is_missing_is_a_usage_error(tmp_path):
+    project = _program(tmp_path, "import pulumi\n")
+    pack = _pack(tmp_path / "pack", "venv")
+    result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack))
+    assert result.returncode == 2, f"the pack ran without its virtualenv: {result.stdout}{result.stderr}"
+    assert (f"policy pack {pack} declares runtime.options.virtualenv: venv, but {pack / 'venv/bin/python'} does "
+            "not exist") in result.stderr
+    assert "`make install`" in result.stderr and f"`pulumi install` in {pack}" in result.stderr
+    assert "Traceback" not in result.stderr and "to create" not in result.stdout
+
+
+def test_the_interpreter_that_ran_each_pack_is_reported(tmp_path):
+    project = _program(tmp_path, "import pulumi\n")
+    pack = _pack(tmp_path / "pack", "venv")
+    # A real virtualenv, its packages borrowed from ours: as fast as a symlink, as real as `make install`.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(pack / "venv")], check=True)
+    [site_packages] = (pack / "venv/lib").glob("python3*/site-packages")
+    (site_packages / "borrowed.pth").write_text("\n".join(sys.path[1:]) + "\n")
+    interpreter = str(pack / "venv/bin/python")
+    text = platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack))
+    assert text.returncode == 0, text.stderr
+    assert f"    {pack}: ran with {interpreter}" in text.stdout
+    document = json.loads(platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack",
+                                      str(pack), "--json").stdout)
+    assert document["policyPacks"] == [{"path": str(pack), "interpreter": interpreter}]
+
+
+def test_a_pack_without_a_declared_virtualenv_runs_with_this_interpreter(tmp_path):
+    project = _program(tmp_path, "import pulumi\n")
+    pack = _pack(tmp_path / "pack", None)
+    result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack))
+    assert result.returncode == 0, result.stderr
+    assert f"    {pack}: ran with {sys.executable}" in result.stdout
