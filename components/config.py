@@ -14,13 +14,14 @@ single resource is registered.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .config_base import PROJECT_NAMESPACE, ConfigModel, LogRetentionDays, Tier
+from .config_base import PROJECT_NAMESPACE, ConfigModel, LogRetentionDays, TagValue, Tier
 from .config_operations import (
     AccessSettings,
     AlertingSettings,
@@ -32,9 +33,21 @@ from .config_operations import (
 
 __all__ = ["PROJECT_NAMESPACE", "PlatformConfig", "Tier"]
 
+# EKS versions and the last day of their standard support
+# (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html). Past that day a cluster with
+# upgradePolicy STANDARD is upgraded by AWS, and the program would then try to downgrade it: move on before.
+EKS_STANDARD_SUPPORT_END = {"1.35": datetime.date(2027, 3, 27)}
+
+# Prod's public API endpoint admits only the deploy runners' static egress addresses, never a broad range.
+PROD_MIN_ENDPOINT_PREFIX = 24
+
 # The platform documentation's retention per tier; overriding it needs a written reason.
 STANDARD_RETENTION_DAYS = {Tier.DEV: 7, Tier.STAGING: 14, Tier.PROD: 30}
 AVAILABILITY_TARGET = {Tier.DEV: 99.0, Tier.STAGING: 99.5, Tier.PROD: 99.9}
+
+# AWS Backup advises keeping RDS snapshot jobs out of the hour around the automated backup window
+# (https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html, "backup window" note).
+BACKUP_WINDOW_CLEARANCE_MINUTES = 60
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MAINTENANCE_WINDOW = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-"
@@ -84,7 +97,10 @@ class NodeGroupSettings(ConfigModel):
     desired_size: int = Field(ge=0, le=100, description="Desired nodes of each node group at creation.")
     max_size: int = Field(ge=1, le=100, description="Maximum nodes of each node group.")
     business_hours_only: bool = Field(description=(
-        "Scale the node groups to zero outside 09:00-17:00 UTC on weekdays."))
+        "Scale the node groups down to offHoursMinSize outside 09:00-17:00 UTC on weekdays."))
+    off_hours_min_size: int = Field(default=0, ge=0, le=100, description=(
+        "Nodes each node group keeps outside business hours (businessHoursOnly): a deploy off-hours still "
+        "has a node for Helm's waits and the monitoring stack."))
     disk_size_gib: int = Field(ge=20, le=1000, description="Root volume size of each node, GiB (gp3).")
 
     @model_validator(mode="after")
@@ -92,20 +108,43 @@ class NodeGroupSettings(ConfigModel):
         if not self.min_size <= self.desired_size <= self.max_size:
             raise ValueError(f"sizes must satisfy minSize <= desiredSize <= maxSize; got "
                              f"{self.min_size} <= {self.desired_size} <= {self.max_size}")
+        if self.business_hours_only and not 1 <= self.off_hours_min_size <= self.min_size:
+            raise ValueError(f"offHoursMinSize is {self.off_hours_min_size}; with businessHoursOnly it must be 1 to "
+                             f"minSize ({self.min_size}): with no node off-hours, a deploy's Helm release waits "
+                             "for pods that cannot schedule until it times out")
         return self
 
 
 class ClusterSettings(ConfigModel):
-    kubernetes_version: str = Field(pattern=_K8S_VERSION.pattern,
-                                    description="EKS Kubernetes version, e.g. 1.33.")
+    kubernetes_version: str = Field(pattern=_K8S_VERSION.pattern, description=(
+        "EKS Kubernetes version; one of the versions in the tier table's standard-support calendar."))
     public_endpoint: bool = Field(description="Expose the Kubernetes API endpoint publicly.")
     public_access_cidrs: list[ipaddress.IPv4Network] = Field(description=(
-        "Networks allowed to reach a public endpoint; ignored when publicEndpoint is false."))
+        "Networks allowed to reach a public endpoint (prod: the deploy runners' static egress ranges, /24 or "
+        "narrower); required when publicEndpoint is true."))
     log_types: list[EKS_LOG_TYPES] = Field(description="Control-plane log types sent to CloudWatch.")
     log_retention_days: LogRetentionDays = Field(description="Retention of control-plane logs, days.")
     min_nodes_after_az_loss: int = Field(ge=0, le=100, description=(
         "Nodes that must remain at minimum size when one AZ is lost."))
     node_groups: NodeGroupSettings = Field(description="Managed node group settings.")
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _standard_support(cls, value: str) -> str:
+        if value not in EKS_STANDARD_SUPPORT_END:
+            known = ", ".join(f"{v} (until {end})" for v, end in EKS_STANDARD_SUPPORT_END.items())
+            raise ValueError(f"EKS version {value} is not in the standard-support calendar of the tier table; "
+                             f"allowed: {known}")
+        return value
+
+    @model_validator(mode="after")
+    def _public_endpoint_is_fenced(self) -> ClusterSettings:
+        if self.public_endpoint and not self.public_access_cidrs:
+            raise ValueError("publicAccessCidrs is empty but publicEndpoint is true: EKS would open the endpoint "
+                             "to 0.0.0.0/0; list the networks that may reach it (the deploy runners' egress) with "
+                             "`pulumi config set --path 'cluster.publicAccessCidrs[0]' <cidr>`, or set "
+                             "cluster.publicEndpoint false")
+        return self
 
 
 class DatabaseSettings(ConfigModel):
@@ -174,8 +213,11 @@ class BackupSettings(ConfigModel):
 
 class PlatformConfig(ConfigModel):
     tier: Tier = Field(description="Environment tier: dev, staging or prod.")
-    owner: str = Field(min_length=1, description="Owning team, written to the `owner` tag.")
-    cost_center: str = Field(min_length=1, description="Cost centre, written to the `cost-center` tag.")
+    owner: TagValue = Field(min_length=1, description="Owning team, written to the `owner` tag.")
+    cost_center: TagValue = Field(min_length=1, description="Cost centre, written to the `cost-center` tag.")
+    account_id: str | None = Field(default=None, pattern=r"^\d{12}$", description=(
+        "AWS account the stack deploys into (one account per tier); every AWS provider refuses any other. "
+        "Required in staging and prod."))
     data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(
         description="Highest data class the stack holds, written to the `data-classification` tag.")
     primary_region: str = Field(pattern=_REGION.pattern, description="AWS region of the platform.")
@@ -248,6 +290,10 @@ class PlatformConfig(ConfigModel):
             (self.access.admin_requires_mfa, "access.adminRequiresMfa must be true in prod"),
             (self.kubernetes.platform_disruption_budgets,
              "kubernetes.platformDisruptionBudgets must be true in prod"),
+            (not self.cluster.public_endpoint or all(c.prefixlen >= PROD_MIN_ENDPOINT_PREFIX
+                                                     for c in self.cluster.public_access_cidrs),
+             f"cluster.publicAccessCidrs must be /{PROD_MIN_ENDPOINT_PREFIX} or narrower in prod (the deploy "
+             f"runners' static egress ranges); got {[str(c) for c in self.cluster.public_access_cidrs]}"),
         ]
         broken = [message for ok, message in rules if not ok]
         if broken:
@@ -264,6 +310,48 @@ class PlatformConfig(ConfigModel):
                 f"cluster.minNodesAfterAzLoss is {self.cluster.min_nodes_after_az_loss} but losing one of "
                 f"{azs} AZs leaves {surviving} node(s) at minimum size; raise cluster.nodeGroups.minSize "
                 "or set nodeGroups.perAz")
+        return self
+
+    @model_validator(mode="after")
+    def _required_per_stack(self) -> PlatformConfig:
+        """Facts only the team can supply: no tier default could be right, so staging and prod must set them."""
+        if self.tier is Tier.DEV:
+            return self
+        missing = [(key, example) for key, value, example in (
+            ("accountId", self.account_id, "123456789012"),
+            ("alerting.slackWorkspaceId", self.alerting.slack_workspace_id, "T0123ABCDE"),
+            ("alerting.slackCriticalChannelId", self.alerting.slack_critical_channel_id, "C0123ABCDE"),
+            ("alerting.slackWarningChannelId", self.alerting.slack_warning_channel_id, "C0456FGHIJ"),
+        ) if value is None]
+        if missing:
+            commands = "; ".join(
+                f"`pulumi config set {'--path ' if '.' in key else ''}'{key}' <{key.rsplit('.', 1)[-1]}, "
+                f"e.g. {example}>`" for key, example in missing)
+            raise ValueError(f"the {self.tier.value} tier needs {', '.join(key for key, _ in missing)}; "
+                             f"set {'them' if len(missing) > 1 else 'it'} with {commands}")
+        return self
+
+    @model_validator(mode="after")
+    def _vault_lock_floor(self) -> PlatformConfig:
+        # The lock's minimum is the tier's retention; after LOCK_CHANGEABLE_FOR_DAYS it cannot be lowered by
+        # anyone, so a shorter retention would fail every later deploy instead of this preview.
+        floor = self.standard_retention_days
+        if self.backup.vault_lock and self.backup.retention_days < floor:
+            raise ValueError(f"backup.retentionDays = {self.backup.retention_days} is below the vault lock's "
+                             f"minimum of {floor} days; a locked vault keeps every recovery point at least that "
+                             "long and the lock cannot be lowered once its grace period is over")
+        return self
+
+    @model_validator(mode="after")
+    def _backups_clear_of_rds_window(self) -> PlatformConfig:
+        window = self.database.backup_window
+        for rule, expression in self.backup.schedules.items():
+            clash = backup_clashes_with_window(expression, window, BACKUP_WINDOW_CLEARANCE_MINUTES)
+            if clash:
+                raise ValueError(
+                    f"backup.schedules.{rule} = {expression!r} starts at {clash}, within "
+                    f"{BACKUP_WINDOW_CLEARANCE_MINUTES} minutes of database.backupWindow {window!r}; AWS Backup "
+                    "skips or delays an RDS snapshot that meets the automated backup window: move one of them")
         return self
 
 
@@ -291,3 +379,42 @@ def _minute_spans(start: int, end: int, period: int) -> list[tuple[int, int]]:
     """A window as half-open minute spans within one period, split where it wraps."""
     start, end = start % period, end % period
     return [(start, end)] if start < end else [(start, period), (0, end)]
+
+
+def backup_clashes_with_window(expression: str, daily: str, clearance: int) -> str | None:
+    """The first run of a daily cron(...) schedule closer than `clearance` minutes to a daily window, as hh:mm."""
+    d = _DAILY_WINDOW.match(daily)
+    times = _cron_daily_times(expression)
+    if not d or times is None:
+        return None
+    day = 1440
+    start, end = int(d[1]) * 60 + int(d[2]), int(d[3]) * 60 + int(d[4])
+    length = (end - start) % day or day
+    for minute in sorted(times):
+        since_start = (minute - start) % day
+        if since_start < length + clearance or since_start > day - clearance:
+            return f"{minute // 60:02d}:{minute % 60:02d}"
+    return None
+
+
+def _cron_daily_times(expression: str) -> set[int] | None:
+    """Minutes of the day an AWS cron(min hour ...) schedule runs; only plain, list, range and step fields."""
+    match = re.fullmatch(r"cron\((\S+) (\S+) \S+ \S+ \S+(?: \S+)?\)", expression.strip())
+    if not match:
+        return None
+    minutes, hours = _cron_field(match[1], 59), _cron_field(match[2], 23)
+    if minutes is None or hours is None:
+        return None
+    return {h * 60 + m for h in hours for m in minutes}
+
+
+def _cron_field(text: str, highest: int) -> set[int] | None:
+    values: set[int] = set()
+    for item in text.split(","):
+        match = re.fullmatch(r"(\*|\d+)(?:-(\d+))?(?:/(\d+))?", item)
+        if not match:
+            return None
+        first = 0 if match[1] == "*" else int(match[1])
+        last = highest if match[1] == "*" or (match[3] and not match[2]) else int(match[2] or first)
+        values.update(range(first, last + 1, int(match[3] or 1)))
+    return values

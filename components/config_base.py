@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -36,3 +37,22 @@ def _cloudwatch_retention(days: int) -> int:
 
 
 LogRetentionDays = Annotated[int, AfterValidator(_cloudwatch_retention)]
+
+# Tag values AWS accepts: up to 256 letters, digits, spaces and _ . : / = + - @ in any script
+# (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+MAX_TAG_VALUE_LENGTH = 256
+_TAG_CHARACTERS = re.compile(r"^[\w .:/=+\-@]*$")
+
+
+def _tag_value(value: str) -> str:
+    if len(value) > MAX_TAG_VALUE_LENGTH:
+        raise ValueError(f"becomes a tag value, which AWS limits to {MAX_TAG_VALUE_LENGTH} characters; "
+                         f"got {len(value)}")
+    bad = sorted({c for c in value if not _TAG_CHARACTERS.match(c)})
+    if bad:
+        raise ValueError(f"becomes a tag value, which allows letters, digits, spaces and _ . : / = + - @ only; "
+                         f"got {' '.join(map(repr, bad))}")
+    return value
+
+
+TagValue = Annotated[str, AfterValidator(_tag_value)]

@@ -36,14 +36,32 @@ def read_stack_config() -> dict[str, Any]:
             if key.startswith(prefix) and key[len(prefix):] not in SECRET_KEYS}
 
 
-def load_platform_config(raw: dict[str, Any] | None = None) -> PlatformConfig:
-    raw = read_stack_config() if raw is None else raw
+def load_platform_config(raw: dict[str, Any] | None = None, aws_region: str | None = None) -> PlatformConfig:
+    if raw is None:
+        raw, aws_region = read_stack_config(), _stack_aws_region()
     tier = _tier(raw.get("tier"))
     merged = _deep_merge(tier_defaults(tier), raw)
     try:
-        return PlatformConfig.model_validate(merged)
+        config = PlatformConfig.model_validate(merged)
     except ValidationError as error:
         raise InvalidConfigError(describe_errors(error)) from None
+    _check_aws_region(aws_region, config.primary_region)
+    return config
+
+
+def _stack_aws_region() -> str | None:
+    raw = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    return raw.get("aws:region") or None
+
+
+def _check_aws_region(aws_region: str | None, primary_region: str) -> None:
+    """platform:primaryRegion is the one source of the region: every provider is explicit and takes it from
+    there, so a different aws:region (read only by default providers, which are disabled) is a mistake."""
+    if aws_region and aws_region != primary_region:
+        raise InvalidConfigError(
+            f"aws:region = {aws_region!r} conflicts with {PROJECT_NAMESPACE}:primaryRegion = {primary_region!r}; "
+            f"the platform's providers take their region from {PROJECT_NAMESPACE}:primaryRegion. Remove aws:region "
+            f"(`pulumi config rm aws:region`) or set it to {primary_region!r}")
 
 
 def tier_defaults(tier: Tier) -> dict[str, Any]:

@@ -17,6 +17,20 @@ Severity = Literal["critical", "warning", "info"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _QUANTITY = r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$"
+# An idle RDS PostgreSQL primary ships WAL only every archive_timeout (300 s), so a healthy cross-region
+# replica's ReplicaLag saws up to 5 minutes
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.html).
+IDLE_REPLICA_LAG_SECONDS = 300
+RPO_SECONDS = 15 * 60  # prod's recovery point objective
+# The replica-lag alarm pages after this many breaching minutes; CloudWatch publishes RDS metrics about a
+# minute late and EventBridge carries the alarm across regions: together the delivery allowance.
+REPLICA_LAG_ALARM_MINUTES = 2
+ALARM_DELIVERY_SECONDS = 120
+# A stall crosses the threshold, breaches for REPLICA_LAG_ALARM_MINUTES and is delivered before the RPO passes.
+MAX_REPLICA_LAG_ALARM_SECONDS = RPO_SECONDS - REPLICA_LAG_ALARM_MINUTES * 60 - ALARM_DELIVERY_SECONDS - 1
+# Roles people reach through IAM Identity Center; break-glass stays IAM-user + MFA for when SSO is down.
+SSO_ROLES = ("platform-admin", "developer")
+_PERMISSION_SET = re.compile(r"^[\w+=,.@-]{1,32}$")
 
 
 class IngressSettings(ConfigModel):
@@ -32,12 +46,17 @@ class AlertingSettings(ConfigModel):
         "Severities that get an SNS topic: critical pages PagerDuty and posts to Slack, warning posts to "
         "Slack, info sends email."))
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", description="Address of the info channel.")
-    slack_workspace_id: str = Field(pattern=r"^T[A-Z0-9]{8,}$", description=(
-        "Slack workspace ID authorised in AWS Chatbot (one-time console step)."))
-    slack_critical_channel_id: str = Field(pattern=r"^C[A-Z0-9]{8,}$", description=(
-        "Slack channel ID of critical alerts (#platform-alerts)."))
-    slack_warning_channel_id: str = Field(pattern=r"^C[A-Z0-9]{8,}$", description=(
-        "Slack channel ID of warnings (#platform-monitoring)."))
+    slack_workspace_id: str | None = Field(default=None, pattern=r"^T[A-Z0-9]{8,}$", description=(
+        "Slack workspace ID authorised in AWS Chatbot (one-time console step); required in staging and prod, "
+        "optional in dev (no Slack delivery without it)."))
+    slack_critical_channel_id: str | None = Field(default=None, pattern=r"^C[A-Z0-9]{8,}$", description=(
+        "Slack channel ID of critical alerts (#platform-alerts); required in staging and prod."))
+    slack_warning_channel_id: str | None = Field(default=None, pattern=r"^C[A-Z0-9]{8,}$", description=(
+        "Slack channel ID of warnings (#platform-monitoring); required in staging and prod."))
+
+    @property
+    def slack_configured(self) -> bool:
+        return None not in (self.slack_workspace_id, self.slack_critical_channel_id, self.slack_warning_channel_id)
 
     @field_validator("severities")
     @classmethod
@@ -63,8 +82,11 @@ class ObservabilitySettings(ConfigModel):
     disk_alarm_percent: int = Field(ge=1, le=100, description="Node filesystem utilisation warning, percent.")
     db_connections_alarm: int = Field(ge=1, le=10000, description="Database connections that raise a warning.")
     db_free_storage_alarm_gib: int = Field(ge=1, le=10000, description="Free database storage floor, GiB.")
-    replication_lag_alarm_seconds: int = Field(ge=1, le=3600, description=(
-        "Lag of the DR read replica that raises a critical alarm, seconds."))
+    replication_lag_alarm_seconds: int = Field(
+        ge=IDLE_REPLICA_LAG_SECONDS + 60, le=MAX_REPLICA_LAG_ALARM_SECONDS, description=(
+            "Lag of the DR read replica that raises a critical alarm, seconds: above the idle sawtooth of "
+            "PostgreSQL replicas (WAL is shipped every archive_timeout, 300 s on RDS), low enough to page "
+            "before the 900 s RPO passes."))
 
 
 class AccessSettings(ConfigModel):
@@ -77,6 +99,22 @@ class AccessSettings(ConfigModel):
     admin_requires_mfa: bool = Field(description="platform-admin may only be assumed with MFA.")
     admin_session_hours: int = Field(ge=1, le=12, description="Maximum session of platform-admin, hours.")
     break_glass_session_hours: int = Field(ge=1, le=12, description="Maximum session of break-glass, hours.")
+    identity_center_permission_sets: dict[str, str] = Field(default_factory=dict, description=(
+        "IAM Identity Center permission set whose users may assume each human role (platform-admin, "
+        "developer), e.g. {platform-admin: PlatformAdmin}; MFA is enforced by the identity provider. Roles not "
+        "listed are assumed by IAM users (with MFA where the tier requires it)."))
+
+    @field_validator("identity_center_permission_sets")
+    @classmethod
+    def _permission_sets(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(SSO_ROLES))
+        if unknown:
+            raise ValueError(f"roles {unknown} cannot be assumed through Identity Center; allowed: "
+                             f"{', '.join(SSO_ROLES)} (break-glass must work when SSO is down)")
+        bad = {role: name for role, name in value.items() if not _PERMISSION_SET.match(name)}
+        if bad:
+            raise ValueError(f"permission set names are 1-32 characters of letters, digits and +=,.@_-; got {bad}")
+        return value
 
 
 class BudgetSettings(ConfigModel):

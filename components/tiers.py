@@ -16,10 +16,10 @@ _BUSINESS_HOURS_MAINTENANCE = "tue:10:00-tue:12:00"  # dev: inside 09:00-17:00 U
 # Values every tier shares; a tier's own table (below) is merged over them.
 COMMON_DEFAULTS: dict[str, Any] = {
     "ingress": {"tlsPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
-    "alerting": {"email": "platform-team@company.com", "slackWorkspaceId": "T0PLATFORM1",
-                 "slackCriticalChannelId": "C0PLATALERTS", "slackWarningChannelId": "C0PLATMONITOR"},
+    # Slack workspace and channel IDs are the team's own: staging and prod must set them (no default).
+    "alerting": {"email": "platform-team@company.com"},
     "observability": {"apiLatencyP95Ms": 200, "dbLatencyP95Ms": 100, "memoryAlarmPercent": 85,
-                      "diskAlarmPercent": 80, "replicationLagAlarmSeconds": 60},
+                      "diskAlarmPercent": 80, "replicationLagAlarmSeconds": 600},
     "access": {"githubRepository": "company/platform-infrastructure", "breakGlassSessionHours": 1},
     "budget": {"alertThresholdsPercent": [80, 100]},
     "kubernetes": {
@@ -37,13 +37,13 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                     "azCount": 2, "natGateways": "single",
                     "flowLogs": False, "flowLogRetentionDays": 7},
         "cluster": {
-            "kubernetesVersion": "1.33", "publicEndpoint": True, "publicAccessCidrs": ["0.0.0.0/0"],
+            "kubernetesVersion": "1.35", "publicEndpoint": True, "publicAccessCidrs": ["0.0.0.0/0"],
             "logTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
             "logRetentionDays": 7, "minNodesAfterAzLoss": 0,
             "nodeGroups": {"capacityType": "SPOT",
                            "instanceTypes": ["m5.xlarge", "m5a.xlarge", "m6i.xlarge", "m6a.xlarge"],
                            "perAz": False, "minSize": 1, "desiredSize": 4, "maxSize": 6,
-                           "businessHoursOnly": True, "diskSizeGib": 30},
+                           "businessHoursOnly": True, "offHoursMinSize": 1, "diskSizeGib": 30},
         },
         "database": {"engineVersion": "16", "instanceClass": "db.t4g.micro", "allocatedStorageGib": 20,
                      "maxAllocatedStorageGib": 50, "multiAz": False, "deletionProtection": False,
@@ -53,7 +53,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                      "drReadReplica": False},
         "storage": {"logExpirationDays": 30, "noncurrentVersionExpirationDays": 7,
                     "infrequentAccessAfterDays": 30, "replicateToDr": False},
-        "backup": {"retentionDays": 7, "schedules": {"daily": "cron(0 3 * * ? *)"},
+        # Two hours after the RDS backup window (03:00-04:00), never inside it.
+        "backup": {"retentionDays": 7, "schedules": {"daily": "cron(0 6 * * ? *)"},
                    "continuousDatabaseBackup": False, "copyToDr": False, "vaultLock": False},
         "ingress": {"domainName": "dev.platform.company.com", "deletionProtection": False},
         "alerting": {"severities": ["warning", "info"]},
@@ -78,7 +79,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                     "azCount": 2, "natGateways": "single",
                     "flowLogs": True, "flowLogRetentionDays": 30},
         "cluster": {
-            "kubernetesVersion": "1.33", "publicEndpoint": True, "publicAccessCidrs": ["0.0.0.0/0"],
+            "kubernetesVersion": "1.35", "publicEndpoint": True, "publicAccessCidrs": ["0.0.0.0/0"],
             "logTypes": ["api", "audit", "authenticator"], "logRetentionDays": 30, "minNodesAfterAzLoss": 1,
             "nodeGroups": {"capacityType": "ON_DEMAND", "instanceTypes": ["m6i.large"], "perAz": False,
                            "minSize": 2, "desiredSize": 2, "maxSize": 4, "businessHoursOnly": False,
@@ -117,7 +118,9 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
                     "azCount": 3, "natGateways": "per-az",
                     "flowLogs": True, "flowLogRetentionDays": 365},
         "cluster": {
-            "kubernetesVersion": "1.33", "publicEndpoint": False, "publicAccessCidrs": [],
+            # Public, fenced to the deploy runners' static egress ranges (required config): GitHub-hosted
+            # runners cannot reach a private-only endpoint. Nodes and pods still use the private endpoint.
+            "kubernetesVersion": "1.35", "publicEndpoint": True, "publicAccessCidrs": [],
             "logTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
             "logRetentionDays": 365, "minNodesAfterAzLoss": 4,
             "nodeGroups": {"capacityType": "ON_DEMAND", "instanceTypes": ["m6i.xlarge"], "perAz": True,
@@ -127,7 +130,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
         "database": {"engineVersion": "16", "instanceClass": "db.r6g.large", "allocatedStorageGib": 200,
                      "maxAllocatedStorageGib": 1000, "multiAz": True, "deletionProtection": True,
                      "skipFinalSnapshot": False, "performanceInsights": True, "backupRetentionDays": 30,
-                     "maintenanceWindow": "sun:02:00-sun:06:00", "backupWindow": "00:00-01:00",
+                     "maintenanceWindow": "sun:02:00-sun:06:00", "backupWindow": "01:00-01:30",
                      "replicateBackupsToDr": True, "logRetentionDays": 365,
                      "drReadReplica": True},
         "storage": {"logExpirationDays": 365, "noncurrentVersionExpirationDays": 90,

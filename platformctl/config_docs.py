@@ -33,9 +33,10 @@ def reference() -> str:
             lines.append("#")
             lines.append(f"# platform:{field.alias or name} (object): {field.description}")
             lines += _fields(annotation, [field.alias or name], indent=1)
-    lines.append("#")
-    lines.append("# platform:protectStateful (boolean): " + PlatformConfig.model_fields["protect_stateful"].description
-                 + " " + _defaults(["protectStateful"]))
+    for key, kind in (("protectStateful", "boolean"), ("accountId", "string")):
+        description = next(f.description for n, f in PlatformConfig.model_fields.items() if (f.alias or n) == key)
+        lines.append("#")
+        lines += _wrap(f"platform:{key} ({kind}): {description} {_defaults([key])}", "# ", "#     ")
     lines.append(END)
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -9,15 +10,23 @@ import pytest
 import yaml
 
 from components.config import STANDARD_RETENTION_DAYS, PlatformConfig, Tier, windows_overlap
-from components.config_loader import InvalidConfigError, load_platform_config
+from components.config_loader import InvalidConfigError, _deep_merge, load_platform_config
 from components.tiers import TIER_DEFAULTS
 
 PROJECT_DEFAULTS = {"owner": "platform-team", "costCenter": "platform-engineering",
                     "dataClassification": "confidential", "primaryRegion": "us-east-1", "drRegion": "us-west-2"}
+# What a team sets in its own staging/prod stack files: there is no tier default for these.
+SLACK = {"slackWorkspaceId": "T0123ABCDE", "slackCriticalChannelId": "C0123ABCDE",
+         "slackWarningChannelId": "C0456FGHIJ"}
+TEAM_VALUES = {
+    "staging": {"accountId": "210987654321", "alerting": SLACK},
+    "prod": {"accountId": "123456789012", "alerting": SLACK, "cluster": {"publicAccessCidrs": ["203.0.113.16/28"]}},
+}
 
 
 def load(tier: str = "dev", **overrides):
-    return load_platform_config({**PROJECT_DEFAULTS, "tier": tier, **overrides})
+    raw = _deep_merge(copy.deepcopy(TEAM_VALUES.get(tier, {})), overrides)
+    return load_platform_config({**PROJECT_DEFAULTS, "tier": tier, **raw})
 
 
 @pytest.mark.parametrize("tier", list(Tier))
@@ -47,7 +56,7 @@ def test_overrides_merge_onto_tier_defaults_key_by_key():
 def test_objects_arrive_as_json_text_like_under_the_cli(monkeypatch):
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps({
         **{f"platform:{k}": v for k, v in PROJECT_DEFAULTS.items()}, "platform:tier": "dev",
-        "platform:network": json.dumps({"azCount": 3}), "aws:region": "eu-west-1"}))
+        "platform:network": json.dumps({"azCount": 3}), "aws:region": "us-east-1"}))
     assert load_platform_config().network.az_count == 3
 
 
