@@ -1,4 +1,8 @@
-"""Audit trail and threat detection: CloudTrail to S3 and CloudWatch Logs, GuardDuty findings to SNS."""
+"""Audit trail and threat detection: CloudTrail to S3 and CloudWatch Logs, GuardDuty findings to SNS.
+
+The GuardDuty detector exists once per account and region: the account baseline (account-baseline/) owns it,
+and this component only looks it up and routes its findings.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi import Input, Output
 
-from .config import PlatformConfig, Tier
+from .config import PlatformConfig
 from .iam import service_trust
 
 TRAIL_S3_PREFIX = "cloudtrail"
@@ -37,21 +41,23 @@ class AuditArgs:
 
 
 class Audit(pulumi.ComponentResource):
-    """A multi-region, validated, KMS-encrypted trail and a GuardDuty detector whose findings alert."""
+    """A multi-region, validated, KMS-encrypted trail, and the account's GuardDuty findings routed to alerting."""
 
     trail: aws.cloudtrail.Trail
-    detector: aws.guardduty.Detector
     trail_arn: Output[str]
     trail_log_group_name: Output[str]
-    detector_id: Output[str]
+    detector_id: str
 
     def __init__(self, name: str, args: AuditArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:audit:Audit", name, None, opts)
         config = args.config
 
+        # Fixed names (log group, trail, event rules): a replacement must delete the old one before creating
+        # the new one, or the create fails because the name already exists.
         group = aws.cloudwatch.LogGroup(
             f"{name}-trail-logs", name=f"/aws/cloudtrail/{config.name_prefix}", kms_key_id=args.logs_key_arn,
-            retention_in_days=config.observability.log_retention_days, opts=pulumi.ResourceOptions(parent=self))
+            retention_in_days=config.observability.log_retention_days,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         stream_arn = Output.concat(group.arn, ":*")
         role, role_policy = self._delivery_role(name, args, stream_arn)
         self.trail = aws.cloudtrail.Trail(
@@ -71,26 +77,28 @@ class Audit(pulumi.ComponentResource):
                 field_selectors=[aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs(
                     field="eventCategory", equals=["Management"])])],
             # CreateTrail tests delivery to the log group at once, so the role's policy must be in place.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, *args.trail_depends_on]))
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True,
+                                        depends_on=[role_policy, *args.trail_depends_on]))
 
-        # One detector per account and region: a second stack in the same account and region would fail
-        # on create. Tiers live in separate accounts today; sharing one would need the detector imported
-        # or owned by a single stack.
-        self.detector = aws.guardduty.Detector(
-            f"{name}-guardduty", enable=True,
-            # New findings are published at once; the frequency only paces updates of existing ones.
-            finding_publishing_frequency="SIX_HOURS" if config.tier is Tier.DEV else "FIFTEEN_MINUTES",
-            opts=pulumi.ResourceOptions(parent=self))
+        self.detector_id = self._detector_id()
         self._route_findings(name, args)
 
         self.trail_arn = self.trail.arn
         self.trail_log_group_name = group.name
-        self.detector_id = self.detector.id
         self.register_outputs({
             "trailArn": self.trail_arn,
             "trailLogGroupName": self.trail_log_group_name,
             "detectorId": self.detector_id,
         })
+
+    def _detector_id(self) -> str:
+        """The account's detector in the primary region (one per account and region, created by the baseline)."""
+        try:
+            return aws.guardduty.get_detector(opts=pulumi.InvokeOptions(parent=self)).id
+        except Exception as error:  # the provider's own message only says the lookup failed
+            raise pulumi.RunError(
+                f"no GuardDuty detector in this account and region ({error}); it belongs to the account "
+                "baseline: run `pulumi up` in account-baseline/ for this account first") from error
 
     def _delivery_role(self, name: str, args: AuditArgs,
                        stream_arn: Output[str]) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
@@ -125,7 +133,7 @@ class Audit(pulumi.ComponentResource):
                     "source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
                     "detail": {"severity": [{"numeric": bounds}]}}),
                 state="ENABLED",
-                opts=pulumi.ResourceOptions(parent=self))
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
             aws.cloudwatch.EventTarget(
                 f"{name}-guardduty-{severity}-sns", rule=rule.name, arn=topic_arn,
                 opts=pulumi.ResourceOptions(parent=self))

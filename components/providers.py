@@ -1,12 +1,13 @@
 """The two AWS providers every component uses: primary region and DR region.
 
 Tags live here, as the providers' `default_tags`, so every taggable resource carries them
-without a single resource repeating them.
+without a single resource repeating them; so does the account guard, `allowed_account_ids`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -33,11 +34,20 @@ def cost_tags(config: PlatformConfig) -> dict[str, str]:
     }
 
 
+def allowed_account_ids(config: PlatformConfig) -> list[str] | None:
+    """The one account the stack may touch (platform:accountId): with credentials for any other account the
+    provider stops before doing anything ("AWS account ID not allowed"). Unset (dev only): any account."""
+    return [config.account_id] if config.account_id else None
+
+
 def regional_providers(config: PlatformConfig) -> RegionalProviders:
     tags = aws.ProviderDefaultTagsArgs(tags=cost_tags(config))
+    allowed = allowed_account_ids(config)
     return RegionalProviders(
-        primary=aws.Provider("aws-primary", region=config.primary_region, default_tags=tags),
-        dr=aws.Provider("aws-dr", region=config.dr_region, default_tags=tags) if config.uses_dr_region else None,
+        primary=aws.Provider("aws-primary", region=config.primary_region, default_tags=tags,
+                             allowed_account_ids=allowed),
+        dr=aws.Provider("aws-dr", region=config.dr_region, default_tags=tags, allowed_account_ids=allowed)
+        if config.uses_dr_region else None,
     )
 
 
@@ -46,11 +56,16 @@ def account_id(provider: aws.Provider) -> str:
 
 
 def kubernetes_provider(config: PlatformConfig, cluster_name: pulumi.Input[str], endpoint: pulumi.Input[str],
-                        certificate_authority: pulumi.Input[str]) -> k8s.Provider:
-    """A provider for the new cluster; tokens come from `aws eks get-token`, so nothing long-lived is stored."""
+                        certificate_authority: pulumi.Input[str],
+                        access_entries: Sequence[pulumi.Resource] = ()) -> k8s.Provider:
+    """A provider for the new cluster; tokens come from `aws eks get-token`, so nothing long-lived is stored.
+
+    It waits for the cluster's access entries: before them, the API answers every call with Unauthorized.
+    """
     kubeconfig = pulumi.Output.all(cluster_name, endpoint, certificate_authority).apply(
         lambda values: json.dumps(kubeconfig_for(*values, region=config.primary_region)))
-    return k8s.Provider("kubernetes", kubeconfig=kubeconfig)
+    return k8s.Provider("kubernetes", kubeconfig=kubeconfig,
+                        opts=pulumi.ResourceOptions(depends_on=list(access_entries)))
 
 
 def kubeconfig_for(cluster_name: str, endpoint: str, certificate_authority: str, region: str) -> dict:

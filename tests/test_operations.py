@@ -157,13 +157,19 @@ def test_no_policy_document_grants_everything(tier_stack):
             assert statement["Effect"] == "Deny" or not {"*", "*:*"} & set(actions), resource["urn"]
 
 
-def test_cloudtrail_is_multi_region_validated_and_encrypted_and_guardduty_is_on(tier_stack):
+def test_cloudtrail_is_multi_region_validated_and_encrypted_and_guardduty_findings_alert(tier_stack):
     _, stack = tier_stack
     trail = stack.one("aws:cloudtrail/trail:Trail")["inputs"]
     assert trail["isMultiRegionTrail"] and trail["enableLogFileValidation"] and trail["includeGlobalServiceEvents"]
     assert trail["kmsKeyId"] in {k["outputs"]["arn"] for k in stack.of_type("aws:kms/key:Key")}
     assert trail["s3BucketName"] == stack.outputs["logsBucket"]
-    assert stack.one("aws:guardduty/detector:Detector")["inputs"]["enable"] is True
+    # The detector is the account baseline's (account-baseline/); the stack routes its findings to the topics.
+    assert not stack.of_type("aws:guardduty/detector:Detector")
+    rules = {r["outputs"]["name"] for r in stack.of_type("aws:cloudwatch/eventRule:EventRule")
+             if json.loads(r["inputs"]["eventPattern"]).get("source") == ["aws.guardduty"]}
+    topics = set(topic_severities(stack))
+    assert rules and all(any(t["inputs"]["rule"] == rule and t["inputs"]["arn"] in topics
+                             for t in stack.of_type("aws:cloudwatch/eventTarget:EventTarget")) for rule in rules)
 
 
 def test_budget_per_stack_with_both_thresholds(tier_stack):

@@ -1,4 +1,4 @@
-"""Security rules for identity and audit: IAM statements, MFA on admin roles, CloudTrail and GuardDuty."""
+"""Security rules for identity and audit: IAM statements, MFA on admin roles, CloudTrail, GuardDuty findings."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ POLICY_TYPES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:i
 ROLE = "aws:iam/role:Role"
 TRAIL = "aws:cloudtrail/trail:Trail"
 DETECTOR = "aws:guardduty/detector:Detector"
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 _WILDCARD_ACTIONS = {"*", "*:*"}
 
@@ -82,6 +84,26 @@ def _requires_mfa(statement: Mapping[str, Any]) -> bool:
     return False
 
 
+# IAM Identity Center's permission-set roles: MFA is enforced by the identity provider at sign-in, and their
+# sessions never carry aws:MultiFactorAuthPresent (https://docs.aws.amazon.com/singlesignon/latest/userguide/
+# referencingpermissionsets.html).
+_SSO_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}|\*):role/aws-reserved/sso\.amazonaws\.com/"
+                           r"([\w*-]+/)?AWSReservedSSO_[\w+=,.@-]+_\*?$")
+
+
+def _only_identity_center(statement: Mapping[str, Any]) -> bool:
+    """Admits nothing but Identity Center permission-set roles, by ArnLike/ArnEquals on aws:PrincipalArn."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    for operator in ("ArnLike", "ArnEquals"):
+        clauses = condition.get(operator)
+        values = as_list(clauses.get("aws:PrincipalArn")) if isinstance(clauses, Mapping) else []
+        if values and all(isinstance(v, str) and _SSO_ROLE_ARN.match(v) for v in values):
+            return True
+    return False
+
+
 def _check_admin_mfa(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type != ROLE or not config.get("required"):
         return
@@ -89,7 +111,8 @@ def _check_admin_mfa(resource: Resource, config: Mapping[str, Any]) -> Iterator[
     if not re.search(str(config.get("namePattern") or "$^"), role_name, re.IGNORECASE):
         return
     for i, statement in enumerate(statements(resource.json("assumeRolePolicy"))):
-        if statement.get("Effect") == "Allow" and _has_aws_principal(statement) and not _requires_mfa(statement):
+        if (statement.get("Effect") == "Allow" and _has_aws_principal(statement) and not _requires_mfa(statement)
+                and not _only_identity_center(statement)):
             yield (f"role {role_name} can be assumed without MFA: assumeRolePolicy {_label(statement, i)} lacks "
                    "Condition Bool aws:MultiFactorAuthPresent \"true\"")
 
@@ -120,17 +143,32 @@ def _check_cloudtrail(resources: list[Resource], config: Mapping[str, Any]) -> I
         yield Violation(f"trail {trail.name} does not qualify: {'; '.join(problems[trail.urn])}", trail.urn)
 
 
-# --- guardduty-enabled --------------------------------------------------------------------------
+# --- guardduty-findings-routed ------------------------------------------------------------------
+# The detector is an account-level singleton (one per account and region) owned by the account baseline
+# (account-baseline/), not by a platform stack; what a stack controls is where the findings go.
+
+def _routes_guardduty(rule: Resource) -> bool:
+    pattern = rule.json("eventPattern")
+    sources = pattern.get("source") if isinstance(pattern, Mapping) else None
+    return ("aws.guardduty" in [str(s) for s in as_list(sources)]
+            and str(rule.get("state") or "ENABLED") != "DISABLED" and rule.get("isEnabled") is not False)
+
+
+def _targets(rule: Resource, targets: list[Resource]) -> bool:
+    """A target names its rule by the rule's name, or depends on the rule's URN for it (name not yet known)."""
+    return any((rule.get("name") is not None and target.get("rule") == rule.get("name"))
+               or rule.urn in target.property_dependencies.get("rule", ()) for target in targets)
+
 
 def _check_guardduty(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
-    detectors = of_type(resources, DETECTOR)
-    # `enable` defaults to true; only an explicit false suspends the detector.
-    if any(d.get("enable") is None or is_true(d.get("enable")) for d in detectors):
-        return
-    if not detectors:
-        yield Violation("the stack has no aws.guardduty.Detector: declare one with enable=True")
-    for detector in detectors:
-        yield Violation(f"GuardDuty detector {detector.name} is suspended (enable is false)", detector.urn)
+    # `enable` defaults to true; only an explicit false suspends a detector a stack still declares.
+    for detector in of_type(resources, DETECTOR):
+        if detector.get("enable") is not None and not is_true(detector.get("enable")):
+            yield Violation(f"GuardDuty detector {detector.name} is suspended (enable is false)", detector.urn)
+    targets = of_type(resources, EVENT_TARGET)
+    if not any(_routes_guardduty(rule) and _targets(rule, targets) for rule in of_type(resources, EVENT_RULE)):
+        yield Violation("no enabled EventBridge rule with source aws.guardduty has a target: GuardDuty findings "
+                        "reach no one; declare an aws.cloudwatch.EventRule for them and an EventTarget to alerting")
 
 
 RULES: list[Rule] = [
@@ -148,10 +186,13 @@ RULES: list[Rule] = [
     Rule(
         name="iam-admin-roles-require-mfa",
         description="Admin and break-glass roles that people assume require MFA in every Allow statement of their "
-                    "trust policy.",
+                    "trust policy, or admit only IAM Identity Center permission-set roles (MFA at sign-in).",
         severity="high",
         remediation="Add `\"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}` to each Allow "
-                    "statement with an AWS principal in the `assume_role_policy` of aws.iam.Role.",
+                    "statement with an AWS principal in the `assume_role_policy` of aws.iam.Role, or limit the "
+                    "statement to Identity Center roles with `ArnLike aws:PrincipalArn "
+                    "arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_<set>_*` "
+                    "(platform:access.identityCenterPermissionSets).",
         soc2=("CC6.1", "CC6.2"),
         config={"required": True, "namePattern": "(admin|break-glass)"},
         resource_check=_check_admin_mfa,
@@ -167,10 +208,14 @@ RULES: list[Rule] = [
         stack_check=_check_cloudtrail,
     ),
     Rule(
-        name="guardduty-enabled",
-        description="The stack declares an enabled GuardDuty detector.",
+        name="guardduty-findings-routed",
+        description="GuardDuty findings reach alerting: an enabled EventBridge rule for source aws.guardduty has a "
+                    "target, and no detector the stack declares is suspended (the detector itself is account-level, "
+                    "owned by the account baseline).",
         severity="high",
-        remediation="Declare an aws.guardduty.Detector with `enable=True` and route its findings to alerting.",
+        remediation="Declare an aws.cloudwatch.EventRule with event pattern `{\"source\": [\"aws.guardduty\"]}` and "
+                    "an aws.cloudwatch.EventTarget sending it to an alert topic; enable the detector in "
+                    "account-baseline/ for every region the stack uses.",
         soc2=("CC7.2",),
         stack_check=_check_guardduty,
     ),
