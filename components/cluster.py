@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .config import PROJECT_NAMESPACE, PlatformConfig
-from .config_loader import InvalidConfigError
+from .config import PlatformConfig
 from .iam import service_trust
 
 _CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
@@ -46,9 +45,14 @@ class Cluster(pulumi.ComponentResource):
         cluster = self._cluster(name, args, cluster_role, cluster_attachments)
         template = self._launch_template(name, config, args.volume_key_arn)
         # The VPC CNI enforces NetworkPolicies only when asked to; without it every policy is accepted and ignored.
-        aws.eks.Addon(f"{name}-vpc-cni", cluster_name=cluster.name, addon_name="vpc-cni",
-                      configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
-                      resolve_conflicts_on_update="OVERWRITE", opts=pulumi.ResourceOptions(parent=self))
+        # A new cluster already runs a self-managed vpc-cni, so creating the add-on with configuration values
+        # fails with ConfigurationConflict unless it may overwrite it
+        # (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAddon.html, resolveConflicts).
+        self.vpc_cni_addon = aws.eks.Addon(
+            f"{name}-vpc-cni", cluster_name=cluster.name, addon_name="vpc-cni",
+            configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
+            resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="OVERWRITE",
+            opts=self._fixed_name())
 
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
         subnets_by_group = ({f"{name}-nodes-{az}": (az, [subnet]) for az, subnet in args.subnet_ids.items()}
@@ -75,6 +79,11 @@ class Cluster(pulumi.ComponentResource):
             "node_groups": {key: group.id for key, group in self.node_groups.items()},
         })
 
+    def _fixed_name(self, **options) -> pulumi.ResourceOptions:
+        """A resource with a fixed physical name (cluster, log group, add-on, scheduled action): a replacement
+        must delete the old one first, or creating the new one fails with "already exists"."""
+        return pulumi.ResourceOptions(parent=self, delete_before_replace=True, **options)
+
     def _role(self, name: str, role: str, service: str,
               policies: tuple[str, ...]) -> tuple[aws.iam.Role, list[aws.iam.RolePolicyAttachment]]:
         child = pulumi.ResourceOptions(parent=self)
@@ -91,38 +100,36 @@ class Cluster(pulumi.ComponentResource):
         settings = config.cluster
         cluster_name = config.name_prefix
         # EKS would create this group itself, unencrypted and kept forever; creating it first sets both.
-        log_group = aws.cloudwatch.LogGroup(f"{name}-control-plane-logs", name=f"/aws/eks/{cluster_name}/cluster",
-                                            kms_key_id=args.logs_key_arn,
-                                            retention_in_days=settings.log_retention_days,
-                                            opts=pulumi.ResourceOptions(parent=self))
+        self.control_plane_log_group = aws.cloudwatch.LogGroup(
+            f"{name}-control-plane-logs", name=f"/aws/eks/{cluster_name}/cluster", kms_key_id=args.logs_key_arn,
+            retention_in_days=settings.log_retention_days,
+            opts=self._fixed_name())
         return aws.eks.Cluster(
             f"{name}-eks", name=cluster_name, version=settings.kubernetes_version, role_arn=role.arn,
             vpc_config=aws.eks.ClusterVpcConfigArgs(
                 subnet_ids=list(args.subnet_ids.values()), endpoint_private_access=True,
                 endpoint_public_access=settings.public_endpoint,
-                public_access_cidrs=self._public_access_cidrs(config)),
+                # The config model refuses a public endpoint without networks: an empty list would leave the
+                # EKS default, 0.0.0.0/0 (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+                public_access_cidrs=([str(cidr) for cidr in settings.public_access_cidrs]
+                                     if settings.public_endpoint else None)),
             encryption_config=aws.eks.ClusterEncryptionConfigArgs(
                 provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=args.secrets_key_arn),
                 resources=["secrets"]),
             enabled_cluster_log_types=list(settings.log_types),
-            # Access entries instead of the aws-auth ConfigMap; the creator stays admin so the stack
-            # that builds the cluster can still manage it.
+            # Access entries only (components/cluster_access.py). No implicit entry for the creator: it would
+            # clash with the explicit one of its role (ci-deployer, platform-admin), so the first `up` must run
+            # as one of those roles.
             access_config=aws.eks.ClusterAccessConfigArgs(authentication_mode="API",
-                                                          bootstrap_cluster_creator_admin_permissions=True),
+                                                          bootstrap_cluster_creator_admin_permissions=False),
             # STANDARD: upgraded at end of standard support instead of paying for extended support.
             upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, *attachments]))
-
-    @staticmethod
-    def _public_access_cidrs(config: PlatformConfig) -> list[str] | None:
-        settings = config.cluster
-        if not settings.public_endpoint:
-            return None
-        if not settings.public_access_cidrs:
-            # An empty list would silently leave the EKS default, 0.0.0.0/0.
-            raise InvalidConfigError(f"{PROJECT_NAMESPACE}:cluster.publicAccessCidrs = []: a public endpoint needs "
-                                     "at least one allowed network; list them or set cluster.publicEndpoint false")
-        return [str(cidr) for cidr in settings.public_access_cidrs]
+            opts=self._fixed_name(
+                depends_on=[self.control_plane_log_group, *attachments],
+                # The bootstrap flag only acts at creation and changing it replaces the cluster
+                # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-accessconfig.html):
+                # a cluster created before keeps its value instead of being destroyed and rebuilt.
+                ignore_changes=["accessConfig.bootstrapClusterCreatorAdminPermissions"]))
 
     def _launch_template(self, name: str, config: PlatformConfig,
                          volume_key_arn: pulumi.Input[str]) -> aws.ec2.LaunchTemplate:
@@ -158,11 +165,14 @@ class Cluster(pulumi.ComponentResource):
     def _business_hours(self, resource_name: str, config: PlatformConfig, group: aws.eks.NodeGroup) -> None:
         groups = config.cluster.node_groups
         asg_name = group.resources[0].autoscaling_groups[0].name
-        sizes = {"scale-up": (groups.min_size, groups.desired_size), "scale-down": (0, 0)}
+        # Off-hours the groups keep offHoursMinSize nodes, not zero: a deploy then (its Helm release waits for
+        # the monitoring pods) still has somewhere to schedule them.
+        floor = groups.off_hours_min_size
+        sizes = {"scale-up": (groups.min_size, groups.desired_size), "scale-down": (floor, floor)}
         for action, recurrence in _BUSINESS_HOURS.items():
             min_size, desired = sizes[action]
             aws.autoscaling.Schedule(
                 f"{resource_name}-{action}", autoscaling_group_name=asg_name,
                 scheduled_action_name=f"business-hours-{action}", recurrence=recurrence, time_zone="Etc/UTC",
                 min_size=min_size, desired_capacity=desired, max_size=groups.max_size,
-                opts=pulumi.ResourceOptions(parent=self))
+                opts=self._fixed_name())

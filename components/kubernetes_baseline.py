@@ -6,6 +6,8 @@ NetworkPolicies only take effect when the cluster's CNI enforces them (the VPC C
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -21,6 +23,7 @@ from pulumi_kubernetes.networking.v1 import (
 )
 
 from .config import PlatformConfig
+from .edge import INGRESS_PORT
 
 PLATFORM_NAMESPACE = "platform"
 MONITORING_NAMESPACE = "monitoring"
@@ -54,6 +57,11 @@ PRIORITY_CLASSES: dict[str, dict] = {
 class KubernetesBaselineArgs:
     config: PlatformConfig
     k8s_provider: k8s.Provider
+    # The load balancer's subnets (Network.public_subnet_cidrs): the ALB targets pods by IP (target type ip),
+    # so its traffic and health checks reach the ingress pods from these addresses.
+    public_subnet_cidrs: Sequence[str]
+    # The access entries (ClusterAccess.ready): every object here waits for them.
+    cluster_access: Sequence[pulumi.Resource] = ()
 
 
 class KubernetesBaseline(pulumi.ComponentResource):
@@ -64,8 +72,13 @@ class KubernetesBaseline(pulumi.ComponentResource):
     def __init__(self, name: str, args: KubernetesBaselineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:kubernetes:KubernetesBaseline", name, None, opts)
         self._args = args
-        self._child_opts = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider)
+        self._child_opts = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider,
+                                                  depends_on=list(args.cluster_access))
         settings = args.config.kubernetes
+        if not args.public_subnet_cidrs:
+            raise ValueError("public_subnet_cidrs is empty: the load balancer could not reach the ingress pods")
+        for cidr in args.public_subnet_cidrs:
+            ipaddress.ip_network(cidr)  # a malformed range fails here, not as a rejected NetworkPolicy
         clashing = sorted(set(settings.app_namespaces) & RESERVED_NAMESPACES)
         if clashing:
             raise ValueError(f"kubernetes.appNamespaces may not use reserved namespaces {clashing}")
@@ -87,7 +100,7 @@ class KubernetesBaseline(pulumi.ComponentResource):
             self.namespaces[namespace] = self._namespace(name, namespace, "application", APPLICATION_POD_SECURITY)
             self._limits(name, namespace)
             self._policies(name, namespace, self._application_policies())
-        self._policies(name, PLATFORM_NAMESPACE, self._platform_policies())
+        self._policies(name, PLATFORM_NAMESPACE, self._platform_policies(args.public_subnet_cidrs))
         self._policies(name, MONITORING_NAMESPACE, self._monitoring_policies())
 
         self.register_outputs({
@@ -148,9 +161,14 @@ class KubernetesBaseline(pulumi.ComponentResource):
         }
 
     @staticmethod
-    def _platform_policies() -> dict[str, NetworkPolicySpecArgs]:
+    def _platform_policies(load_balancer_cidrs: Sequence[str]) -> dict[str, NetworkPolicySpecArgs]:
         return {
             **_BASE_POLICIES,
+            # The ALB (components/edge.py) sends requests and health checks from its nodes in the public
+            # subnets straight to the ingress pods' IPs on the ingress port.
+            "allow-load-balancer": _spec(ingress=[NetworkPolicyIngressRuleArgs(
+                from_=[NetworkPolicyPeerArgs(ip_block=IPBlockArgs(cidr=str(cidr))) for cidr in load_balancer_cidrs],
+                ports=[_tcp(INGRESS_PORT)])]),
             # The other half of the applications' allow-ingress-controller.
             "allow-to-applications": _spec(egress=[_to(NetworkPolicyPeerArgs(namespace_selector=LabelSelectorArgs(
                 match_labels={f"{LABEL_PREFIX}/kind": "application"})))]),

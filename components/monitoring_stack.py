@@ -1,8 +1,10 @@
 """In-cluster monitoring: kube-prometheus-stack (Prometheus, Alertmanager to SNS, Grafana) and the platform dashboards.
 
-The PriorityClass "platform-critical" comes from KubernetesBaseline: pass the baseline in
-`prerequisites`, or the atomic release can fail when the API server rejects pods naming a priority
-class that does not exist yet.
+The atomic release waits for every pod, so `prerequisites` must hold what those pods need: the
+KubernetesBaseline (the PriorityClass "platform-critical", or the API server rejects the pods), the EBS CSI
+add-on (the Prometheus and Alertmanager volume claims stay Pending without the driver) and every node group
+(nothing schedules without nodes). `cluster_access` (ClusterAccess.ready) goes on every object: nothing reaches
+the API before the access entries exist.
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ class MonitoringStackArgs:
     grafana_role_arn: Input[str]  # IRSA role with CloudWatch read access
     # Customer-managed key for the Prometheus/Alertmanager volumes; None = the account's default EBS key.
     volume_kms_key_arn: Input[str] | None = None
-    # What the release must wait for: pass the KubernetesBaseline (its PriorityClasses). A component's own
-    # depends_on does not reach its children, so it has to be handed to the release itself.
+    # What the release must wait for: the KubernetesBaseline (its PriorityClasses), the EBS CSI add-on and the
+    # node groups. A component's own depends_on does not reach its children, so it is handed to the release.
     prerequisites: Sequence[pulumi.Resource] = ()
+    # The access entries (ClusterAccess.ready): every object here waits for them.
+    cluster_access: Sequence[pulumi.Resource] = ()
 
 
 class MonitoringStack(pulumi.ComponentResource):
@@ -68,7 +72,8 @@ class MonitoringStack(pulumi.ComponentResource):
         if not args.alert_topic_arns or unknown:
             raise ValueError(f"alert_topic_arns needs at least one of {list(SEVERITIES)} and nothing else; "
                              f"got {sorted(args.alert_topic_arns)}")
-        child_opts = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider)
+        child_opts = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider,
+                                            depends_on=list(args.cluster_access))
         config = args.config
 
         self.storage_class = (self._storage_class(name, args, child_opts)
@@ -91,8 +96,8 @@ class MonitoringStack(pulumi.ComponentResource):
             timeout=RELEASE_TIMEOUT_SECONDS,
             max_history=MAX_HISTORY,
             values=values,
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(depends_on=[
-                *args.prerequisites, *([self.storage_class] if self.storage_class else [])])),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[
+                *args.cluster_access, *args.prerequisites, *([self.storage_class] if self.storage_class else [])]),
         )
         self.dashboards = {
             key: k8s.core.v1.ConfigMap(

@@ -55,6 +55,17 @@ PROMETHEUS_RESOURCES = {
 }
 ALERTMANAGER_RESOURCES = _resources("50m", "128Mi", "200m", "256Mi")
 GRAFANA_RESOURCES = _resources("100m", "256Mi", "500m", "512Mi")
+# The chart leaves these without requests; stated so the scheduler (and the off-hours capacity check in
+# tests/test_cluster.py) accounts for them. Keys: prometheusOperator.resources,
+# prometheusOperator.prometheusConfigReloader.resources (a sidecar of every Prometheus and Alertmanager pod),
+# grafana.sidecar.resources (its dashboard and datasource sidecars), kube-state-metrics.resources and
+# prometheus-node-exporter.resources (one pod per node).
+OPERATOR_RESOURCES = _resources("100m", "128Mi", "200m", "256Mi")
+CONFIG_RELOADER_RESOURCES = _resources("10m", "50Mi", "100m", "100Mi")
+GRAFANA_SIDECAR_RESOURCES = _resources("10m", "64Mi", "100m", "128Mi")
+GRAFANA_SIDECARS = 2  # sc-dashboard and sc-datasources
+KUBE_STATE_METRICS_RESOURCES = _resources("10m", "64Mi", "100m", "256Mi")
+NODE_EXPORTER_RESOURCES = _resources("10m", "32Mi", "200m", "64Mi")
 
 # EKS runs etcd, the scheduler and the controller manager out of reach, and kube-proxy binds its metrics
 # to localhost: scraping them would only raise permanent TargetDown / *Down alerts.
@@ -184,6 +195,7 @@ def _grafana(config: PlatformConfig, region: str, role_arn: str) -> dict[str, An
                            "annotations": {IRSA_ANNOTATION: role_arn}},
         "grafana.ini": {"log": {"level": log_level(config)}},
         "sidecar": {
+            "resources": GRAFANA_SIDECAR_RESOURCES,
             "dashboards": {"enabled": True, "label": DASHBOARD_LABEL, "labelValue": "1", "searchNamespace": "ALL",
                            "folderAnnotation": DASHBOARD_FOLDER_ANNOTATION,
                            "provider": {"foldersFromFilesStructure": True}},
@@ -205,10 +217,14 @@ def monitoring_values(config: PlatformConfig, topic_arns: dict[str, str], region
     return {
         "defaultRules": {"rules": dict.fromkeys(_UNREACHABLE_RULES, False)},
         **{component: {"enabled": False} for component in _UNREACHABLE_COMPONENTS},
-        "prometheusOperator": {"logLevel": log_level(config), "priorityClassName": PRIORITY_CLASS},
+        "prometheusOperator": {"logLevel": log_level(config), "priorityClassName": PRIORITY_CLASS,
+                               "resources": OPERATOR_RESOURCES,
+                               "prometheusConfigReloader": {"resources": CONFIG_RELOADER_RESOURCES}},
+        "kube-state-metrics": {"resources": KUBE_STATE_METRICS_RESOURCES},
         "prometheus": _prometheus(config),
         "alertmanager": _alertmanager(config, topic_arns, region, roles.alertmanager),
         "grafana": _grafana(config, region, roles.grafana),
         # node-exporter must run on every node, tainted or not, or those nodes go unmonitored.
-        "prometheus-node-exporter": {"tolerations": [{"operator": "Exists"}], "priorityClassName": PRIORITY_CLASS},
+        "prometheus-node-exporter": {"tolerations": [{"operator": "Exists"}], "priorityClassName": PRIORITY_CLASS,
+                                     "resources": NODE_EXPORTER_RESOURCES},
     }

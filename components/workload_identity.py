@@ -20,6 +20,10 @@ from .kubernetes_baseline import MONITORING_NAMESPACE
 from .monitoring_values import ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT
 
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
+# The log groups the CloudWatch observability add-on writes to; it would create them itself, unencrypted and
+# never expiring (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-logs-FluentBit.html,
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-reference-performance-logs-EKS.html).
+CONTAINER_INSIGHTS_LOG_GROUPS = ("performance", "application", "host", "dataplane")
 CLOUDWATCH_AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
 _CLOUDWATCH_READ = ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics",
                     "cloudwatch:ListMetrics", "logs:DescribeLogGroups", "logs:GetLogEvents", "logs:StartQuery",
@@ -34,6 +38,7 @@ class WorkloadIdentityArgs:
     alert_topic_arns: dict[str, Input[str]]
     alert_key_arn: Input[str]
     volume_key_arn: Input[str]
+    logs_key_arn: Input[str]  # encrypts the Container Insights log groups (the logs key admits CloudWatch Logs)
 
 
 class WorkloadIdentity(pulumi.ComponentResource):
@@ -41,8 +46,10 @@ class WorkloadIdentity(pulumi.ComponentResource):
         super().__init__("platform:cluster:WorkloadIdentity", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # An empty thumbprint list: IAM validates EKS issuers against its own trusted CAs.
+        # One provider per issuer URL in the account: a replacement must delete the old one first.
         provider = aws.iam.OpenIdConnectProvider(
-            f"{name}-oidc", url=args.oidc_issuer, client_id_lists=["sts.amazonaws.com"], opts=child)
+            f"{name}-oidc", url=args.oidc_issuer, client_id_lists=["sts.amazonaws.com"],
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         issuer_host = Output.from_input(args.oidc_issuer).apply(lambda url: url.removeprefix("https://"))
 
         topics = [args.alert_topic_arns[severity] for severity in sorted(args.alert_topic_arns)]
@@ -63,9 +70,13 @@ class WorkloadIdentity(pulumi.ComponentResource):
         aws.iam.RolePolicyAttachment(
             f"{name}-ebs-csi-AmazonEBSCSIDriverPolicy", role=self.ebs_csi_role.name,
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", opts=child)
+        # Not a default self-managed component and no configuration values: nothing to conflict with on create.
         self.ebs_csi_addon = aws.eks.Addon(
             f"{name}-ebs-csi", cluster_name=args.cluster_name, addon_name="aws-ebs-csi-driver",
-            service_account_role_arn=self.ebs_csi_role.arn, resolve_conflicts_on_update="OVERWRITE", opts=child)
+            service_account_role_arn=self.ebs_csi_role.arn, resolve_conflicts_on_update="OVERWRITE",
+            opts=_fixed_name(self))
+        self.container_insights_log_groups: dict[str, aws.cloudwatch.LogGroup] = {}
+        self.container_insights_addon: aws.eks.Addon | None = None
         if args.config.observability.container_insights:
             self._container_insights(name, args, provider, issuer_host)
 
@@ -84,10 +95,18 @@ class WorkloadIdentity(pulumi.ComponentResource):
         aws.iam.RolePolicyAttachment(
             f"{name}-cloudwatch-agent-CloudWatchAgentServerPolicy", role=agent_role.name,
             policy_arn="arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", opts=child)
-        aws.eks.Addon(
+        retention = args.config.observability.log_retention_days
+        self.container_insights_log_groups = {
+            kind: aws.cloudwatch.LogGroup(
+                f"{name}-container-insights-{kind}",
+                name=Output.concat("/aws/containerinsights/", args.cluster_name, "/", kind),
+                kms_key_id=args.logs_key_arn, retention_in_days=retention, opts=_fixed_name(self))
+            for kind in CONTAINER_INSIGHTS_LOG_GROUPS}
+        self.container_insights_addon = aws.eks.Addon(
             f"{name}-container-insights", cluster_name=args.cluster_name,
             addon_name="amazon-cloudwatch-observability", service_account_role_arn=agent_role.arn,
-            resolve_conflicts_on_update="OVERWRITE", opts=child)
+            resolve_conflicts_on_update="OVERWRITE",
+            opts=_fixed_name(self, depends_on=list(self.container_insights_log_groups.values())))
 
     def _role(self, name: str, workload: str, provider: aws.iam.OpenIdConnectProvider, issuer_host: Output[str],
               service_account: tuple[str, str], policy: Input[str] | None) -> aws.iam.Role:
@@ -109,6 +128,11 @@ class WorkloadIdentity(pulumi.ComponentResource):
             {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
                                            "kms:DescribeKey"], "Resource": volume_key_arn},
         ]})
+
+
+def _fixed_name(parent: pulumi.Resource, **options) -> pulumi.ResourceOptions:
+    """A fixed physical name (add-on per cluster, log group): a replacement must delete the old one first."""
+    return pulumi.ResourceOptions(parent=parent, delete_before_replace=True, **options)
 
 
 def irsa_trust_policy(provider_arn: str, issuer_host: str, namespace: str, service_account: str) -> str:

@@ -1,6 +1,6 @@
 """Monthly cost of a previewed stack, resource by resource, from the price book and usage file.
 
-Schedule-aware (node groups scaled to zero outside business hours count only those hours), spot
+Schedule-aware (node groups scaled down outside business hours count their full size only in those hours), spot
 as a range (the book's discount band), multi-AZ where AWS charges for the standby. What has
 neither a price nor a `free` entry is listed as unpriced, never counted as zero.
 """
@@ -60,13 +60,13 @@ class _Context:
     usage: dict[str, Any]
     business_hours: float
     by_urn: dict[str, dict[str, Any]]
-    scheduled_groups: frozenset[str]
+    off_hours_nodes: dict[str, int]  # node group URN -> nodes it keeps outside business hours
 
 
 def estimate_stack(stack: str, resources: list[dict[str, Any]], book: PriceBook, usage: dict[str, Any],
                    business_hours: float) -> StackEstimate:
     by_urn = {r["urn"]: r for r in resources}
-    context = _Context(book, usage, business_hours, by_urn, _scheduled_node_groups(resources))
+    context = _Context(book, usage, business_hours, by_urn, _off_hours_nodes(resources))
     result = StackEstimate(stack)
     for resource in resources:
         if not resource["custom"] or resource["type"].startswith("pulumi:providers:"):
@@ -108,16 +108,22 @@ def _node_group(resource: dict[str, Any], context: _Context) -> list[Item]:
         raise MissingPrice("instanceTypes (none declared)")
     hourly = sum(context.book.instance_hour(t) for t in types) / len(types)  # the mix the group draws from
     full = _hours(context)
-    hours = context.business_hours if resource["urn"] in context.scheduled_groups else full
+    off_hours = context.off_hours_nodes.get(resource["urn"])
+    # Node-hours a month: the desired count all month, or business hours plus the off-hours floor.
+    node_hours = count * full if off_hours is None else (
+        count * context.business_hours + off_hours * (full - context.business_hours))
     on_demand = count * hourly * full
-    low = high = count * hourly * hours
+    low = high = hourly * node_hours
     if inputs.get("capacityType") == "SPOT":
         low_discount, high_discount = context.book.spot_discount()
         low, high = low * (1 - high_discount), high * (1 - low_discount)
-    disk = _launch_template_disk(resource, context) * count * context.book.service("ebsGp3GbMonth")
+    disk = _launch_template_disk(resource, context) * context.book.service("ebsGp3GbMonth")
     kind = "spot" if inputs.get("capacityType") == "SPOT" else "on-demand"
-    return [(f"{count} x {'/'.join(types)} {kind}, {hours:.0f} h", low, high, on_demand),
-            (f"{count} node root volumes (gp3)", disk * hours / full, disk * hours / full, disk)]
+    when = f"{full:.0f} h" if off_hours is None else (
+        f"{context.business_hours:.0f} h, {off_hours} off-hours")
+    share = node_hours / full
+    return [(f"{count} x {'/'.join(types)} {kind}, {when}", low, high, on_demand),
+            (f"{count} node root volumes (gp3)", disk * share, disk * share, disk * count)]
 
 
 def _launch_template_disk(node_group: dict[str, Any], context: _Context) -> float:
@@ -251,23 +257,28 @@ def _replication(resource: dict[str, Any], context: _Context) -> list[Item]:
                  replica_gb * context.book.service("crossRegionTransferGb"))
 
 
-def _scheduled_node_groups(resources: list[dict[str, Any]]) -> frozenset[str]:
-    """Node groups that a schedule scales to zero: they run business hours only."""
+def _off_hours_nodes(resources: list[dict[str, Any]]) -> dict[str, int]:
+    """Node groups a schedule scales down outside business hours, and to how many nodes (the lowest
+    desiredCapacity among their schedules): they run their full size business hours only."""
     asg_owner = {}
     for resource in resources:
         if resource["type"] == "aws:eks/nodeGroup:NodeGroup":
             for group in resource.get("outputs", {}).get("resources", []):
                 for asg in group.get("autoscalingGroups", []):
                     asg_owner[asg.get("name")] = resource["urn"]
-    scheduled = set()
+    desired_size = {r["urn"]: r["inputs"].get("scalingConfig", {}).get("desiredSize", 0) for r in resources
+                    if r["type"] == "aws:eks/nodeGroup:NodeGroup"}
+    floors: dict[str, int] = {}
     for resource in resources:
-        if resource["type"] == "aws:autoscaling/schedule:Schedule" and resource["inputs"].get("desiredCapacity") == 0:
-            owners = resource.get("propertyDependencies", {}).get("autoscalingGroupName") or []
-            scheduled.update(owners)
-            owner = asg_owner.get(resource["inputs"].get("autoscalingGroupName"))
-            if owner:
-                scheduled.add(owner)
-    return frozenset(scheduled)
+        desired = resource["inputs"].get("desiredCapacity")
+        if resource["type"] != "aws:autoscaling/schedule:Schedule" or not isinstance(desired, (int, float)):
+            continue
+        owners = set(resource.get("propertyDependencies", {}).get("autoscalingGroupName") or [])
+        owners.add(asg_owner.get(resource["inputs"].get("autoscalingGroupName"), ""))
+        for owner in owners & set(desired_size):
+            if desired < desired_size[owner]:
+                floors[owner] = min(int(desired), floors.get(owner, int(desired)))
+    return floors
 
 
 def _component(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> str:

@@ -135,6 +135,18 @@ def test_cost_command_gives_three_totals_and_dev_is_cheap(cost_run):
     assert set(estimates) == {"dev", "staging", "prod"}
     dev, prod = estimates["dev"], estimates["prod"]
     assert dev["monthlyHigh"] < 0.25 * prod["monthlyLow"]
-    assert dev["monthlyHigh"] < 0.35 * dev["monthlyOnDemand24x7"]
+    # Dev keeps one node off-hours (an off-hours deploy must finish) and pays the fixed EKS, NAT and ALB hours.
+    assert dev["monthlyHigh"] < 0.45 * dev["monthlyOnDemand24x7"]
     for estimate in estimates.values():
         assert estimate["monthlyLow"] <= estimate["monthlyHigh"] and not estimate["unpriced"]
+
+
+def test_a_node_group_kept_at_a_floor_off_hours_pays_for_the_floor_all_week():
+    group = node_group("nodes", 4, ["m5.large"])
+    down = record("aws:autoscaling/schedule:Schedule", "down", {"desiredCapacity": 1, "minSize": 1},
+                  propertyDependencies={"autoscalingGroupName": [group["urn"]]})
+    up = record("aws:autoscaling/schedule:Schedule", "up", {"desiredCapacity": 4, "minSize": 1},
+                propertyDependencies={"autoscalingGroupName": [group["urn"]]})
+    estimate = total([group, down, up])
+    assert estimate.high == usd(0.096 * (4 * BUSINESS_HOURS + 1 * (730 - BUSINESS_HOURS)))
+    assert estimate.on_demand_24x7 == usd(4 * 0.096 * 730)

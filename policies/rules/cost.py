@@ -185,9 +185,9 @@ def _schedule_targets(schedule: Resource, group: Resource) -> bool:
     return [d for d in schedule.dependencies if urn_type(d) == NODE_GROUP] == [group.urn]
 
 
-def _scales_to_zero(schedule: Resource) -> bool:
-    min_size = schedule.get("minSize")
-    return as_int(schedule.get("desiredCapacity")) == 0 and (min_size is None or as_int(min_size) == 0)
+def _scales_down(schedule: Resource, floor: int) -> bool:
+    desired, min_size = as_int(schedule.get("desiredCapacity")), schedule.get("minSize")
+    return desired is not None and desired <= floor and (min_size is None or as_int(min_size) <= floor)
 
 
 def _check_scale_to_zero(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
@@ -198,11 +198,13 @@ def _check_scale_to_zero(resources: list[Resource], config: Mapping[str, Any]) -
     # Schedules we cannot tie to a group (no dependency information) still count, for every group.
     claimed = {s.urn for group_schedules in matched.values() for s in group_schedules}
     unclaimed = [s for s in schedules if s.urn not in claimed]
+    floor = as_int(config.get("maxOffHoursNodes")) or 0
     for group in groups:
         candidates = matched[group.urn] or unclaimed
-        if not any(_scales_to_zero(s) for s in candidates):
-            yield Violation(f"node group {group.name} has no aws.autoscaling.Schedule that scales it to zero "
-                            f"(desiredCapacity=0, minSize=0) outside working hours", group.urn)
+        if not any(_scales_down(s, floor) for s in candidates):
+            yield Violation(f"node group {group.name} has no aws.autoscaling.Schedule that scales it down to at "
+                            f"most {floor} node(s) (desiredCapacity and minSize <= {floor}) outside working hours",
+                            group.urn)
 
 
 RULES: list[Rule] = [
@@ -263,14 +265,15 @@ RULES: list[Rule] = [
     ),
     Rule(
         name="dev-schedules-scale-to-zero",
-        description="When required, every EKS node group has an autoscaling schedule that scales it to zero "
-                    "outside working hours.",
+        description="When required, every EKS node group has an autoscaling schedule that scales it down to at "
+                    "most maxOffHoursNodes (zero unless configured) outside working hours.",
         severity="low",
         remediation="Add aws.autoscaling.Schedule resources on the node group's autoscaling group "
-                    "(`node_group.resources[0].autoscaling_groups[0].name`): one with `desired_capacity=0`, "
-                    "`min_size=0` in the evening and one scaling back up in the morning.",
+                    "(`node_group.resources[0].autoscaling_groups[0].name`): one with `desired_capacity` and "
+                    "`min_size` at most maxOffHoursNodes in the evening and one scaling back up in the morning.",
         soc2=("A1.1",),
-        config={"required": False},
+        # A node kept off-hours lets an off-hours deploy finish (Helm waits for its pods): dev keeps one.
+        config={"required": False, "maxOffHoursNodes": 0},
         stack_check=_check_scale_to_zero,
     ),
 ]

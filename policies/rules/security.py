@@ -22,6 +22,9 @@ SG_INLINE = ("aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGrou
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 
+# The widest range a required-private tier admits on a public EKS endpoint (prod: the deploy runners' egress).
+MIN_PUBLIC_PREFIX_LENGTH = 24
+
 # Engines that support IAM database authentication.
 _IAM_AUTH_ENGINES = ("mysql", "mariadb", "postgres", "aurora")
 
@@ -62,19 +65,38 @@ def _endpoint_is_public(cluster: Resource) -> bool:
 
 
 def _check_eks_private(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
+    """Private access always; a public endpoint only fenced to narrow ranges (the deploy runners' egress)."""
     if resource.type != EKS_CLUSTER or not config.get("required"):
         return
-    if _endpoint_is_public(resource):
-        yield "vpcConfig.endpointPublicAccess is not false; this tier requires a private-only API endpoint"
     if not is_true(resource.get("vpcConfig", "endpointPrivateAccess")):
         yield "vpcConfig.endpointPrivateAccess is not true; nodes and operators must reach the API privately"
+    if not _endpoint_is_public(resource):
+        return
+    if not is_true(config.get("publicEndpointAllowed")):
+        yield "vpcConfig.endpointPublicAccess is not false; this tier requires a private-only API endpoint"
+        return
+    min_prefix = as_int(config.get("minPublicPrefixLength"))
+    min_prefix = MIN_PUBLIC_PREFIX_LENGTH if min_prefix is None else min_prefix
+    cidrs = as_list(resource.get("vpcConfig", "publicAccessCidrs"))
+    if not cidrs:
+        # EKS then admits 0.0.0.0/0 (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+        yield (f"the API endpoint is public and publicAccessCidrs is not set, so EKS allows 0.0.0.0/0; this tier "
+               f"allows a public endpoint only for ranges of /{min_prefix} or narrower")
+    wide = [str(cidr) for cidr in cidrs if (_prefix_length(cidr) or 0) < min_prefix]
+    if wide:
+        yield (f"the public API endpoint allows {', '.join(wide)}; this tier allows only ranges of /{min_prefix} or "
+               "narrower (the deploy runners' static egress addresses)")
+
+
+def _prefix_length(cidr: Any) -> int | None:
+    try:
+        return ipaddress.ip_network(str(cidr), strict=False).prefixlen
+    except ValueError:
+        return None
 
 
 def _is_anywhere(cidr: Any) -> bool:
-    try:
-        return ipaddress.ip_network(str(cidr), strict=False).prefixlen == 0
-    except ValueError:
-        return False
+    return _prefix_length(cidr) == 0
 
 
 def _check_eks_cidrs(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
@@ -171,13 +193,17 @@ RULES: list[Rule] = [
     ),
     Rule(
         name="eks-endpoint-private",
-        description="When required, the EKS API endpoint is private only.",
+        description="When required, the EKS API endpoint has private access, and a public endpoint (where allowed) "
+                    "admits only narrow source ranges, each /minPublicPrefixLength (24) or narrower.",
         severity="high",
-        remediation="Set `vpc_config.endpoint_public_access=False` and `vpc_config.endpoint_private_access=True` "
-                    "on aws.eks.Cluster; reach the API through the VPC (VPN, SSM or CI runners inside it).",
+        remediation="Set `vpc_config.endpoint_private_access=True` on aws.eks.Cluster, and either "
+                    "`endpoint_public_access=False` or `public_access_cidrs` listing only the deploy runners' static "
+                    "egress ranges (platform:cluster.publicAccessCidrs), each /24 or narrower.",
         soc2=("CC6.6",),
         cis=("EKS-5.4.2",),
-        config={"required": True},
+        # publicEndpointAllowed false: private-only; true: public fenced to ranges of /minPublicPrefixLength or
+        # narrower (the deploy runners' static egress: GitHub-hosted runners cannot reach a private endpoint).
+        config={"required": True, "publicEndpointAllowed": True, "minPublicPrefixLength": MIN_PUBLIC_PREFIX_LENGTH},
         resource_check=_check_eks_private,
     ),
     Rule(

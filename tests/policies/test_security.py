@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from policies.rules import security, security_iam
 from tests.policies.cases import Case, assert_case, assert_case_as_crossguard_sees_it, res
 
+REPO = Path(__file__).resolve().parents[2]
 RDS = "aws:rds/instance:Instance"
 BUCKET = "aws:s3/bucket:Bucket"
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -21,6 +23,8 @@ POLICY = "aws:iam/policy:Policy"
 ROLE = "aws:iam/role:Role"
 TRAIL = "aws:cloudtrail/trail:Trail"
 DETECTOR = "aws:guardduty/detector:Detector"
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 ALL_BLOCKED = {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True,
                "restrictPublicBuckets": True}
@@ -45,6 +49,15 @@ HUMANS = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:roo
 MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 SERVICE = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
 TRAIL_OK = {"isMultiRegionTrail": True, "enableLogFileValidation": True, "s3BucketName": "logs"}
+
+
+def _findings_rule(source: str = "aws.guardduty", state: str = "ENABLED") -> object:
+    return res(EVENT_RULE, "findings", name="platform-dev-guardduty-high", state=state,
+               eventPattern=json.dumps({"source": [source], "detail-type": ["GuardDuty Finding"]}))
+
+
+GUARDDUTY_ROUTED = (_findings_rule(), res(TARGET, "findings-sns", rule="platform-dev-guardduty-high",
+                                          arn="arn:aws:sns:us-east-1:123456789012:warning"))
 
 CASES: list[Case] = [
     # rds-not-public
@@ -75,6 +88,25 @@ CASES: list[Case] = [
                                                             "endpointPrivateAccess": True}),)),
     Case("eks-endpoint-private", False, (res(EKS, vpcConfig={"endpointPublicAccess": True}),), {"required": False},
          note="not-required"),
+    # prod: public endpoint fenced to the deploy runners' egress ranges, each /24 or narrower
+    Case("eks-endpoint-private", False, (res(EKS, vpcConfig={
+        "endpointPublicAccess": True, "endpointPrivateAccess": True,
+        "publicAccessCidrs": ["192.0.2.0/28", "198.51.100.0/24", "203.0.113.7/32"]}),), note="fenced-to-runners"),
+    Case("eks-endpoint-private", True, (res(EKS, vpcConfig={
+        "endpointPublicAccess": True, "endpointPrivateAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]}),),
+         note="open-to-anywhere"),
+    Case("eks-endpoint-private", True, (res(EKS, vpcConfig={
+        "endpointPublicAccess": True, "endpointPrivateAccess": True,
+        "publicAccessCidrs": ["192.0.2.0/28", "10.0.0.0/16"]}),), note="one-range-wider-than-24"),
+    Case("eks-endpoint-private", True, (res(EKS, vpcConfig={"endpointPublicAccess": True,
+                                                            "endpointPrivateAccess": True}),),
+         note="public-without-cidrs"),
+    Case("eks-endpoint-private", True, (res(EKS, vpcConfig={
+        "endpointPublicAccess": True, "endpointPrivateAccess": False, "publicAccessCidrs": ["192.0.2.0/28"]}),),
+         note="fenced-but-no-private-access"),
+    Case("eks-endpoint-private", True, (res(EKS, vpcConfig={
+        "endpointPublicAccess": True, "endpointPrivateAccess": True, "publicAccessCidrs": ["192.0.2.0/28"]}),),
+         {"publicEndpointAllowed": False}, note="private-only-tier"),
     # eks-public-endpoint-restricted
     Case("eks-public-endpoint-restricted", False, (res(EKS, vpcConfig={"endpointPublicAccess": True,
                                                                        "publicAccessCidrs": ["203.0.113.0/24"]}),)),
@@ -83,6 +115,9 @@ CASES: list[Case] = [
     Case("eks-public-endpoint-restricted", True, (res(EKS, vpcConfig={"endpointPublicAccess": True,
                                                                       "publicAccessCidrs": ["0.0.0.0/0"]}),)),
     Case("eks-public-endpoint-restricted", True, (res(EKS, vpcConfig={}),), note="unset-cidrs"),
+    Case("eks-public-endpoint-restricted", False, (res(EKS, vpcConfig={"endpointPublicAccess": True,
+                                                                       "publicAccessCidrs": ["192.0.2.0/28"]}),),
+         note="runner-ranges"),
     # security-group-no-open-admin-ports
     Case("security-group-no-open-admin-ports", False, (res(INGRESS, ipProtocol="tcp", fromPort=443, toPort=443,
                                                            cidrIpv4="0.0.0.0/0"),)),
@@ -142,16 +177,33 @@ CASES: list[Case] = [
          note="service-principal"),
     Case("iam-admin-roles-require-mfa", False, (res(ROLE, name="platform-admin", assumeRolePolicy=_doc(HUMANS)),),
          {"required": False}, note="not-required"),
+    Case("iam-admin-roles-require-mfa", False, (res(ROLE, name="platform-prod-platform-admin", assumeRolePolicy=_doc(
+        {**HUMANS, "Condition": {"ArnLike": {"aws:PrincipalArn": [
+            "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*",
+            "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_PlatformAdmin_*"]}}})),),
+         note="identity-center-permission-set"),
+    Case("iam-admin-roles-require-mfa", True, (res(ROLE, name="platform-prod-platform-admin", assumeRolePolicy=_doc(
+        {**HUMANS, "Condition": {"ArnLike": {"aws:PrincipalArn": [
+            "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*",
+            "arn:aws:iam::123456789012:role/ops-*"]}}})),), note="identity-center-and-any-ops-role"),
     # cloudtrail-enabled
     Case("cloudtrail-enabled", False, (res(TRAIL, **TRAIL_OK),)),
     Case("cloudtrail-enabled", True, (res(RDS),), note="no-trail"),
     Case("cloudtrail-enabled", True, (res(TRAIL, **{**TRAIL_OK, "isMultiRegionTrail": False}),), note="one-region"),
     Case("cloudtrail-enabled", True, (res(TRAIL, **{**TRAIL_OK, "enableLogging": False}),), note="stopped"),
-    # guardduty-enabled
-    Case("guardduty-enabled", False, (res(DETECTOR, enable=True),)),
-    Case("guardduty-enabled", False, (res(DETECTOR),), note="enable-defaults-true"),
-    Case("guardduty-enabled", True, (res(DETECTOR, enable=False),), note="suspended"),
-    Case("guardduty-enabled", True, (), note="no-detector"),
+    # guardduty-findings-routed (the detector is the account baseline's; the stack routes the findings)
+    Case("guardduty-findings-routed", False, GUARDDUTY_ROUTED),
+    Case("guardduty-findings-routed", False, (_findings_rule(), res(TARGET, "t", arn="arn:aws:sns:topic",
+                                              property_dependencies={"rule": [_urn(EVENT_RULE, "findings")]})),
+         note="target-linked-by-dependency"),
+    Case("guardduty-findings-routed", False, (*GUARDDUTY_ROUTED, res(DETECTOR)), note="own-detector-enabled"),
+    Case("guardduty-findings-routed", True, (), note="no-routing"),
+    Case("guardduty-findings-routed", True, (_findings_rule(),), note="rule-without-target"),
+    Case("guardduty-findings-routed", True, (_findings_rule(state="DISABLED"), GUARDDUTY_ROUTED[1]),
+         note="rule-disabled"),
+    Case("guardduty-findings-routed", True, (_findings_rule(source="aws.backup"), GUARDDUTY_ROUTED[1]),
+         note="other-source"),
+    Case("guardduty-findings-routed", True, (*GUARDDUTY_ROUTED, res(DETECTOR, enable=False)), note="suspended"),
 ]
 
 RULES = {r.name: r for r in security.RULES + security_iam.RULES}
@@ -170,6 +222,24 @@ def test_rule_as_crossguard_sees_it(case):
 def test_unblocked_bucket_is_named() -> None:
     found = RULES["s3-public-access-blocked"].check_stack([res(BUCKET, "logs")], {})
     assert [v.urn for v in found] == [_urn(BUCKET, "logs")]
+
+
+@pytest.mark.parametrize("tier", ["dev", "staging", "prod"])
+def test_eks_endpoint_levels_per_tier(tier) -> None:
+    """prod enforces the fenced public endpoint; dev and staging keep 0.0.0.0/0 as an advisory finding."""
+    config = json.loads((REPO / "policies" / "config" / f"{tier}.json").read_text())
+    private = config.get("eks-endpoint-private", {})
+    restricted = config.get("eks-public-endpoint-restricted", RULES["eks-public-endpoint-restricted"].level)
+    assert private.get("required", RULES["eks-endpoint-private"].config["required"]) is (tier == "prod")
+    assert restricted == ("mandatory" if tier == "prod" else "advisory")
+    rule_config = {**RULES["eks-endpoint-private"].config, **private}
+    assert rule_config["publicEndpointAllowed"] is True and rule_config["minPublicPrefixLength"] == 24
+
+
+def test_wide_endpoint_range_message_names_the_range() -> None:
+    [message] = RULES["eks-endpoint-private"].check_resource(res(EKS, vpcConfig={
+        "endpointPublicAccess": True, "endpointPrivateAccess": True, "publicAccessCidrs": ["10.0.0.0/16"]}))
+    assert "10.0.0.0/16" in message and "/24" in message
 
 
 def test_open_port_message_names_port_and_source() -> None:
