@@ -1,20 +1,36 @@
-"""The VPC: public, private and isolated database subnets in each AZ, NAT egress and flow logs."""
+"""The VPC: public, private and isolated database subnets in each AZ, NAT egress and flow logs.
+
+AZs are chosen and keyed by zone ID (`use1-az4`), never by name: a name (`us-east-1a`) maps to a different
+physical zone in each account, a zone ID is the same everywhere, and EKS refuses a few zone IDs.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from .cluster import partition
 from .config import PROJECT_NAMESPACE, PlatformConfig
 from .config_loader import InvalidConfigError
 from .iam import service_trust
 
-# CIDR slots per subnet tier, one per AZ letter (a-h): more than any region has AZs. A subnet's block
-# depends only on its own AZ letter, so adding or losing another AZ never moves (replaces) it.
+# CIDR slots per subnet tier, one per zone ID number (az1-az8): more than any region has AZs. A subnet's
+# block depends only on its own zone ID, so adding or losing another AZ never moves (replaces) it.
 _AZ_SLOTS = 8
+_ZONE_NUMBER = re.compile(r"^[a-z]+[0-9]+-az([0-9]+)$")
+
+# Zone IDs where EKS cannot place a cluster's subnets ("Subnet requirements for clusters"):
+# https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+EKS_UNSUPPORTED_ZONE_IDS: dict[str, frozenset[str]] = {
+    "us-east-1": frozenset({"use1-az3"}),
+    "us-west-1": frozenset({"usw1-az2"}),
+    "ca-central-1": frozenset({"cac1-az3"}),
+}
 
 
 @dataclass(frozen=True)
@@ -24,56 +40,90 @@ class NetworkArgs:
 
 
 @dataclass(frozen=True)
+class AvailabilityZone:
+    zone_id: str  # use1-az4: the same physical zone in every account; the key of everything per AZ
+    name: str  # us-east-1a: this account's name for it, what operators read
+
+
+@dataclass(frozen=True)
 class SubnetPlan:
+    """CIDR per zone ID, per subnet tier."""
+
     public: dict[str, str]
     private: dict[str, str]
     database: dict[str, str]
 
 
-def plan_subnets(vpc_cidr: ipaddress.IPv4Network, azs: list[str]) -> SubnetPlan:
+def plan_subnets(vpc_cidr: ipaddress.IPv4Network, zone_ids: Sequence[str]) -> SubnetPlan:
     """Private subnets get half the VPC (pods take VPC IPs); public and database a quarter each."""
     private_half, rest = vpc_cidr.subnets(prefixlen_diff=1)
     public_quarter, database_quarter = rest.subnets(prefixlen_diff=1)
     tiers = {tier: list(block.subnets(prefixlen_diff=3)) for tier, block in
              (("public", public_quarter), ("private", private_half), ("database", database_quarter))}
-    slots = {az: _az_slot(az) for az in azs}
-    return SubnetPlan(**{tier: {az: str(blocks[slots[az]]) for az in azs} for tier, blocks in tiers.items()})
+    slots = {zone_id: zone_slot(zone_id) for zone_id in zone_ids}
+    return SubnetPlan(**{tier: {zone_id: str(blocks[slots[zone_id]]) for zone_id in zone_ids}
+                         for tier, blocks in tiers.items()})
 
 
-def _az_slot(az: str) -> int:
-    slot = ord(az[-1]) - ord("a")
+def zone_slot(zone_id: str) -> int:
+    """The subnet slot of a zone: its zone ID number minus one (`use1-az4` -> 3), whatever else is picked."""
+    slot = _zone_number(zone_id) - 1
     if not 0 <= slot < _AZ_SLOTS:
-        raise InvalidConfigError(f"availability zone {az!r} does not end in a letter a-h; the subnet plan "
-                                 f"has {_AZ_SLOTS} slots per tier, one per AZ letter")
+        raise InvalidConfigError(f"availability zone ID {zone_id!r} does not end in az1-az{_AZ_SLOTS}; the subnet "
+                                 f"plan has {_AZ_SLOTS} slots per tier, one per zone ID number")
     return slot
 
 
-def pick_azs(parent: pulumi.Resource, wanted: int, region: str) -> list[str]:
-    """The first `wanted` available AZs of the parent's provider region, by name."""
+def _zone_number(zone_id: str) -> int:
+    match = _ZONE_NUMBER.match(zone_id)
+    return int(match.group(1)) if match else 0
+
+
+def choose_zones(region: str, names: Sequence[str], zone_ids: Sequence[str], wanted: int) -> list[AvailabilityZone]:
+    """The first `wanted` zones EKS supports in `region`, by zone ID number.
+
+    `names` and `zone_ids` are index-aligned, as `ec2:DescribeAvailabilityZones` (and so
+    `aws.get_availability_zones`) returns them.
+    """
+    unsupported = EKS_UNSUPPORTED_ZONE_IDS.get(region, frozenset())
+    usable = sorted((AvailabilityZone(zone_id=zone_id, name=name)
+                     for name, zone_id in zip(names, zone_ids, strict=True) if zone_id not in unsupported),
+                    key=lambda zone: (_zone_number(zone.zone_id), zone.zone_id))
+    if len(usable) < wanted:
+        excluded = sorted(unsupported & set(zone_ids))
+        why = f" ({', '.join(excluded)} left out: EKS does not support it)" if excluded else ""
+        raise InvalidConfigError(
+            f"{PROJECT_NAMESPACE}:network.azCount = {wanted}: region {region} has only {len(usable)} available "
+            f"availability zone(s) EKS supports ({', '.join(z.zone_id for z in usable) or 'none'}){why}; "
+            f"set network.azCount to at most {len(usable)}")
+    return usable[:wanted]
+
+
+def pick_azs(parent: pulumi.Resource, wanted: int, region: str) -> list[AvailabilityZone]:
+    """The first `wanted` available AZs EKS supports in the parent's provider region, by zone ID."""
     # parent= makes the invoke use the component's provider, and so its region.
     zones = aws.get_availability_zones(
         state="available",
         filters=[aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"])],
         opts=pulumi.InvokeOptions(parent=parent))
-    names = sorted(zones.names)
-    if len(names) < wanted:
-        raise InvalidConfigError(
-            f"{PROJECT_NAMESPACE}:network.azCount = {wanted}: region {region} has only "
-            f"{len(names)} available availability zone(s) ({', '.join(names) or 'none'}); "
-            f"set network.azCount to at most {len(names)}")
-    return names[:wanted]
+    return choose_zones(region, list(zones.names), list(zones.zone_ids), wanted)
 
 
 class Network(pulumi.ComponentResource):
+    """Everything per AZ is keyed (dicts) and named (logical names) by zone ID, e.g. `use1-az4`."""
+
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:network:Network", name, None, opts)
         config = args.config
         child = pulumi.ResourceOptions(parent=self)
 
-        self.availability_zones: list[str] = pick_azs(self, config.network.az_count, config.primary_region)
+        self.zones: list[AvailabilityZone] = pick_azs(self, config.network.az_count, config.primary_region)
+        self.availability_zone_ids: list[str] = [zone.zone_id for zone in self.zones]
+        self.availability_zones: list[str] = [zone.name for zone in self.zones]  # same order as the IDs
         self.vpc_cidr: str = str(config.network.vpc_cidr)
-        plan = plan_subnets(config.network.vpc_cidr, self.availability_zones)
-        self.private_subnet_cidrs: list[str] = [plan.private[az] for az in self.availability_zones]
+        plan = plan_subnets(config.network.vpc_cidr, self.availability_zone_ids)
+        self.public_subnet_cidrs: list[str] = [plan.public[zone_id] for zone_id in self.availability_zone_ids]
+        self.private_subnet_cidrs: list[str] = [plan.private[zone_id] for zone_id in self.availability_zone_ids]
 
         vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=self.vpc_cidr, enable_dns_hostnames=True,
                           enable_dns_support=True, opts=child)
@@ -84,14 +134,14 @@ class Network(pulumi.ComponentResource):
         public = self._subnets(name, "public", vpc, plan.public)
         private = self._subnets(name, "private", vpc, plan.private)
         database = self._subnets(name, "database", vpc, plan.database)
-        self.public_subnet_ids = {az: subnet.id for az, subnet in public.items()}
-        self.private_subnet_ids = {az: subnet.id for az, subnet in private.items()}
-        self.database_subnet_ids = {az: subnet.id for az, subnet in database.items()}
+        self.public_subnet_ids = {zone_id: subnet.id for zone_id, subnet in public.items()}
+        self.private_subnet_ids = {zone_id: subnet.id for zone_id, subnet in private.items()}
+        self.database_subnet_ids = {zone_id: subnet.id for zone_id, subnet in database.items()}
 
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, opts=child)
         self._public_routes(name, vpc, igw, public)
         nats = self._nat_gateways(name, config, igw, public)
-        self.nat_gateway_ids = {az: nat.id for az, nat in nats.items()}
+        self.nat_gateway_ids = {zone_id: nat.id for zone_id, nat in nats.items()}
         private_tables = self._private_routes(name, vpc, nats, private)
         database_table = self._database_routes(name, vpc, database)
 
@@ -104,17 +154,20 @@ class Network(pulumi.ComponentResource):
 
         self.register_outputs({
             "vpc_id": self.vpc_id, "vpc_cidr": self.vpc_cidr, "availability_zones": self.availability_zones,
+            "availability_zone_ids": self.availability_zone_ids,
             "public_subnet_ids": self.public_subnet_ids, "private_subnet_ids": self.private_subnet_ids,
-            "database_subnet_ids": self.database_subnet_ids, "private_subnet_cidrs": self.private_subnet_cidrs,
-            "nat_gateway_ids": self.nat_gateway_ids,
+            "database_subnet_ids": self.database_subnet_ids, "public_subnet_cidrs": self.public_subnet_cidrs,
+            "private_subnet_cidrs": self.private_subnet_cidrs, "nat_gateway_ids": self.nat_gateway_ids,
         })
 
     def _subnets(self, name: str, tier: str, vpc: aws.ec2.Vpc,
                  cidrs: dict[str, str]) -> dict[str, aws.ec2.Subnet]:
         # No public IPs on launch even in public subnets: only load balancers and NAT live there.
-        return {az: aws.ec2.Subnet(f"{name}-{tier}-{az}", vpc_id=vpc.id, availability_zone=az, cidr_block=cidr,
-                                   map_public_ip_on_launch=False, opts=pulumi.ResourceOptions(parent=self))
-                for az, cidr in cidrs.items()}
+        # By zone ID (availability_zone_id conflicts with availability_zone; one of the two only).
+        return {zone_id: aws.ec2.Subnet(f"{name}-{tier}-{zone_id}", vpc_id=vpc.id, availability_zone_id=zone_id,
+                                        cidr_block=cidr, map_public_ip_on_launch=False,
+                                        opts=pulumi.ResourceOptions(parent=self))
+                for zone_id, cidr in cidrs.items()}
 
     def _public_routes(self, name: str, vpc: aws.ec2.Vpc, igw: aws.ec2.InternetGateway,
                        subnets: dict[str, aws.ec2.Subnet]) -> None:
@@ -126,14 +179,16 @@ class Network(pulumi.ComponentResource):
 
     def _nat_gateways(self, name: str, config: PlatformConfig, igw: aws.ec2.InternetGateway,
                       public: dict[str, aws.ec2.Subnet]) -> dict[str, aws.ec2.NatGateway]:
-        # Named by AZ, so moving from "single" to "per-az" adds gateways without replacing the first one.
-        azs = self.availability_zones if config.network.nat_gateways == "per-az" else self.availability_zones[:1]
+        # Named by zone ID, so moving from "single" to "per-az" adds gateways without replacing the first one.
+        zone_ids = self.availability_zone_ids
+        with_nat = zone_ids if config.network.nat_gateways == "per-az" else zone_ids[:1]
         after_igw = pulumi.ResourceOptions(parent=self, depends_on=[igw])
         nats = {}
-        for az in azs:
-            eip = aws.ec2.Eip(f"{name}-nat-eip-{az}", domain="vpc", opts=after_igw)
-            nats[az] = aws.ec2.NatGateway(f"{name}-nat-{az}", allocation_id=eip.id, subnet_id=public[az].id,
-                                          connectivity_type="public", opts=after_igw)
+        for zone_id in with_nat:
+            eip = aws.ec2.Eip(f"{name}-nat-eip-{zone_id}", domain="vpc", opts=after_igw)
+            nats[zone_id] = aws.ec2.NatGateway(f"{name}-nat-{zone_id}", allocation_id=eip.id,
+                                               subnet_id=public[zone_id].id, connectivity_type="public",
+                                               opts=after_igw)
         return nats
 
     def _private_routes(self, name: str, vpc: aws.ec2.Vpc, nats: dict[str, aws.ec2.NatGateway],
@@ -141,11 +196,12 @@ class Network(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         shared_nat = next(iter(nats.values()))
         tables = []
-        for az, subnet in subnets.items():
-            table = aws.ec2.RouteTable(f"{name}-private-rt-{az}", vpc_id=vpc.id, opts=child)
-            aws.ec2.Route(f"{name}-private-internet-{az}", route_table_id=table.id,
-                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nats.get(az, shared_nat).id, opts=child)
-            self._associate(name, "private", table, {az: subnet})
+        for zone_id, subnet in subnets.items():
+            table = aws.ec2.RouteTable(f"{name}-private-rt-{zone_id}", vpc_id=vpc.id, opts=child)
+            aws.ec2.Route(f"{name}-private-internet-{zone_id}", route_table_id=table.id,
+                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nats.get(zone_id, shared_nat).id,
+                          opts=child)
+            self._associate(name, "private", table, {zone_id: subnet})
             tables.append(table)
         return tables
 
@@ -158,25 +214,41 @@ class Network(pulumi.ComponentResource):
 
     def _associate(self, name: str, tier: str, table: aws.ec2.RouteTable,
                    subnets: dict[str, aws.ec2.Subnet]) -> None:
-        for az, subnet in subnets.items():
-            aws.ec2.RouteTableAssociation(f"{name}-{tier}-rta-{az}", route_table_id=table.id, subnet_id=subnet.id,
-                                          opts=pulumi.ResourceOptions(parent=self))
+        for zone_id, subnet in subnets.items():
+            aws.ec2.RouteTableAssociation(f"{name}-{tier}-rta-{zone_id}", route_table_id=table.id,
+                                          subnet_id=subnet.id, opts=pulumi.ResourceOptions(parent=self))
 
     def _flow_logs(self, name: str, config: PlatformConfig, vpc: aws.ec2.Vpc,
                    logs_key_arn: pulumi.Input[str]) -> None:
         child = pulumi.ResourceOptions(parent=self)
-        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"/aws/vpc/{config.name_prefix}/flow-logs",
+        # A fixed name cannot exist twice: a replacement deletes the old group first instead of failing with
+        # "already exists". Names: 1-512 of [.-_/#A-Za-z0-9]
+        # (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
+        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=flow_log_group_name(config),
                                         kms_key_id=logs_key_arn,
-                                        retention_in_days=config.network.flow_log_retention_days, opts=child)
-        # aws:SourceAccount keeps other accounts' flow logs from using this role (confused deputy).
+                                        retention_in_days=config.network.flow_log_retention_days,
+                                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+        # aws:SourceAccount and aws:SourceArn keep other accounts' and other services' requests from using this
+        # role (confused deputy): https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
         account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
-        trust = service_trust("vpc-flow-logs.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}})
+        region = config.primary_region
+        trust = service_trust("vpc-flow-logs.amazonaws.com", {
+            "StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": f"arn:{partition(region)}:ec2:{region}:{account}:vpc-flow-log/*"}})
         role = aws.iam.Role(f"{name}-flow-logs-role", assume_role_policy=trust, opts=child)
-        write = pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")]}]})
+        # The documented minimum less logs:CreateLogGroup: the group is ours (KMS key, retention), and a role
+        # able to create it would bring a deleted group back unencrypted and kept forever.
+        write = pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+             "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")]},
+            # A list call: it is not scoped to one group.
+            {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"}]})
         policy = aws.iam.RolePolicy(f"{name}-flow-logs-write", role=role.id, policy=write, opts=child)
         # The policy must exist before the first delivery, or the flow log starts in an error state.
         aws.ec2.FlowLog(f"{name}-flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
                         log_destination=group.arn, iam_role_arn=role.arn,
                         opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+
+
+def flow_log_group_name(config: PlatformConfig) -> str:
+    return f"/aws/vpc/{config.name_prefix}/flow-logs"
