@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from .config import PlatformConfig
+from .config_operations import REPLICA_LAG_ALARM_MINUTES, RPO_SECONDS
 
 SEVERITY_ORDER = ("critical", "warning", "info")
 PERIOD_SECONDS = 60
@@ -54,6 +55,8 @@ class AlarmSpec:
     missing_data: str = "notBreaching"
     # Sustained: breached for alarm_minutes. Otherwise the first datapoint fires: one root login is the incident.
     sustained: bool = True
+    # Breaching minutes before it fires, when the alarm needs its own (overrides sustained / alarm_minutes).
+    minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -143,14 +146,28 @@ def database_alarms(config: PlatformConfig, db_identifier: Input[str]) -> list[A
 
 
 def replica_lag_alarm(config: PlatformConfig, replica_identifier: Input[str]) -> AlarmSpec:
+    """Lag of the cross-region PostgreSQL replica, paged before the DR recovery point passes the RPO.
+
+    RDS computes ReplicaLag on a PostgreSQL replica as now() - pg_last_xact_replay_timestamp()
+    (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.Monitor.html):
+    on an idle primary nothing is replayed until WAL ships again, every archive_timeout (300 s), so a healthy
+    replica's lag saws up to 5 minutes. The threshold (config: 360-900 s) sits above that sawtooth, so no
+    window length is needed to ride it out: the Maximum of any one minute stays below it. The alarm then waits
+    REPLICA_LAG_ALARM_MINUTES, not alarmMinutes: with 5 (prod) a stalled replica would page only at 600 + 300 s, the
+    RPO itself; two minutes keep one stray datapoint from paging.
+    """
+    # The config model bounds the threshold: above the sawtooth, and paging in time (config_operations).
     seconds = config.observability.replication_lag_alarm_seconds
     return AlarmSpec(
         key="db-replica-lag", severity="critical",
-        description=f"DR read replica more than {seconds} s behind, or not reporting lag (replication "
-                    "stopped): the DR recovery point is slipping.",
+        description=f"DR read replica more than {seconds} s behind for {REPLICA_LAG_ALARM_MINUTES} min, or not "
+                    "reporting lag (replica down or replication stopped): the DR recovery point is slipping "
+                    f"towards the {RPO_SECONDS // 60} min RPO.",
         threshold=seconds, namespace=RDS, metric_name="ReplicaLag",
         dimensions={"DBInstanceIdentifier": replica_identifier}, statistic="Maximum",
-        # A replica that stopped replicating stops reporting lag; that is the failure this alarm exists for.
+        minutes=REPLICA_LAG_ALARM_MINUTES,
+        # Missing data is a replica that stopped reporting (down, deleted, replication broken): without lag
+        # figures nothing shows the recovery point is within the RPO, and that is what this alarm is for.
         missing_data="breaching")
 
 

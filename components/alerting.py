@@ -2,6 +2,8 @@
 
 critical -> PagerDuty + Slack #platform-alerts, warning -> Slack #platform-monitoring,
 info -> email. Slack delivery goes through AWS Chatbot, so no webhook secret lives anywhere.
+Where a severity has no Slack channel configured (dev may run without Slack), its topic mails the
+info address instead: a topic nobody subscribes to drops its alerts silently.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class Alerting(pulumi.ComponentResource):
         super().__init__("platform:alerting:Alerting", name, None, opts)
 
         self.topics = {severity: self._topic(f"{name}-{severity}", severity, args) for severity in severities}
-        chatbot = self._chatbot_role(name) if set(SLACK_CHANNELS) & set(severities) else None
+        chatbot = self._chatbot_role(name) if any(slack_channel(args.config, s) for s in severities) else None
         for severity, topic in self.topics.items():
             self._deliver(f"{name}-{severity}", severity, topic, chatbot, args)
 
@@ -93,16 +95,17 @@ class Alerting(pulumi.ComponentResource):
                 # PagerDuty confirms the subscription itself; without this the provider waits for a manual step.
                 endpoint_auto_confirms=True,
                 opts=pulumi.ResourceOptions(parent=self))
-        if severity in SLACK_CHANNELS and chatbot is not None:
-            self._slack(f"{name}-slack", severity, topic, chatbot, args.config)
-        if severity == "info":
+        channel = slack_channel(args.config, severity)
+        if channel is not None and chatbot is not None:
+            self._slack(f"{name}-slack", severity, topic, chatbot, args.config, channel)
+        if severity == "info" or (severity in SLACK_CHANNELS and channel is None):
             # Stays "pending confirmation" until someone follows the link AWS mails to the address.
             aws.sns.TopicSubscription(
                 f"{name}-email", topic=topic.arn, protocol="email", endpoint=args.config.alerting.email,
                 opts=pulumi.ResourceOptions(parent=self))
 
     def _slack(self, name: str, severity: str, topic: aws.sns.Topic, chatbot: _ChatbotRole,
-               config: PlatformConfig) -> aws.chatbot.SlackChannelConfiguration:
+               config: PlatformConfig, channel: str) -> aws.chatbot.SlackChannelConfiguration:
         # No `region`: Chatbot's API lives in four regions only (us-east-2, us-west-2, eu-west-1,
         # ap-southeast-1); the provider sends the calls to one of them when the stack's region is another,
         # and the configuration itself is global and reads topics from any region.
@@ -111,11 +114,20 @@ class Alerting(pulumi.ComponentResource):
             configuration_name=f"{config.name_prefix}-{severity}",
             iam_role_arn=chatbot.role.arn,
             slack_team_id=config.alerting.slack_workspace_id,
-            slack_channel_id=getattr(config.alerting, SLACK_CHANNELS[severity]),
+            slack_channel_id=channel,
             sns_topic_arns=[topic.arn],
             guardrail_policy_arns=[CHATBOT_GUARDRAIL],
             logging_level="ERROR",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[chatbot.read_policy]))
+            # A fixed configuration name: a replacement must delete the old one first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[chatbot.read_policy], delete_before_replace=True))
+
+
+def slack_channel(config: PlatformConfig, severity: str) -> str | None:
+    """The Slack channel a severity posts to, or None: not a Slack severity, or no workspace or channel set."""
+    field = SLACK_CHANNELS.get(severity)
+    if field is None or config.alerting.slack_workspace_id is None:
+        return None
+    return getattr(config.alerting, field)
 
 
 def _topic_policy(topic_arn: Output[str], account_id: str) -> Output[str]:

@@ -14,7 +14,9 @@ from .iam import service_trust
 START_WINDOW_MINUTES = 60
 COMPLETION_WINDOW_MINUTES = 180
 CONTINUOUS_RULE = "continuous"
-# A continuous rule still needs a schedule; point-in-time restore comes from the continuous log, not from it.
+# A continuous rule still needs a schedule, for "maintenance and syncing" only, not a snapshot
+# (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-retention-period.html, Tip):
+# point-in-time restore comes from the continuous log. So it is exempt from the RDS-window clearance.
 HOURLY = "cron(0 * * * ? *)"
 # Vault lock upper bound: a typo in a plan cannot make recovery points undeletable for decades.
 MAX_LOCKED_RETENTION_DAYS = 365
@@ -62,9 +64,10 @@ class Backup(pulumi.ComponentResource):
         self.vault = self._vault(f"{name}-vault", args.backups_key_arn, args)
         self.dr_vault = (self._vault(f"{name}-dr-vault", args.dr_key_arn, args, provider=args.dr_provider)
                          if settings.copy_to_dr else None)
+        # Fixed names (plan and selection): a replacement must delete the old one before the new one takes it.
         self.plan = aws.backup.Plan(
             f"{name}-plan", name=f"{args.config.name_prefix}-plan", rules=self._rules(args),
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         self.selection = self._selection(name, args)
 
         self.vault_name = self.vault.name
@@ -84,13 +87,18 @@ class Backup(pulumi.ComponentResource):
             name, kms_key_arn=key_arn,
             opts=pulumi.ResourceOptions(parent=self, provider=provider, protect=args.config.protect_stateful))
         if args.config.backup.vault_lock:
-            # Recovery points younger than the retention cannot be deleted, by anyone, in either vault.
+            # Recovery points younger than the minimum cannot be deleted, by anyone, in either vault; a job whose
+            # retention is shorter fails. The minimum is the tier's standard retention, never the configured one:
+            # once the grace period is over the lock is immutable
+            # (https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html), so a minimum that
+            # followed a lowered retention would fail every later deploy. The config refuses a lower retention.
             aws.backup.VaultLockConfiguration(
                 f"{name}-lock", backup_vault_name=vault.name,
-                min_retention_days=args.config.backup.retention_days,
+                min_retention_days=args.config.standard_retention_days,
                 max_retention_days=MAX_LOCKED_RETENTION_DAYS,
                 changeable_for_days=LOCK_CHANGEABLE_FOR_DAYS,
-                opts=pulumi.ResourceOptions(parent=self, provider=provider))
+                # One lock per vault: created before the old one is deleted, the deletion would unlock the vault.
+                opts=pulumi.ResourceOptions(parent=self, provider=provider, delete_before_replace=True))
         return vault
 
     def _rules(self, args: BackupArgs) -> list[aws.backup.PlanRuleArgs]:
@@ -135,4 +143,4 @@ class Backup(pulumi.ComponentResource):
         return aws.backup.Selection(
             f"{name}-selection", name=f"{args.config.name_prefix}-stateful", iam_role_arn=role.arn,
             plan_id=self.plan.id, resources=resources,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments, delete_before_replace=True))

@@ -58,7 +58,8 @@ class Budget(pulumi.ComponentResource):
             cost_filters=[aws.budgets.BudgetCostFilterArgs(
                 name="TagKeyValue", values=[f"user:environment${config.tier.value}"])],
             notifications=notifications,
-            opts=pulumi.ResourceOptions(parent=self))
+            # A fixed name, unique in the account: a replacement must delete the old budget first.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
 
         self.budget_name = self.budget.name
         self.limit_usd = settings.monthly_limit_usd

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from .config import PlatformConfig, Tier
 
@@ -17,6 +18,21 @@ CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7  # the free retention
 SLOW_QUERY_MS = 100  # the database p95 target: every query slower than it is logged
 LOG_EXPORTS = ("postgresql", "upgrade")
+FINAL_SNAPSHOT_SUFFIX_BYTES = 4  # 8 hex characters
+# Automated-backup settings AWS Backup owns once it takes continuous backups of the instance (see _instance).
+OWNED_BY_AWS_BACKUP = ["backupRetentionPeriod", "backupWindow"]
+# RDS snapshot identifiers: 1-255 letters, digits and hyphens, a letter first, no "--", no trailing hyphen
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html, FinalDBSnapshotIdentifier).
+SNAPSHOT_IDENTIFIER = re.compile(r"^(?=.{1,255}$)[A-Za-z](?:-?[A-Za-z0-9])*$")
+
+
+def final_snapshot_identifier(instance_identifier: str, suffix: str) -> str:
+    """The name of an instance's final snapshot: its identifier, `-final-` and the random suffix."""
+    name = f"{instance_identifier}-final-{suffix}"
+    if not SNAPSHOT_IDENTIFIER.match(name):
+        raise ValueError(f"final snapshot identifier {name!r} breaks the RDS rules: 1-255 letters, digits and "
+                         "hyphens, a letter first, no two hyphens in a row, no hyphen at the end")
+    return name
 
 
 @dataclass(frozen=True)
@@ -68,7 +84,8 @@ class Database(pulumi.ComponentResource):
                 source_db_instance_arn=self.instance.arn,
                 kms_key_id=args.dr_key_arn,
                 retention_period=settings.backup_retention_days,
-                opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider),
+                # One replication per source instance and region: a replacement must stop the old one first.
+                opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, delete_before_replace=True),
             )
 
         self.replica = self._dr_replica(name, args) if settings.dr_read_replica else None
@@ -115,12 +132,13 @@ class Database(pulumi.ComponentResource):
 
     def _log_groups(self, name: str, args: DatabaseArgs) -> list[aws.cloudwatch.LogGroup]:
         # Created before the instance: otherwise RDS creates them itself, unencrypted and kept forever.
+        # Fixed names (RDS writes to exactly these): a replacement must delete the old group first.
         return [aws.cloudwatch.LogGroup(
             f"{name}-logs-{export}",
-            name=f"/aws/rds/instance/{args.config.name_prefix}-db/{export}",
+            name=f"/aws/rds/instance/{instance_identifier(args.config)}/{export}",
             kms_key_id=args.logs_key_arn,
             retention_in_days=args.config.database.log_retention_days,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         ) for export in LOG_EXPORTS]
 
     def _dr_replica(self, name: str, args: DatabaseArgs) -> aws.rds.Instance:
@@ -140,7 +158,7 @@ class Database(pulumi.ComponentResource):
         settings = config.database
         return aws.rds.Instance(
             f"{name}-replica",
-            identifier=f"{config.name_prefix}-db-dr",
+            identifier=f"{instance_identifier(config)}-dr",
             replicate_source_db=self.instance.arn,  # cross-region replicas name their source by ARN
             instance_class=settings.instance_class,
             storage_type="gp3",
@@ -165,7 +183,10 @@ class Database(pulumi.ComponentResource):
             performance_insights_kms_key_id=args.dr_key_arn if settings.performance_insights else None,
             performance_insights_retention_period=(PERFORMANCE_INSIGHTS_RETENTION_DAYS
                                                    if settings.performance_insights else None),
-            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, protect=config.protect_stateful),
+            # AWS Backup selects only the primary, so the replica keeps managing its own backup settings.
+            # A fixed identifier: unless protected, a replacement must delete the old replica first.
+            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, protect=config.protect_stateful,
+                                        delete_before_replace=not config.protect_stateful),
         )
 
     def _parameter_group(self, name: str, config: PlatformConfig,
@@ -192,10 +213,22 @@ class Database(pulumi.ComponentResource):
         config = args.config
         settings = config.database
         insights = settings.performance_insights
+        identifier = instance_identifier(config)
+        final_snapshot = None if settings.skip_final_snapshot else self._final_snapshot_identifier(
+            name, identifier, {"identifier": identifier, "kmsKeyId": args.data_key_arn, "dbName": DB_NAME,
+                               "username": MASTER_USERNAME, "storageEncrypted": "true"})
+        # With continuous backup, AWS Backup owns the instance's automated backups (RDS's "continuous backups",
+        # https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html, Amazon RDS): the
+        # continuous rule's retention becomes backupRetentionPeriod, changed only through the plan
+        # (https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery-retention-period.html),
+        # and ModifyDBInstance refuses any other value ("associated with an AWS Backup resource ... specify it only
+        # with the current value"); AWS Backup also manages their backup window. Both values below therefore
+        # apply at creation only: managing them again would fight AWS Backup on every deploy.
+        owned_by_backup = OWNED_BY_AWS_BACKUP if config.backup.continuous_database_backup else None
         return aws.rds.Instance(
             f"{name}-instance",
             # Fixed, not auto-named: operator tools find the instance by this identifier.
-            identifier=f"{config.name_prefix}-db",
+            identifier=identifier,
             engine="postgres",
             engine_version=settings.engine_version,
             auto_minor_version_upgrade=True,
@@ -220,7 +253,7 @@ class Database(pulumi.ComponentResource):
             publicly_accessible=False,
             deletion_protection=settings.deletion_protection,
             skip_final_snapshot=settings.skip_final_snapshot,
-            final_snapshot_identifier=None if settings.skip_final_snapshot else f"{config.name_prefix}-db-final",
+            final_snapshot_identifier=final_snapshot,
             copy_tags_to_snapshot=True,
             backup_retention_period=settings.backup_retention_days,
             backup_window=settings.backup_window,
@@ -231,8 +264,35 @@ class Database(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             # Prod changes wait for the maintenance window; lower tiers take them at once.
             apply_immediately=config.tier is not Tier.PROD,
-            opts=pulumi.ResourceOptions(parent=self, protect=config.protect_stateful, depends_on=log_groups),
+            # A fixed identifier: unless protected, a replacement must delete the old instance (taking its final
+            # snapshot) before the new one can take the name.
+            opts=pulumi.ResourceOptions(parent=self, protect=config.protect_stateful, depends_on=log_groups,
+                                        delete_before_replace=not config.protect_stateful,
+                                        ignore_changes=owned_by_backup),
         )
+
+    def _final_snapshot_identifier(self, name: str, identifier: str,
+                                   replaced_with: dict[str, pulumi.Input[str]]) -> pulumi.Output[str]:
+        """`<identifier>-final-<hex>`: a fixed name would collide ("DBSnapshotAlreadyExists") with the final snapshot
+        of an earlier instance of the same identifier, after a replacement or a destroy and re-create.
+
+        The suffix lives in the state, so previews see the same name. Its keepers are the instance identifier and
+        the inputs whose change replaces the instance, so a replacement gets a fresh suffix; changing the suffix
+        alone is an in-place update of a value RDS only reads at deletion. `random` is not in Pulumi.yaml's
+        `pulumi:disable-default-providers` (aws, kubernetes) and has no region or credentials to pin, so the
+        default provider is the right one.
+        """
+        # Checked here, with the longest suffix, so a rule break stops the preview rather than a later deletion.
+        final_snapshot_identifier(identifier, "f" * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES)
+        suffix = random.RandomId(
+            f"{name}-final-snapshot-suffix", byte_length=FINAL_SNAPSHOT_SUFFIX_BYTES, keepers=replaced_with,
+            opts=pulumi.ResourceOptions(parent=self))
+        return pulumi.Output.concat(f"{identifier}-final-", suffix.hex)  # hex: lowercase 0-9a-f only
+
+
+def instance_identifier(config: PlatformConfig) -> str:
+    """The primary instance's fixed identifier (the DR replica adds `-dr`)."""
+    return f"{config.name_prefix}-db"
 
 
 def _resource_safe(cidr: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .audit import trail_name
 from .config import PlatformConfig, Tier
 
 DATA_CLASSES = ("data", "logs", "backups", "secrets", "alerts")
@@ -56,9 +57,10 @@ class Encryption(pulumi.ComponentResource):
         super().__init__("platform:encryption:Encryption", name, None, opts)
         config = args.config
 
+        trail_arn = f"arn:aws:cloudtrail:{config.primary_region}:{args.account_id}:trail/{trail_name(config)}"
         self.keys = {
             data_class: self._key(name, data_class, args,
-                                  key_policy(data_class, args.account_id, config.primary_region))
+                                  key_policy(data_class, args.account_id, config.primary_region, trail_arn))
             for data_class in DATA_CLASSES
         }
         self.data = self.keys["data"]
@@ -96,16 +98,20 @@ class Encryption(pulumi.ComponentResource):
             f"{name}-{data_class}-alias",
             name=f"alias/{config.name_prefix}-{data_class}",
             target_key_id=key.key_id,
-            opts=pulumi.ResourceOptions(parent=self, provider=provider),
+            # A fixed name: a replacement must free it before the new alias can take it ("AlreadyExists").
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, delete_before_replace=True),
         )
         return key
 
 
-def key_policy(data_class: str, account_id: str, region: str) -> str:
-    """The key policy of one data class, as JSON."""
+def key_policy(data_class: str, account_id: str, region: str, trail_arn: str | None = None) -> str:
+    """The key policy of one data class, as JSON; the logs key needs the ARN of the trail that writes with it."""
     statements = [_account_administration(account_id)]
     if data_class == "logs":
-        statements += [_cloudwatch_logs(account_id, region), _s3_access_logs(account_id), _cloudtrail(account_id)]
+        if trail_arn is None:
+            raise ValueError("the logs key policy names the CloudTrail trail that encrypts with it: pass trail_arn")
+        statements += [_cloudwatch_logs(account_id, region), _s3_access_logs(account_id),
+                       *_cloudtrail(account_id, trail_arn)]
     if data_class == "alerts":
         statements.append(_alert_publishers(account_id))
     if data_class == "data":
@@ -152,18 +158,43 @@ def _s3_access_logs(account_id: str) -> dict[str, Any]:
     }
 
 
-def _cloudtrail(account_id: str) -> dict[str, Any]:
-    # CloudTrail encrypts log files itself; the encryption context names the trail, so only this
-    # account's trails can use the key.
-    return {
-        "Sid": "Allow CloudTrail to encrypt logs",
-        "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
-        "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"],
-        "Resource": "*",
-        "Condition": {"StringLike": {
-            "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"}},
-    }
+def _cloudtrail(account_id: str, trail_arn: str) -> list[dict[str, Any]]:
+    # The three statements "Required KMS key policy elements for trails" lists, each as documented
+    # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+    # DescribeKey carries no encryption context, so it must not sit under the encryption-context condition;
+    # and the log bucket uses an S3 Bucket Key (storage.py, bucket_key_enabled), for which CloudTrail needs
+    # kms:Decrypt to create or update the trail. Missing either, CreateTrail fails with
+    # InsufficientEncryptionPolicyException. aws:SourceArn pins encrypt and describe to our trail (confused
+    # deputy); the guide documents the decrypt statement without a condition, so it has none here.
+    only_our_trail = {"aws:SourceArn": trail_arn}
+    account_trails = {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"}
+    service = {"Service": "cloudtrail.amazonaws.com"}
+    return [
+        {
+            "Sid": "Allow CloudTrail to encrypt logs",
+            "Effect": "Allow",
+            "Principal": service,
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {"StringEquals": only_our_trail, "StringLike": account_trails},
+        },
+        {
+            "Sid": "Allow CloudTrail to describe key",
+            "Effect": "Allow",
+            "Principal": service,
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": only_our_trail},
+        },
+        {
+            # The guide's "Allow CloudTrail to decrypt a trail" statement, as documented.
+            "Sid": "Allow CloudTrail to decrypt a trail",
+            "Effect": "Allow",
+            "Principal": service,
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        },
+    ]
 
 
 def _alert_publishers(account_id: str) -> dict[str, Any]:

@@ -77,7 +77,8 @@ class Monitoring(pulumi.ComponentResource):
         self.dashboards = {
             key: aws.cloudwatch.Dashboard(
                 f"{name}-{key}", dashboard_name=f"{args.config.name_prefix}-{key}",
-                dashboard_body=Output.json_dumps(body), opts=pulumi.ResourceOptions(parent=self))
+                dashboard_body=Output.json_dumps(body),
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
             for key, body in dashboard_bodies(args, primary_alarm_arns).items()
         } if args.config.observability.cloudwatch_dashboards else {}
 
@@ -93,7 +94,7 @@ class Monitoring(pulumi.ComponentResource):
         config = args.config
         severity = route(spec.severity, args.topic_arns)
         actions = [args.topic_arns[severity]] if notify else None
-        minutes = config.observability.alarm_minutes if spec.sustained else 1
+        minutes = spec.minutes or (config.observability.alarm_minutes if spec.sustained else 1)
         metric: dict[str, Any] = {"metric_queries": spec.metric_queries} if spec.metric_queries else {
             "namespace": spec.namespace, "metric_name": spec.metric_name, "dimensions": spec.dimensions,
             "statistic": spec.statistic, "extended_statistic": spec.extended_statistic, "period": PERIOD_SECONDS}
@@ -111,7 +112,9 @@ class Monitoring(pulumi.ComponentResource):
             alarm_actions=actions,
             ok_actions=actions,
             **metric,
-            opts=pulumi.ResourceOptions(parent=self, provider=provider))
+            # PutMetricAlarm overwrites an alarm of the same name: created before the old one is deleted, the
+            # replacement would be deleted with it. Every fixed name in this component is replaced delete-first.
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, delete_before_replace=True))
         self.alarms[spec.key] = alarm
         self.alarm_severity[spec.key] = severity
         return alarm
@@ -128,7 +131,7 @@ class Monitoring(pulumi.ComponentResource):
                 pattern=signal.pattern,
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                     name=signal.metric_name, namespace=namespace, value="1"),
-                opts=pulumi.ResourceOptions(parent=self))
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
             specs.append(security_alarm(signal, namespace))
         return specs
 
@@ -163,7 +166,8 @@ class Monitoring(pulumi.ComponentResource):
         rule = aws.cloudwatch.EventRule(
             name, name=f"{args.config.name_prefix}-{key}",
             description="Carries DR-region events to the primary region's event bus, where the alert topics are",
-            event_pattern=pattern, opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider))
+            event_pattern=pattern,
+            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, delete_before_replace=True))
         # Cross-region bus targets need a role; a target created before its policy fails its first deliveries.
         aws.cloudwatch.EventTarget(
             name, rule=rule.name, arn=primary_bus, role_arn=role.arn,
@@ -187,7 +191,7 @@ class Monitoring(pulumi.ComponentResource):
                      description: str) -> None:
         rule = aws.cloudwatch.EventRule(
             f"{name}-{key}", name=f"{args.config.name_prefix}-{key}", description=description,
-            event_pattern=pattern, opts=pulumi.ResourceOptions(parent=self))
+            event_pattern=pattern, opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         aws.cloudwatch.EventTarget(
             f"{name}-{key}", rule=rule.name, arn=args.topic_arns[severity],
             opts=pulumi.ResourceOptions(parent=self))

@@ -62,7 +62,8 @@ class _HardenedBucket:
                 apply_server_side_encryption_by_default=aws.s3.
                 BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="aws:kms", kms_master_key_id=key_arn),
-                # A bucket-level data key cuts KMS requests (cost, throttling) by orders of magnitude.
+                # A bucket-level data key cuts KMS requests (cost, throttling) by orders of magnitude. On the
+                # log bucket it means CloudTrail needs kms:Decrypt on the logs key (encryption.py).
                 bucket_key_enabled=True)],
             opts=opts)
         statements = [_deny_insecure_transport(self.bucket.arn),

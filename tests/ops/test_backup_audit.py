@@ -32,7 +32,7 @@ REGION, DR_REGION = "us-east-1", "us-west-2"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 FAKED = ("ListBackupSelections", "GetBackupSelection", "ListRecoveryPointsByResource",
          "ListRecoveryPointsByBackupVault")
-RULES = {"dev": {"daily": "cron(0 3 * * ? *)"}, "prod": {"every-4-hours": "cron(0 0/4 * * ? *)"}}
+RULES = {"dev": {"daily": "cron(0 6 * * ? *)"}, "prod": {"every-4-hours": "cron(0 0/4 * * ? *)"}}
 
 
 # --- the APIs moto lacks, answered from a state file -------------------------------------------------------
