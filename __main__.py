@@ -8,6 +8,7 @@ from components.audit import Audit, AuditArgs, trail_name
 from components.backup import Backup, BackupArgs
 from components.budget import Budget, BudgetArgs
 from components.cluster import Cluster, ClusterArgs
+from components.cluster_access import ClusterAccess, ClusterAccessArgs
 from components.config_loader import load_platform_config
 from components.database import Database, DatabaseArgs
 from components.dr_network import DrNetwork, DrNetworkArgs
@@ -54,7 +55,8 @@ backup = Backup(f"{prefix}-backup", BackupArgs(
                          "logs-bucket": storage.logs_bucket.arn}), primary)
 edge = Edge(f"{prefix}-edge", EdgeArgs(
     config=config, vpc_id=network.vpc_id, vpc_cidr=network.vpc_cidr,
-    public_subnet_ids=network.public_subnet_ids), primary)
+    public_subnet_ids=network.public_subnet_ids, cluster_security_group_id=cluster.cluster_security_group_id),
+    primary)
 
 # Operations: alerting, audit, access, budget, alarms.
 alerting = Alerting(f"{prefix}-alerting", AlertingArgs(
@@ -78,13 +80,20 @@ monitoring = Monitoring(f"{prefix}-monitoring", MonitoringArgs(
 # Kubernetes: workload identity, baseline, monitoring stack.
 identity = WorkloadIdentity(f"{prefix}-workload-identity", WorkloadIdentityArgs(
     config=config, cluster_name=cluster.cluster_name, oidc_issuer=cluster.oidc_issuer, alert_topic_arns=topics,
-    alert_key_arn=keys.alerts.arn, volume_key_arn=keys.data.arn), primary)
-k8s = kubernetes_provider(config, cluster.cluster_name, cluster.endpoint, cluster.certificate_authority)
-baseline = KubernetesBaseline(f"{prefix}-k8s-baseline", KubernetesBaselineArgs(config=config, k8s_provider=k8s))
+    alert_key_arn=keys.alerts.arn, volume_key_arn=keys.data.arn, logs_key_arn=keys.logs.arn), primary)
+cluster_access = ClusterAccess(f"{prefix}-cluster-access", ClusterAccessArgs(
+    config=config, cluster_name=cluster.cluster_name, role_arns=access.role_arns), primary)
+k8s = kubernetes_provider(config, cluster.cluster_name, cluster.endpoint, cluster.certificate_authority,
+                          access_entries=cluster_access.ready)
+baseline = KubernetesBaseline(f"{prefix}-k8s-baseline", KubernetesBaselineArgs(
+    config=config, k8s_provider=k8s, public_subnet_cidrs=network.public_subnet_cidrs,
+    cluster_access=cluster_access.ready))
 MonitoringStack(f"{prefix}-k8s-monitoring", MonitoringStackArgs(
     config=config, k8s_provider=k8s, namespace=baseline.namespaces[MONITORING_NAMESPACE].metadata.name,
     alert_topic_arns=topics, region=config.primary_region, alertmanager_role_arn=identity.alertmanager_role_arn,
-    grafana_role_arn=identity.grafana_role_arn, volume_kms_key_arn=keys.data.arn, prerequisites=[baseline]))
+    grafana_role_arn=identity.grafana_role_arn, volume_kms_key_arn=keys.data.arn,
+    prerequisites=[baseline, identity.ebs_csi_addon, *cluster.node_groups.values()],
+    cluster_access=cluster_access.ready))
 
 pulumi.export("tier", config.tier.value)
 pulumi.export("primaryRegion", config.primary_region)
@@ -92,6 +101,7 @@ pulumi.export("drRegion", config.dr_region)
 pulumi.export("availabilityTarget", config.availability_target)
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("availabilityZones", network.availability_zones)
+pulumi.export("availabilityZoneIds", network.availability_zone_ids)
 pulumi.export("clusterName", cluster.cluster_name)
 pulumi.export("clusterEndpoint", cluster.endpoint)
 pulumi.export("databaseIdentifier", database.identifier)
@@ -110,5 +120,7 @@ pulumi.export("hostedZoneId", edge.zone_id)
 pulumi.export("nameServers", edge.name_servers)
 pulumi.export("alertTopicArns", topics)
 pulumi.export("roleArns", access.role_arns)
+pulumi.export("githubOidcProviderArn", access.github_oidc_provider_arn)
+pulumi.export("guardDutyDetectorId", audit.detector_id)
 pulumi.export("budgetName", budget.budget_name)
 pulumi.export("budgetLimitUsd", budget.limit_usd)
