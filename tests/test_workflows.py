@@ -99,3 +99,12 @@ def test_dev_and_staging_deploy_through_the_gate_one_at_a_time():
     assert job["concurrency"]["group"].startswith("deploy-${{")
     assert job["concurrency"]["cancel-in-progress"] is False
     assert any("-m platformctl gate" in run for run in runs(job))
+
+
+def test_jobs_that_reach_a_cluster_run_where_its_endpoint_admits_them():
+    """Prod's Kubernetes API admits only the static egress ranges of one runner group
+    (platform:cluster.publicAccessCidrs); a real preview or up on any other runner gets a timeout."""
+    for name in ("pull-request.yml", "deploy.yml"):
+        for job_name, job in workflow(name)["jobs"].items():
+            if any("pulumi preview" in run or "pulumi up" in run for run in runs(job)):
+                assert job["runs-on"] == {"group": "platform-static-egress"}, f"{name}: job {job_name}"
