@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -14,6 +19,7 @@ from platformctl.engine import preview_stacks
 from platformctl.name_collisions import name_collisions
 from platformctl.project import load_stack_config
 
+REPO = Path(__file__).resolve().parent.parent
 SHARED_ACCOUNT = "123456789012"  # the account the offline mocks answer for
 # Types whose only replace-forcing inputs are the name itself (and its parent): a replacement always has a
 # new name, so it cannot collide with the old one (terraform-provider-aws route53/record.go: name, zone_id).
@@ -75,3 +81,53 @@ def test_collision_check_would_catch_two_stacks_claiming_one_name(shared_account
     clash = {**role, "urn": role["urn"].replace("urn:pulumi:dev", "urn:pulumi:staging")}
     found = name_collisions({"dev": dev, "staging": [clash]}, {"dev": SHARED_ACCOUNT, "staging": SHARED_ACCOUNT})
     assert found and fixed_name(role) in found[0]
+
+
+# --- the platform program itself, edited the way a defect would creep in, fails offline as it would for real ---
+
+def _program_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    copy = tmp_path / "program"
+    copy.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "platformctl.offline.yaml", "__main__.py"):
+        shutil.copy(REPO / name, copy / name)
+    shutil.copytree(REPO / "components", copy / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    source = (copy / file).read_text()
+    assert source.count(old) == 1, f"{file} no longer contains {old!r}: update this test"
+    (copy / file).write_text(source.replace(old, new))
+    return copy
+
+
+def _preview_dev(program: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "platformctl", "preview", "--cwd", str(program), "--stack", "dev"],
+                          cwd=REPO, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"})
+
+
+def test_the_old_long_target_group_name_fails_the_preview_with_the_providers_message(tmp_path):
+    program = _program_copy(tmp_path, "components/edge.py", 'elb_logical_name(config, "ingress")',
+                            'f"{name}-ingress"')
+    result = _preview_dev(program)
+    urn = "urn:pulumi:dev::platform::platform:edge:Edge$aws:lb/targetGroup:TargetGroup::platform-dev-edge-ingress"
+    assert result.returncode == 1, result.stdout[-1500:] + result.stderr
+    assert (f"error: {urn}: could not make instance of 'aws:lb/targetGroup:TargetGroup': name "
+            "'platform-dev-edge-ingress-' plus 7 random chars is longer than maximum length 32") in result.stderr
+
+
+def test_an_over_long_iam_role_name_fails_the_preview_naming_the_role(tmp_path):
+    program = _program_copy(tmp_path, "components/access.py", 'name=f"{args.config.name_prefix}-{role_key}"',
+                            'name=f"{args.config.name_prefix}-{role_key}-for-the-platform-team-and-its-pipelines"')
+    result = _preview_dev(program)
+    assert result.returncode == 1, result.stdout[-1500:] + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: urn:")]
+    assert any("aws:iam/role:Role::platform-dev-access-platform-admin" in line and "longer than 64" in line
+               for line in errors), \
+        result.stderr
+
+
+def test_a_300_character_tag_value_fails_the_preview_naming_the_tag(tmp_path):
+    program = _program_copy(tmp_path, "components/providers.py", '"managed-by": "pulumi"',
+                            '"managed-by": "pulumi" * 50')
+    result = _preview_dev(program)
+    assert result.returncode == 1, result.stdout[-1500:] + result.stderr
+    assert "pulumi:providers:aws::aws-primary" in result.stderr and "managed-by" in result.stderr, result.stderr
+    assert "256" in result.stderr
