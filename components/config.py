@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .aws_cron import minutes_of_day
 from .config_base import PROJECT_NAMESPACE, ConfigModel, LogRetentionDays, TagValue, Tier
 from .config_operations import (
     AccessSettings,
@@ -384,7 +385,7 @@ def _minute_spans(start: int, end: int, period: int) -> list[tuple[int, int]]:
 def backup_clashes_with_window(expression: str, daily: str, clearance: int) -> str | None:
     """The first run of a daily cron(...) schedule closer than `clearance` minutes to a daily window, as hh:mm."""
     d = _DAILY_WINDOW.match(daily)
-    times = _cron_daily_times(expression)
+    times = minutes_of_day(expression)
     if not d or times is None:
         return None
     day = 1440
@@ -395,26 +396,3 @@ def backup_clashes_with_window(expression: str, daily: str, clearance: int) -> s
         if since_start < length + clearance or since_start > day - clearance:
             return f"{minute // 60:02d}:{minute % 60:02d}"
     return None
-
-
-def _cron_daily_times(expression: str) -> set[int] | None:
-    """Minutes of the day an AWS cron(min hour ...) schedule runs; only plain, list, range and step fields."""
-    match = re.fullmatch(r"cron\((\S+) (\S+) \S+ \S+ \S+(?: \S+)?\)", expression.strip())
-    if not match:
-        return None
-    minutes, hours = _cron_field(match[1], 59), _cron_field(match[2], 23)
-    if minutes is None or hours is None:
-        return None
-    return {h * 60 + m for h in hours for m in minutes}
-
-
-def _cron_field(text: str, highest: int) -> set[int] | None:
-    values: set[int] = set()
-    for item in text.split(","):
-        match = re.fullmatch(r"(\*|\d+)(?:-(\d+))?(?:/(\d+))?", item)
-        if not match:
-            return None
-        first = 0 if match[1] == "*" else int(match[1])
-        last = highest if match[1] == "*" or (match[3] and not match[2]) else int(match[2] or first)
-        values.update(range(first, last + 1, int(match[3] or 1)))
-    return values

@@ -66,6 +66,7 @@ def test_a_backup_schedule_inside_the_rds_backup_window_is_refused():
     ("cron(0 0/4 * * ? *)", "00:00-01:00", "00:00"),    # one of several runs
     ("cron(0 0/4 * * ? *)", "01:00-01:30", None),       # prod: between the 4-hourly runs
     ("cron(0 1 * * ? *)", "23:30-00:30", "01:00"),      # window across midnight
+    ("cron(15 3 ? * SUN *)", "03:00-04:00", "03:15"),   # weekly: the Sunday run still meets the window
 ])
 def test_backup_clearance_around_the_rds_window(expression, window, clash):
     assert backup_clashes_with_window(expression, window, 60) == clash

@@ -1,8 +1,13 @@
-"""AWS cron expressions (`cron(min hour day-of-month month day-of-week year)`), as backup plans use them."""
+"""AWS cron expressions (`cron(min hour day-of-month month day-of-week year)`), as backup plans use them.
+
+One parser for the config model (backups clear of the RDS window), the backup audit and the policy pack.
+"""
 
 from __future__ import annotations
 
 import re
+
+_CRON = re.compile(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)")
 
 
 def runs_per_day(expression: str) -> int | None:
@@ -17,8 +22,7 @@ def runs_per_day(expression: str) -> int | None:
 
 def daily_times(expression: object) -> set[tuple[int, int]] | None:
     """(hour, minute) of each run on every day; empty when the schedule skips days; None when unreadable."""
-    match = re.fullmatch(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)", expression.strip()) \
-        if isinstance(expression, str) else None
+    match = _CRON.fullmatch(expression.strip()) if isinstance(expression, str) else None
     if not match:
         return None
     minute, hour, day, month, weekday, year = match.groups()
@@ -27,6 +31,15 @@ def daily_times(expression: object) -> set[tuple[int, int]] | None:
         return None
     every_day = day in ("*", "?") and weekday in ("*", "?") and month == "*" and year in (None, "*")
     return {(h, m) for h in hours for m in minutes} if every_day else set()
+
+
+def minutes_of_day(expression: object) -> set[int] | None:
+    """Minutes of the day a schedule starts a run on any day it runs at all; None when unreadable."""
+    match = _CRON.fullmatch(expression.strip()) if isinstance(expression, str) else None
+    if not match:
+        return None
+    minutes, hours = _cron_values(match[1], 59), _cron_values(match[2], 23)
+    return None if minutes is None or hours is None else {h * 60 + m for h in hours for m in minutes}
 
 
 def _cron_values(field_text: str, highest: int) -> set[int] | None:
