@@ -14,6 +14,7 @@ from pulumi import Input, Output
 
 from . import access_policies as docs
 from .config import PlatformConfig, Tier
+from .providers import from_account_baseline
 
 HOUR = 3600
 CI_SESSION_SECONDS = HOUR
@@ -104,14 +105,9 @@ class Access(pulumi.ComponentResource):
 
     def _github_oidc_provider_arn(self) -> str:
         """The account's GitHub Actions OIDC provider, created by the account baseline before any stack."""
-        try:
-            provider = aws.iam.get_open_id_connect_provider(url=docs.GITHUB_OIDC_URL,
-                                                            opts=pulumi.InvokeOptions(parent=self))
-        except Exception as error:  # the provider's own message only says the lookup failed
-            raise pulumi.RunError(
-                f"no IAM OIDC provider for {docs.GITHUB_OIDC_URL} in this account ({error}); it belongs to the "
-                "account baseline: run `pulumi up` in account-baseline/ for this account first") from error
-        return provider.arn
+        return from_account_baseline(f"IAM OIDC provider for {docs.GITHUB_OIDC_URL} in this account", lambda: (
+            aws.iam.get_open_id_connect_provider(url=docs.GITHUB_OIDC_URL, opts=pulumi.InvokeOptions(parent=self))
+        )).arn
 
     def _customer_policies(self, name: str, args: AccessArgs) -> dict[str, aws.iam.Policy]:
         prefix = args.config.name_prefix

@@ -16,6 +16,7 @@ from pulumi import Input, Output
 
 from .config import PlatformConfig
 from .iam import service_trust
+from .providers import from_account_baseline
 
 TRAIL_S3_PREFIX = "cloudtrail"
 # GuardDuty severity bands: high 7.0-8.9 and critical 9.0-10.0 page; medium 4.0-6.9 is a warning.
@@ -93,12 +94,8 @@ class Audit(pulumi.ComponentResource):
 
     def _detector_id(self) -> str:
         """The account's detector in the primary region (one per account and region, created by the baseline)."""
-        try:
-            return aws.guardduty.get_detector(opts=pulumi.InvokeOptions(parent=self)).id
-        except Exception as error:  # the provider's own message only says the lookup failed
-            raise pulumi.RunError(
-                f"no GuardDuty detector in this account and region ({error}); it belongs to the account "
-                "baseline: run `pulumi up` in account-baseline/ for this account first") from error
+        return from_account_baseline("GuardDuty detector in this account and region", lambda: (
+            aws.guardduty.get_detector(opts=pulumi.InvokeOptions(parent=self)))).id
 
     def _delivery_role(self, name: str, args: AuditArgs,
                        stream_arn: Output[str]) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:

@@ -7,14 +7,17 @@ without a single resource repeating them; so does the account guard, `allowed_ac
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .config import PROJECT_NAMESPACE, PlatformConfig
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,16 @@ def cost_tags(config: PlatformConfig) -> dict[str, str]:
         "data-classification": config.data_classification,
         "project": PROJECT_NAMESPACE,
     }
+
+
+def from_account_baseline(what: str, lookup: Callable[[], T]) -> T:
+    """Look up something the account baseline (account-baseline/) creates once per account: a missing one
+    stops the program with what to do, where the provider's own message only says the lookup failed."""
+    try:
+        return lookup()
+    except Exception as error:  # any lookup failure means the same thing here: the baseline is missing
+        raise pulumi.RunError(f"no {what} ({error}); it belongs to the account baseline: run "
+                              "`pulumi up` in account-baseline/ for this account first") from error
 
 
 def allowed_account_ids(config: PlatformConfig) -> list[str] | None:

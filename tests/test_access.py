@@ -371,3 +371,18 @@ def test_named_resources_of_access_and_audit_are_replaced_delete_first(tier_stac
     assert {r["type"] for r in named} >= {ROLE, POLICY, "aws:cloudtrail/trail:Trail",
                                           "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/logGroup:LogGroup"}
     assert not [r["urn"] for r in named if not r["deleteBeforeReplace"]]
+
+
+def test_a_missing_baseline_resource_stops_the_program_with_what_to_do():
+    import pulumi
+
+    from components.providers import from_account_baseline
+
+    def lookup():
+        raise Exception("invoke of aws:guardduty/getDetector:getDetector failed: no detector found")
+
+    with pytest.raises(pulumi.RunError) as caught:
+        from_account_baseline("GuardDuty detector in this account and region", lookup)
+    assert str(caught.value).startswith("no GuardDuty detector in this account and region (invoke of")
+    assert "run `pulumi up` in account-baseline/ for this account first" in str(caught.value)
+    assert from_account_baseline("anything", lambda: "found") == "found"
