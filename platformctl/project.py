@@ -96,36 +96,38 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
         else:
             values[key] = _encode(value)
     stand_ins = []
-    for key, placeholder in _offline_placeholders(project).items():
+    offline = _offline_document(project)
+    for key, placeholder in _offline_placeholders(project, offline).items():
         if key not in values:
             values[key] = placeholder
             secret_keys.append(key)
             stand_ins.append(key)
-    for path, value in _offline_config(project, stack).items():
+    for path, value in _offline_config(project, offline, stack).items():
         if _set_path_if_missing(values, path, value):
             stand_ins.append(path)
     _check_declarations(project, stack, stack_values, values)
     return StackConfig(values=values, secret_keys=secret_keys, stand_ins=stand_ins)
 
 
-def _offline_placeholders(project: Project) -> dict[str, str]:
-    """Stand-ins for secrets that exist only encrypted in each team's stacks (see OFFLINE_FILE)."""
+def _offline_document(project: Project) -> dict[str, Any]:
     path = project.root / OFFLINE_FILE
-    if not path.is_file():
-        return {}
-    document = read_yaml(path) or {}
+    document = (read_yaml(path) or {}) if path.is_file() else {}
+    if not isinstance(document, dict):
+        raise UsageError(f"{OFFLINE_FILE}: expected a mapping with `secrets:` and `config:`")
+    return document
+
+
+def _offline_placeholders(project: Project, document: dict[str, Any]) -> dict[str, str]:
+    """Stand-ins for secrets that exist only encrypted in each team's stacks (see OFFLINE_FILE)."""
     secrets = document.get("secrets") or {}
     if not isinstance(secrets, dict):
         raise UsageError(f"{OFFLINE_FILE}: `secrets` must map config keys to placeholder values")
     return {_qualify(project, str(key)): _encode(value) for key, value in secrets.items()}
 
 
-def _offline_config(project: Project, stack: str) -> dict[str, Any]:
+def _offline_config(project: Project, document: dict[str, Any], stack: str) -> dict[str, Any]:
     """Plain values a team must set per stack (account, Slack IDs, runner ranges), stood in offline only."""
-    path = project.root / OFFLINE_FILE
-    if not path.is_file():
-        return {}
-    per_stack = (read_yaml(path) or {}).get("config") or {}
+    per_stack = document.get("config") or {}
     values = per_stack.get(stack) or {} if isinstance(per_stack, dict) else None
     if not isinstance(values, dict):
         raise UsageError(f"{OFFLINE_FILE}: `config` must map stack names to `key: value` stand-ins")
@@ -249,6 +251,3 @@ def read_yaml(path: Path) -> Any:
         raise UsageError(f"{path.name} is not valid YAML: {error}") from None
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
-
-
-_read_yaml = read_yaml  # the name callers used before duplicate keys were refused
