@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .project import Project, load_stack_config
+from .project import OFFLINE_FILE, Project, load_stack_config
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,13 @@ def preview_stacks(project: Project, stacks: list[str], jobs: int | None = None)
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         futures = [pool.submit(_run_stack, project, stack, configs[stack].environment(project, stack))
                    for stack in stacks]
-        return [future.result() for future in futures]
+        previews = [future.result() for future in futures]
+    for preview in previews:  # say what the preview made up, so nobody mistakes it for the stack's own value
+        if configs[preview.stack].stand_ins:
+            preview.diagnostics.append({"severity": "info", "message": (
+                f"offline stand-ins from {OFFLINE_FILE} (the stack file does not set them): "
+                + ", ".join(configs[preview.stack].stand_ins))})
+    return previews
 
 
 def _run_stack(project: Project, stack: str, environment: dict[str, str]) -> StackPreview:

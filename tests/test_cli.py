@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -11,6 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+
+from platformctl.engine import preview_stacks
+from platformctl.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -274,3 +279,15 @@ def test_a_pack_without_a_declared_virtualenv_runs_with_this_interpreter(tmp_pat
     result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack))
     assert result.returncode == 0, result.stderr
     assert f"    {pack}: ran with {sys.executable}" in result.stdout
+
+
+def test_the_preview_says_which_values_are_offline_stand_ins(tmp_path):
+    prod = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
+    prod["config"]["platform:accountId"] = "210987654321"  # the team set this one itself
+    (tmp_path / "Pulumi.prod.yaml").write_text(yaml.safe_dump(prod))
+    project = dataclasses.replace(load_project(REPO), stack_config_dir=tmp_path)
+    [preview] = preview_stacks(project, ["prod"])
+    notes = [d["message"] for d in preview.diagnostics if "offline stand-ins" in d["message"]]
+    assert len(notes) == 1, preview.diagnostics
+    assert "platform:alerting.slackWorkspaceId" in notes[0] and "platform:cluster.publicAccessCidrs" in notes[0]
+    assert "platform:accountId" not in notes[0], "a value the stack file sets is no stand-in"
