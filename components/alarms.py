@@ -151,7 +151,7 @@ def replica_lag_alarm(config: PlatformConfig, replica_identifier: Input[str]) ->
     RDS computes ReplicaLag on a PostgreSQL replica as now() - pg_last_xact_replay_timestamp()
     (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.Monitor.html):
     on an idle primary nothing is replayed until WAL ships again, every archive_timeout (300 s), so a healthy
-    replica's lag saws up to 5 minutes. The threshold (config: 360-900 s) sits above that sawtooth, so no
+    replica's lag saws up to 5 minutes. The threshold (config: 360-659 s) sits above that sawtooth, so no
     window length is needed to ride it out: the Maximum of any one minute stays below it. The alarm then waits
     REPLICA_LAG_ALARM_MINUTES, not alarmMinutes: with 5 (prod) a stalled replica would page only at 600 + 300 s, the
     RPO itself; two minutes keep one stray datapoint from paging.

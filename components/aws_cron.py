@@ -22,15 +22,12 @@ def runs_per_day(expression: str) -> int | None:
 
 def daily_times(expression: object) -> set[tuple[int, int]] | None:
     """(hour, minute) of each run on every day; empty when the schedule skips days; None when unreadable."""
-    match = _CRON.fullmatch(expression.strip()) if isinstance(expression, str) else None
-    if not match:
+    times = minutes_of_day(expression)
+    if times is None:
         return None
-    minute, hour, day, month, weekday, year = match.groups()
-    minutes, hours = _cron_values(minute, 59), _cron_values(hour, 23)
-    if minutes is None or hours is None:
-        return None
+    _, _, day, month, weekday, year = _CRON.fullmatch(str(expression).strip()).groups()
     every_day = day in ("*", "?") and weekday in ("*", "?") and month == "*" and year in (None, "*")
-    return {(h, m) for h in hours for m in minutes} if every_day else set()
+    return {divmod(minute, 60) for minute in times} if every_day else set()
 
 
 def minutes_of_day(expression: object) -> set[int] | None:

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi import Input
 
+from .access_policies import SSO_ROLE_PATH
 from .cluster import partition
 from .config import PlatformConfig, Tier
 
@@ -60,16 +61,11 @@ def grants(config: PlatformConfig) -> dict[str, tuple[AccessGrant, ...]]:
     }
 
 
-# IAM Identity Center provisions one role per permission set and account, named with a random suffix:
-# https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
-SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
-
-
 def sso_role_arns(permission_set: str, parent: pulumi.Resource) -> dict[str, str]:
     """role name -> ARN of the roles Identity Center made for a permission set in this account (none until
-    the permission set is assigned to the account)."""
-    found = aws.iam.get_roles(name_regex=f"^AWSReservedSSO_{permission_set}_[0-9a-f]+$", path_prefix=SSO_ROLE_PATH,
-                              opts=pulumi.InvokeOptions(parent=parent))
+    the permission set is assigned to the account; see access_policies.SSO_ROLE_PATH)."""
+    found = aws.iam.get_roles(name_regex=f"^AWSReservedSSO_{permission_set}_[0-9a-f]+$",
+                              path_prefix=f"/{SSO_ROLE_PATH}/", opts=pulumi.InvokeOptions(parent=parent))
     return dict(zip(found.names or [], found.arns or [], strict=True))
 
 

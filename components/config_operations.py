@@ -54,10 +54,6 @@ class AlertingSettings(ConfigModel):
     slack_warning_channel_id: str | None = Field(default=None, pattern=r"^C[A-Z0-9]{8,}$", description=(
         "Slack channel ID of warnings (#platform-monitoring); required in staging and prod."))
 
-    @property
-    def slack_configured(self) -> bool:
-        return None not in (self.slack_workspace_id, self.slack_critical_channel_id, self.slack_warning_channel_id)
-
     @field_validator("severities")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:

@@ -96,8 +96,8 @@ class MonitoringStack(pulumi.ComponentResource):
             timeout=RELEASE_TIMEOUT_SECONDS,
             max_history=MAX_HISTORY,
             values=values,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[
-                *args.cluster_access, *args.prerequisites, *([self.storage_class] if self.storage_class else [])]),
+            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(depends_on=[
+                *args.prerequisites, *([self.storage_class] if self.storage_class else [])])),
         )
         self.dashboards = {
             key: k8s.core.v1.ConfigMap(

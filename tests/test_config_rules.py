@@ -32,7 +32,7 @@ def test_staging_and_prod_need_the_teams_own_account_and_slack_ids(tier):
 
 def test_dev_runs_without_account_or_slack_ids():
     config = load("dev")
-    assert config.account_id is None and not config.alerting.slack_configured
+    assert config.account_id is None and config.alerting.slack_workspace_id is None
 
 
 @pytest.mark.parametrize("value", ["12345", "12345678901a", "1234567890123"])
