@@ -20,7 +20,9 @@ from components.config import STANDARD_RETENTION_DAYS, Tier
 from components.config_loader import InvalidConfigError
 from components.config_operations import ALARM_DELIVERY_SECONDS, IDLE_REPLICA_LAG_SECONDS, RPO_SECONDS
 from components.database import final_snapshot_identifier
+from platformctl.aws_limits import rule_for
 from platformctl.engine import preview_stacks
+from platformctl.offline_checks import name_problems
 from platformctl.project import load_project
 from tests.test_config import load
 
@@ -277,42 +279,21 @@ def test_dev_without_slack_ids_has_no_chatbot_and_mails_its_warnings(stacks):
 
 # --- 9. Names within AWS limits ------------------------------------------------------------------------------
 
-# type -> (input or output holding the physical name, maximum length, allowed characters, doc)
-NAME_LIMITS = {
-    TOPIC: ("name", 256, r"[A-Za-z0-9_-]+", "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html"),
-    ALARM: ("name", 255, r"[^\x00-\x1f]+",
-            "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"),
-    "aws:cloudwatch/eventRule:EventRule": (
-        "name", 64, r"[.A-Za-z0-9_-]+", "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html"),
-    "aws:backup/vault:Vault": (
-        "name", 50, r"[A-Za-z0-9_-]{2,}",
-        "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html"),
-    PLAN: ("name", 50, r"[A-Za-z0-9._-]+",
-           "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html"),
-    "aws:backup/selection:Selection": (
-        "name", 50, r"[A-Za-z0-9._-]+", "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html"),
-    "aws:budgets/budget:Budget": (
-        "name", 100, r"[^:\\]+",
-        "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html"),
-    "aws:cloudwatch/dashboard:Dashboard": (
-        "dashboardName", 255, r"[A-Za-z0-9_-]+",
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"),
-    "aws:kms/alias:Alias": (
-        "name", 256, r"alias/(?!aws/)[A-Za-z0-9/_-]+", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"),
-    SLACK: ("configurationName", 128, r"[A-Za-z0-9_-]+",
-            "https://docs.aws.amazon.com/chatbot/latest/APIReference/API_CreateSlackChannelConfiguration.html"),
-}
+# The name-bearing types of these components; their limits live in the offline engine's one table
+# (platformctl/aws_limits.py), each row citing its AWS page.
+NAMED_TYPES = (TOPIC, ALARM, "aws:cloudwatch/eventRule:EventRule", "aws:backup/vault:Vault", PLAN,
+               "aws:backup/selection:Selection", "aws:budgets/budget:Budget", "aws:cloudwatch/dashboard:Dashboard",
+               "aws:kms/alias:Alias", SLACK)
 
 
 def test_names_fit_the_aws_limits(tier_stack):
     _, stack = tier_stack
+    assert all(rule_for(token) and rule_for(token).max_len for token in NAMED_TYPES), "a type lost its limits row"
     checked = 0
     for resource in stack.resources:
-        if resource["type"] not in NAME_LIMITS or not _ours(resource):
+        if resource["type"] not in NAMED_TYPES or not _ours(resource):
             continue
-        prop, longest, allowed, doc = NAME_LIMITS[resource["type"]]
-        name = resource["outputs"].get(prop) or resource["inputs"].get(prop)  # outputs: the provider's auto-name
-        assert isinstance(name, str) and len(name) <= longest and re.fullmatch(allowed, name), \
-            f"{resource['urn']}: {prop} {name!r} breaks {doc} (at most {longest} of {allowed})"
+        problems = name_problems(resource["type"], resource["name"], resource["inputs"])
+        assert not problems, f"{resource['urn']}: {problems} ({rule_for(resource['type']).doc})"
         checked += 1
     assert checked >= 15
