@@ -32,68 +32,171 @@ prefix = config.name_prefix
 account = account_id(providers.primary)
 
 # Core: keys, network, cluster, data.
-keys = Encryption(f"{prefix}-keys", EncryptionArgs(
-    config=config, account_id=account, dr_provider=providers.dr), primary)
+keys = Encryption(
+    f"{prefix}-keys", EncryptionArgs(config=config, account_id=account, dr_provider=providers.dr), primary
+)
 network = Network(f"{prefix}-network", NetworkArgs(config=config, logs_key_arn=keys.logs.arn), primary)
-dr_network = DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config), in_dr) \
-    if config.database.dr_read_replica else None
-cluster = Cluster(f"{prefix}-cluster", ClusterArgs(
-    config=config, vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids,
-    secrets_key_arn=keys.secrets.arn, volume_key_arn=keys.data.arn, logs_key_arn=keys.logs.arn), primary)
-database = Database(f"{prefix}-db", DatabaseArgs(
-    config=config, vpc_id=network.vpc_id, subnet_ids=network.database_subnet_ids,
-    client_cidrs=network.private_subnet_cidrs, data_key_arn=keys.data.arn, secrets_key_arn=keys.secrets.arn,
-    logs_key_arn=keys.logs.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr,
-    dr_vpc_id=dr_network.vpc_id if dr_network else None,
-    dr_subnet_ids=dr_network.database_subnet_ids if dr_network else None), primary)
-storage = Storage(f"{prefix}-storage", StorageArgs(
-    config=config, account_id=account, trail_name=trail_name(config), data_key_arn=keys.data.arn,
-    logs_key_arn=keys.logs.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr), primary)
-backup = Backup(f"{prefix}-backup", BackupArgs(
-    config=config, backups_key_arn=keys.backups.arn, dr_key_arn=keys.dr_arn, dr_provider=providers.dr,
-    protected_resources={"database": database.arn, "data-bucket": storage.data_bucket.arn,
-                         "logs-bucket": storage.logs_bucket.arn}), primary)
-edge = Edge(f"{prefix}-edge", EdgeArgs(
-    config=config, vpc_id=network.vpc_id, vpc_cidr=network.vpc_cidr,
-    public_subnet_ids=network.public_subnet_ids, cluster_security_group_id=cluster.cluster_security_group_id),
-    primary)
+dr_network = (
+    DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config), in_dr) if config.database.dr_read_replica else None
+)
+cluster = Cluster(
+    f"{prefix}-cluster",
+    ClusterArgs(
+        config=config,
+        vpc_id=network.vpc_id,
+        subnet_ids=network.private_subnet_ids,
+        secrets_key_arn=keys.secrets.arn,
+        volume_key_arn=keys.data.arn,
+        logs_key_arn=keys.logs.arn,
+    ),
+    primary,
+)
+database = Database(
+    f"{prefix}-db",
+    DatabaseArgs(
+        config=config,
+        vpc_id=network.vpc_id,
+        subnet_ids=network.database_subnet_ids,
+        client_cidrs=network.private_subnet_cidrs,
+        data_key_arn=keys.data.arn,
+        secrets_key_arn=keys.secrets.arn,
+        logs_key_arn=keys.logs.arn,
+        dr_key_arn=keys.dr_arn,
+        dr_provider=providers.dr,
+        dr_vpc_id=dr_network.vpc_id if dr_network else None,
+        dr_subnet_ids=dr_network.database_subnet_ids if dr_network else None,
+    ),
+    primary,
+)
+storage = Storage(
+    f"{prefix}-storage",
+    StorageArgs(
+        config=config,
+        account_id=account,
+        trail_name=trail_name(config),
+        data_key_arn=keys.data.arn,
+        logs_key_arn=keys.logs.arn,
+        dr_key_arn=keys.dr_arn,
+        dr_provider=providers.dr,
+    ),
+    primary,
+)
+backup = Backup(
+    f"{prefix}-backup",
+    BackupArgs(
+        config=config,
+        backups_key_arn=keys.backups.arn,
+        dr_key_arn=keys.dr_arn,
+        dr_provider=providers.dr,
+        protected_resources={
+            "database": database.arn,
+            "data-bucket": storage.data_bucket.arn,
+            "logs-bucket": storage.logs_bucket.arn,
+        },
+    ),
+    primary,
+)
+edge = Edge(
+    f"{prefix}-edge",
+    EdgeArgs(
+        config=config,
+        vpc_id=network.vpc_id,
+        vpc_cidr=network.vpc_cidr,
+        public_subnet_ids=network.public_subnet_ids,
+        cluster_security_group_id=cluster.cluster_security_group_id,
+    ),
+    primary,
+)
 
 # Operations: alerting, audit, access, budget, alarms.
-alerting = Alerting(f"{prefix}-alerting", AlertingArgs(
-    config=config, account_id=account, key_arn=keys.alerts.arn, pagerduty_endpoint=secrets.pagerduty_endpoint),
-    primary)
+alerting = Alerting(
+    f"{prefix}-alerting",
+    AlertingArgs(
+        config=config, account_id=account, key_arn=keys.alerts.arn, pagerduty_endpoint=secrets.pagerduty_endpoint
+    ),
+    primary,
+)
 topics = alerting.topic_arns
-audit = Audit(f"{prefix}-audit", AuditArgs(
-    config=config, account_id=account, logs_bucket_name=storage.logs_bucket.bucket, logs_key_arn=keys.logs.arn,
-    critical_topic_arn=topics.get("critical"), warning_topic_arn=topics["warning"],
-    trail_depends_on=[storage.logs_bucket_policy]), primary)
+audit = Audit(
+    f"{prefix}-audit",
+    AuditArgs(
+        config=config,
+        account_id=account,
+        logs_bucket_name=storage.logs_bucket.bucket,
+        logs_key_arn=keys.logs.arn,
+        critical_topic_arn=topics.get("critical"),
+        warning_topic_arn=topics["warning"],
+        trail_depends_on=[storage.logs_bucket_policy],
+    ),
+    primary,
+)
 access = Access(f"{prefix}-access", AccessArgs(config=config, account_id=account), primary)
 budget = Budget(f"{prefix}-budget", BudgetArgs(config=config, topic_arns=topics), primary)
-monitoring = Monitoring(f"{prefix}-monitoring", MonitoringArgs(
-    config=config, topic_arns=topics, cluster_name=cluster.cluster_name, node_group_asgs=cluster.node_group_asgs,
-    db_identifier=database.identifier, dr_replica_identifier=database.replica_identifier,
-    dr_provider=providers.dr, load_balancer_arn_suffix=edge.load_balancer_arn_suffix,
-    target_group_arn_suffix=edge.target_group_arn_suffix, backup_vault_name=backup.vault_name,
-    trail_log_group_name=audit.trail_log_group_name, break_glass_role_arn=access.role_arns["break-glass"]),
-    primary)
+monitoring = Monitoring(
+    f"{prefix}-monitoring",
+    MonitoringArgs(
+        config=config,
+        topic_arns=topics,
+        cluster_name=cluster.cluster_name,
+        node_group_asgs=cluster.node_group_asgs,
+        db_identifier=database.identifier,
+        dr_replica_identifier=database.replica_identifier,
+        dr_provider=providers.dr,
+        load_balancer_arn_suffix=edge.load_balancer_arn_suffix,
+        target_group_arn_suffix=edge.target_group_arn_suffix,
+        backup_vault_name=backup.vault_name,
+        trail_log_group_name=audit.trail_log_group_name,
+        break_glass_role_arn=access.role_arns["break-glass"],
+    ),
+    primary,
+)
 
 # Kubernetes: workload identity, baseline, monitoring stack.
-identity = WorkloadIdentity(f"{prefix}-workload-identity", WorkloadIdentityArgs(
-    config=config, cluster_name=cluster.cluster_name, oidc_issuer=cluster.oidc_issuer, alert_topic_arns=topics,
-    alert_key_arn=keys.alerts.arn, volume_key_arn=keys.data.arn, logs_key_arn=keys.logs.arn), primary)
-cluster_access = ClusterAccess(f"{prefix}-cluster-access", ClusterAccessArgs(
-    config=config, cluster_name=cluster.cluster_name, role_arns=access.role_arns), primary)
-k8s = kubernetes_provider(config, cluster.cluster_name, cluster.endpoint, cluster.certificate_authority,
-                          access_entries=cluster_access.ready)
-baseline = KubernetesBaseline(f"{prefix}-k8s-baseline", KubernetesBaselineArgs(
-    config=config, k8s_provider=k8s, public_subnet_cidrs=network.public_subnet_cidrs,
-    cluster_access=cluster_access.ready))
-MonitoringStack(f"{prefix}-k8s-monitoring", MonitoringStackArgs(
-    config=config, k8s_provider=k8s, namespace=baseline.namespaces[MONITORING_NAMESPACE].metadata.name,
-    alert_topic_arns=topics, region=config.primary_region, alertmanager_role_arn=identity.alertmanager_role_arn,
-    grafana_role_arn=identity.grafana_role_arn, volume_kms_key_arn=keys.data.arn,
-    prerequisites=[baseline, identity.ebs_csi_addon, *cluster.node_groups.values()],
-    cluster_access=cluster_access.ready))
+identity = WorkloadIdentity(
+    f"{prefix}-workload-identity",
+    WorkloadIdentityArgs(
+        config=config,
+        cluster_name=cluster.cluster_name,
+        oidc_issuer=cluster.oidc_issuer,
+        alert_topic_arns=topics,
+        alert_key_arn=keys.alerts.arn,
+        volume_key_arn=keys.data.arn,
+        logs_key_arn=keys.logs.arn,
+    ),
+    primary,
+)
+cluster_access = ClusterAccess(
+    f"{prefix}-cluster-access",
+    ClusterAccessArgs(config=config, cluster_name=cluster.cluster_name, role_arns=access.role_arns),
+    primary,
+)
+k8s = kubernetes_provider(
+    config, cluster.cluster_name, cluster.endpoint, cluster.certificate_authority, access_entries=cluster_access.ready
+)
+baseline = KubernetesBaseline(
+    f"{prefix}-k8s-baseline",
+    KubernetesBaselineArgs(
+        config=config,
+        k8s_provider=k8s,
+        public_subnet_cidrs=network.public_subnet_cidrs,
+        cluster_access=cluster_access.ready,
+    ),
+)
+MonitoringStack(
+    f"{prefix}-k8s-monitoring",
+    MonitoringStackArgs(
+        config=config,
+        k8s_provider=k8s,
+        namespace=baseline.namespaces[MONITORING_NAMESPACE].metadata.name,
+        alert_topic_arns=topics,
+        region=config.primary_region,
+        alertmanager_role_arn=identity.alertmanager_role_arn,
+        grafana_role_arn=identity.grafana_role_arn,
+        volume_kms_key_arn=keys.data.arn,
+        prerequisites=[baseline, identity.ebs_csi_addon, *cluster.node_groups.values()],
+        cluster_access=cluster_access.ready,
+    ),
+)
 
 pulumi.export("tier", config.tier.value)
 pulumi.export("primaryRegion", config.primary_region)

@@ -38,29 +38,48 @@ def _settings() -> tuple[str, list[str], list[str], str, dict[str, str]]:
     problems = []
     if not _ACCOUNT_ID.match(account_id):
         problems.append(f"accountId must be the 12-digit AWS account ID; got {account_id!r}")
-    if not (isinstance(regions, list) and regions and all(isinstance(r, str) and _REGION.match(r) for r in regions)
-            and len(set(regions)) == len(regions)):
+    if not (
+        isinstance(regions, list)
+        and regions
+        and all(isinstance(r, str) and _REGION.match(r) for r in regions)
+        and len(set(regions)) == len(regions)
+    ):
         problems.append(f"regions must be a non-empty list of distinct AWS regions, primary first; got {regions!r}")
-    if not (isinstance(domains, list) and all(isinstance(d, str) and _DOMAIN.match(d) for d in domains)
-            and len(set(domains)) == len(domains)):
+    if not (
+        isinstance(domains, list)
+        and all(isinstance(d, str) and _DOMAIN.match(d) for d in domains)
+        and len(set(domains)) == len(domains)
+    ):
         problems.append(f"domains must be a list of distinct lower-case DNS names; got {domains!r}")
     if frequency not in FINDING_FREQUENCIES:
-        problems.append(f"findingPublishingFrequency must be one of {', '.join(FINDING_FREQUENCIES)}; "
-                        f"got {frequency!r}")
+        problems.append(
+            f"findingPublishingFrequency must be one of {', '.join(FINDING_FREQUENCIES)}; got {frequency!r}"
+        )
     if problems:
         raise pulumi.RunError("; ".join(problems))
-    tags = {"environment": config.get("environment") or "shared", "owner": config.get("owner") or "platform-team",
-            "cost-center": config.get("costCenter") or "platform-engineering", "managed-by": "pulumi",
-            "data-classification": "internal", "project": "platform-account-baseline"}
+    tags = {
+        "environment": config.get("environment") or "shared",
+        "owner": config.get("owner") or "platform-team",
+        "cost-center": config.get("costCenter") or "platform-engineering",
+        "managed-by": "pulumi",
+        "data-classification": "internal",
+        "project": "platform-account-baseline",
+    }
     return account_id, regions, domains, frequency, tags
 
 
 account_id, regions, domains, frequency, tags = _settings()
 # One explicit provider per region, each refusing every account but this one ("AWS account ID not allowed"):
 # a baseline applied with the wrong credentials stops before it changes anything.
-providers = {region: aws.Provider(f"aws-{region}", region=region, allowed_account_ids=[account_id],
-                                  default_tags=aws.ProviderDefaultTagsArgs(tags=tags))
-             for region in regions}
+providers = {
+    region: aws.Provider(
+        f"aws-{region}",
+        region=region,
+        allowed_account_ids=[account_id],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=tags),
+    )
+    for region in regions
+}
 primary = providers[regions[0]]  # IAM, S3 account settings and Route 53 are global: they go with the first region
 
 
@@ -76,14 +95,20 @@ def singleton(provider: aws.Provider) -> pulumi.ResourceOptions:
 # The identity provider of GitHub Actions' OIDC tokens. No thumbprints: IAM verifies the provider's TLS certificate
 # against its own trusted CAs (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
 github_oidc = aws.iam.OpenIdConnectProvider(
-    "github-actions-oidc", url=GITHUB_OIDC_URL, client_id_lists=[STS_AUDIENCE], opts=singleton(primary))
+    "github-actions-oidc", url=GITHUB_OIDC_URL, client_id_lists=[STS_AUDIENCE], opts=singleton(primary)
+)
 
 # Blocks public ACLs and policies on every bucket of the account, present and future; where an AWS Organizations
 # S3 policy manages Block Public Access, the account setting cannot be changed (AccessDenied)
 # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-account.html).
 aws.s3.AccountPublicAccessBlock(
-    "s3-account-public-access", block_public_acls=True, block_public_policy=True, ignore_public_acls=True,
-    restrict_public_buckets=True, opts=singleton(primary))
+    "s3-account-public-access",
+    block_public_acls=True,
+    block_public_policy=True,
+    ignore_public_acls=True,
+    restrict_public_buckets=True,
+    opts=singleton(primary),
+)
 
 detectors = {}
 for region, provider in providers.items():
@@ -91,7 +116,8 @@ for region, provider in providers.items():
     # (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html). New findings are
     # published at once; the frequency only paces updates of existing ones.
     detectors[region] = aws.guardduty.Detector(
-        f"guardduty-{region}", enable=True, finding_publishing_frequency=frequency, opts=singleton(provider))
+        f"guardduty-{region}", enable=True, finding_publishing_frequency=frequency, opts=singleton(provider)
+    )
     # A per-region account setting; removing the resource turns it off again
     # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableEbsEncryptionByDefault.html).
     aws.ebs.EncryptionByDefault(f"ebs-encryption-by-default-{region}", enabled=True, opts=singleton(provider))
@@ -100,8 +126,12 @@ for region, provider in providers.items():
 # delegation breaks: protected, and never force-destroyed with records in it.
 zones = {
     domain: aws.route53.Zone(
-        f"zone-{domain}", name=domain, comment=f"Public zone of {domain} (platform account baseline)",
-        force_destroy=False, opts=pulumi.ResourceOptions(provider=primary, protect=True))
+        f"zone-{domain}",
+        name=domain,
+        comment=f"Public zone of {domain} (platform account baseline)",
+        force_destroy=False,
+        opts=pulumi.ResourceOptions(provider=primary, protect=True),
+    )
     for domain in domains
 }
 

@@ -25,7 +25,7 @@ from platformctl.project import load_project, load_stack_config  # noqa: E402
 REPEAT = 5
 TARGET_RATIO = 1.5
 
-_BASELINE_PROGRAM = textwrap.dedent('''
+_BASELINE_PROGRAM = textwrap.dedent("""
     import importlib
     import pulumi
 
@@ -40,7 +40,7 @@ _BASELINE_PROGRAM = textwrap.dedent('''
 
     for index in range(pulumi.Config().require_int("count")):
         Plain(f"plain-{index}", {"index": index, "label": f"resource {index}", "enabled": True})
-''')
+""")
 
 
 def best_of(run) -> StackPreview:
@@ -57,7 +57,8 @@ def baseline(count: int, modules: list[str]) -> StackPreview:
         root = Path(scratch)
         (root / "Pulumi.yaml").write_text("name: baseline\nruntime: python\n")
         (root / "Pulumi.bench.yaml").write_text(
-            f"config:\n  baseline:count: {count}\n  baseline:modules: {json.dumps(modules)}\n")
+            f"config:\n  baseline:count: {count}\n  baseline:modules: {json.dumps(modules)}\n"
+        )
         (root / "__main__.py").write_text(_BASELINE_PROGRAM)
         project = load_project(root)
         return best_of(lambda: preview_stacks(project, ["bench"], jobs=1)[0])
@@ -85,26 +86,36 @@ def main() -> int:
         same_imports = baseline(count, ours.provider_modules)
         rows.append((stack, count, ours, bare, same_imports))
 
-    print(f"offline preview, best of {REPEAT} runs after a warm-up; times are program time inside the worker "
-          "(wall adds interpreter start and result transfer)")
-    print(f"{'stack':<9}{'resources':>10}{'program s':>11}{'wall s':>8}{'ms/res':>8}{'bare ms/res':>13}"
-          f"{'x bare':>8}{'same-imports ms/res':>21}{'x same':>8}")
+    print(
+        f"offline preview, best of {REPEAT} runs after a warm-up; times are program time inside the worker "
+        "(wall adds interpreter start and result transfer)"
+    )
+    print(
+        f"{'stack':<9}{'resources':>10}{'program s':>11}{'wall s':>8}{'ms/res':>8}{'bare ms/res':>13}"
+        f"{'x bare':>8}{'same-imports ms/res':>21}{'x same':>8}"
+    )
     for stack, count, ours, bare, same in rows:
         per = [1000 * p.program_seconds / count for p in (ours, bare, same)]
-        print(f"{stack:<9}{count:>10}{ours.program_seconds:>11.2f}{ours.wall_seconds:>8.2f}{per[0]:>8.2f}"
-              f"{per[1]:>13.2f}{per[0] / per[1]:>8.2f}{per[2]:>21.2f}{per[0] / per[2]:>8.2f}")
+        print(
+            f"{stack:<9}{count:>10}{ours.program_seconds:>11.2f}{ours.wall_seconds:>8.2f}{per[0]:>8.2f}"
+            f"{per[1]:>13.2f}{per[0] / per[1]:>8.2f}{per[2]:>21.2f}{per[0] / per[2]:>8.2f}"
+        )
     worst = max(r[2].program_seconds / r[4].program_seconds for r in rows)
     verdict = "within" if worst < TARGET_RATIO else "OVER"
-    print(f"worst like-for-like ratio {worst:.2f} ({verdict} the {TARGET_RATIO}x target). 'x bare' includes "
-          "importing the provider SDKs, a fixed cost any program using them pays.")
+    print(
+        f"worst like-for-like ratio {worst:.2f} ({verdict} the {TARGET_RATIO}x target). 'x bare' includes "
+        "importing the provider SDKs, a fixed cost any program using them pays."
+    )
     print()
     print(f"{'stack':<9}{'policy s':>10}{'ms/res':>9}{'program s':>11}{'policy < program':>18}")
     total_policy = total_program = 0.0
     for stack, count, ours, *_ in rows:
         seconds = policy_seconds(project, stack, ours)
         total_policy, total_program = total_policy + seconds, total_program + ours.program_seconds
-        print(f"{stack:<9}{seconds:>10.2f}{1000 * seconds / count:>9.2f}{ours.program_seconds:>11.2f}"
-              f"{'yes' if seconds < ours.program_seconds else 'NO':>18}")
+        print(
+            f"{stack:<9}{seconds:>10.2f}{1000 * seconds / count:>9.2f}{ours.program_seconds:>11.2f}"
+            f"{'yes' if seconds < ours.program_seconds else 'NO':>18}"
+        )
     print(f"all three stacks: policy evaluation {total_policy:.2f} s, programs {total_program:.2f} s")
     return 0
 

@@ -20,9 +20,14 @@ KEY_DELETION_WINDOW_DAYS = 30  # the longest: time to notice and cancel a schedu
 
 config = pulumi.Config("bootstrap")
 region = config.get("region") or "us-east-1"
-tags = {"environment": "shared", "owner": config.get("owner") or "platform-team",
-        "cost-center": config.get("costCenter") or "platform-engineering", "managed-by": "pulumi",
-        "data-classification": "restricted", "project": "platform-bootstrap"}
+tags = {
+    "environment": "shared",
+    "owner": config.get("owner") or "platform-team",
+    "cost-center": config.get("costCenter") or "platform-engineering",
+    "managed-by": "pulumi",
+    "data-classification": "restricted",
+    "project": "platform-bootstrap",
+}
 provider = aws.Provider("aws-bootstrap", region=region, default_tags=aws.ProviderDefaultTagsArgs(tags=tags))
 in_region = pulumi.ResourceOptions(provider=provider)
 protected = pulumi.ResourceOptions(provider=provider, protect=True)
@@ -32,11 +37,26 @@ account_id = aws.get_caller_identity(opts=pulumi.InvokeOptions(provider=provider
 def customer_key(name: str, alias: str, purpose: str) -> aws.kms.Key:
     # The account's own IAM policies decide who may use the key, as with AWS's default key policy, but the
     # policy is written out so a console edit shows up as drift.
-    policy = {"Version": "2012-10-17", "Statement": [{
-        "Sid": "AccountAdministersAndIamGrantsUse", "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "kms:*", "Resource": "*"}]}
-    key = aws.kms.Key(name, description=f"Pulumi {purpose} of the platform stacks", enable_key_rotation=True,
-                      deletion_window_in_days=KEY_DELETION_WINDOW_DAYS, policy=json.dumps(policy), opts=protected)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministersAndIamGrantsUse",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+    key = aws.kms.Key(
+        name,
+        description=f"Pulumi {purpose} of the platform stacks",
+        enable_key_rotation=True,
+        deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+        policy=json.dumps(policy),
+        opts=protected,
+    )
     # Stacks name the key by its alias, so deleting the alias breaks them as surely as deleting the key.
     aws.kms.Alias(f"{name}-alias", name=alias, target_key_id=key.key_id, opts=protected)
     return key
@@ -44,47 +64,98 @@ def customer_key(name: str, alias: str, purpose: str) -> aws.kms.Key:
 
 def state_bucket(key: aws.kms.Key) -> aws.s3.Bucket:
     # A fixed name: every operator types it into `pulumi login`.
-    bucket = aws.s3.Bucket("state", bucket=f"platform-pulumi-state-{account_id}-{region}", force_destroy=False,
-                           opts=protected)
+    bucket = aws.s3.Bucket(
+        "state", bucket=f"platform-pulumi-state-{account_id}-{region}", force_destroy=False, opts=protected
+    )
     name = bucket.bucket
-    aws.s3.BucketOwnershipControls("state-ownership", bucket=name, rule=aws.s3.BucketOwnershipControlsRuleArgs(
-        object_ownership="BucketOwnerEnforced"), opts=in_region)
+    aws.s3.BucketOwnershipControls(
+        "state-ownership",
+        bucket=name,
+        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+        opts=in_region,
+    )
     public_access = aws.s3.BucketPublicAccessBlock(
-        "state-public-access", bucket=name, block_public_acls=True, block_public_policy=True,
-        ignore_public_acls=True, restrict_public_buckets=True, opts=in_region)
+        "state-public-access",
+        bucket=name,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=in_region,
+    )
     versioning = aws.s3.BucketVersioning(
-        "state-versioning", bucket=name,
-        versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=in_region)
-    aws.s3.BucketServerSideEncryptionConfiguration("state-encryption", bucket=name, rules=[
-        aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-            apply_server_side_encryption_by_default=aws.s3.
-            BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                sse_algorithm="aws:kms", kms_master_key_id=key.arn),
-            bucket_key_enabled=True)], opts=in_region)
+        "state-versioning",
+        bucket=name,
+        versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+        opts=in_region,
+    )
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        "state-encryption",
+        bucket=name,
+        rules=[
+            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="aws:kms", kms_master_key_id=key.arn
+                ),
+                bucket_key_enabled=True,
+            )
+        ],
+        opts=in_region,
+    )
     # PutBucketPolicy races the public access block being applied and can fail with AccessDenied.
-    aws.s3.BucketPolicy("state-policy", bucket=name, policy=tls_only_policy(bucket.arn),
-                        opts=pulumi.ResourceOptions(provider=provider, depends_on=[public_access]))
-    aws.s3.BucketLifecycleConfiguration("state-lifecycle", bucket=name, rules=[
-        aws.s3.BucketLifecycleConfigurationRuleArgs(
-            id="noncurrent-versions", status="Enabled", filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
-            noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                noncurrent_days=NONCURRENT_VERSION_DAYS),
-            abort_incomplete_multipart_upload=aws.s3.
-            BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=ABORT_MULTIPART_AFTER_DAYS))],
+    aws.s3.BucketPolicy(
+        "state-policy",
+        bucket=name,
+        policy=tls_only_policy(bucket.arn),
+        opts=pulumi.ResourceOptions(provider=provider, depends_on=[public_access]),
+    )
+    aws.s3.BucketLifecycleConfiguration(
+        "state-lifecycle",
+        bucket=name,
+        rules=[
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="noncurrent-versions",
+                status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
+                noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                    noncurrent_days=NONCURRENT_VERSION_DAYS
+                ),
+                abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                    days_after_initiation=ABORT_MULTIPART_AFTER_DAYS
+                ),
+            )
+        ],
         # Rules on noncurrent versions only mean something once versioning is on.
-        opts=pulumi.ResourceOptions(provider=provider, depends_on=[versioning]))
+        opts=pulumi.ResourceOptions(provider=provider, depends_on=[versioning]),
+    )
     return bucket
 
 
 def tls_only_policy(bucket_arn: pulumi.Output[str]) -> pulumi.Output[str]:
     resources = [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")]
-    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": resources, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        {"Sid": "DenyOutdatedTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": resources, "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
-    ]})
+    return pulumi.Output.json_dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": resources,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+                {
+                    "Sid": "DenyOutdatedTls",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": resources,
+                    "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+                },
+            ],
+        }
+    )
 
 
 state_key = customer_key("state-key", STATE_KEY_ALIAS, "state encryption at rest")

@@ -68,46 +68,72 @@ class Access(pulumi.ComponentResource):
 
         self.roles = {
             "platform-admin": self._role(
-                name, args, "platform-admin",
+                name,
+                args,
+                "platform-admin",
                 trust=docs.human_trust(args.account_id, access.admin_requires_mfa or prod, sso.get("platform-admin")),
-                session_seconds=access.admin_session_hours * HOUR, policies=("AdministratorAccess",),
-                description="Day-to-day administration of the platform"),
+                session_seconds=access.admin_session_hours * HOUR,
+                policies=("AdministratorAccess",),
+                description="Day-to-day administration of the platform",
+            ),
             "developer": self._role(
-                name, args, "developer", trust=docs.human_trust(args.account_id, prod, sso.get("developer")),
-                session_seconds=DEVELOPER_SESSION_SECONDS, policies=_DEVELOPER_POLICIES[access.developer_access],
-                description=f"Application developers ({access.developer_access} access)"),
+                name,
+                args,
+                "developer",
+                trust=docs.human_trust(args.account_id, prod, sso.get("developer")),
+                session_seconds=DEVELOPER_SESSION_SECONDS,
+                policies=_DEVELOPER_POLICIES[access.developer_access],
+                description=f"Application developers ({access.developer_access} access)",
+            ),
             "ci-deployer": self._role(
-                name, args, "ci-deployer",
-                trust=docs.github_trust(self.github_oidc_provider_arn,
-                                        docs.environment_subject(repository, access.github_environment)),
+                name,
+                args,
+                "ci-deployer",
+                trust=docs.github_trust(
+                    self.github_oidc_provider_arn, docs.environment_subject(repository, access.github_environment)
+                ),
                 session_seconds=CI_SESSION_SECONDS,
                 policies=("PowerUserAccess", "CiDeployerIam", "DenyPlatformRoleAssumption"),
-                description=f"Pulumi deployments from GitHub Actions, environment {access.github_environment}"),
+                description=f"Pulumi deployments from GitHub Actions, environment {access.github_environment}",
+            ),
             # The pull-request workflow's real `pulumi preview`: reads everything, changes nothing.
             "ci-previewer": self._role(
-                name, args, "ci-previewer",
+                name,
+                args,
+                "ci-previewer",
                 trust=docs.github_trust(self.github_oidc_provider_arn, docs.pull_request_subject(repository)),
                 session_seconds=CI_PREVIEWER_SESSION_SECONDS,
                 policies=("ReadOnlyAccess", "CiPreviewerState", "DenyPlatformRoleAssumption"),
-                description=f"Read-only pulumi preview of the {config.tier.value} stack from pull requests"),
+                description=f"Read-only pulumi preview of the {config.tier.value} stack from pull requests",
+            ),
             # MFA on every tier and never through Identity Center: this role bypasses the normal access path,
             # so its use must be deliberate, and it must work when SSO is down.
             "break-glass": self._role(
-                name, args, "break-glass", trust=docs.break_glass_trust(args.account_id),
-                session_seconds=access.break_glass_session_hours * HOUR, policies=("AdministratorAccess",),
-                description="Emergency access; every assumption raises an alarm"),
+                name,
+                args,
+                "break-glass",
+                trust=docs.break_glass_trust(args.account_id),
+                session_seconds=access.break_glass_session_hours * HOUR,
+                policies=("AdministratorAccess",),
+                description="Emergency access; every assumption raises an alarm",
+            ),
         }
         self.role_arns = {key: role.arn for key, role in self.roles.items()}
-        self.register_outputs({
-            "roleArns": self.role_arns,
-            "githubOidcProviderArn": self.github_oidc_provider_arn,
-        })
+        self.register_outputs(
+            {
+                "roleArns": self.role_arns,
+                "githubOidcProviderArn": self.github_oidc_provider_arn,
+            }
+        )
 
     def _github_oidc_provider_arn(self) -> str:
         """The account's GitHub Actions OIDC provider, created by the account baseline before any stack."""
-        return from_account_baseline(f"IAM OIDC provider for {docs.GITHUB_OIDC_URL} in this account", lambda: (
-            aws.iam.get_open_id_connect_provider(url=docs.GITHUB_OIDC_URL, opts=pulumi.InvokeOptions(parent=self))
-        )).arn
+        return from_account_baseline(
+            f"IAM OIDC provider for {docs.GITHUB_OIDC_URL} in this account",
+            lambda: aws.iam.get_open_id_connect_provider(
+                url=docs.GITHUB_OIDC_URL, opts=pulumi.InvokeOptions(parent=self)
+            ),
+        ).arn
 
     def _customer_policies(self, name: str, args: AccessArgs) -> dict[str, aws.iam.Policy]:
         prefix = args.config.name_prefix
@@ -117,27 +143,44 @@ class Access(pulumi.ComponentResource):
             "DenyPlatformRoleAssumption": docs.deny_platform_role_assumption(args.account_id),
         }
         if args.config.access.developer_access == "limited":
-            documents["DeveloperLimitedWrite"] = docs.developer_limited(
-                args.account_id, prefix, args.config.tier.value)
+            documents["DeveloperLimitedWrite"] = docs.developer_limited(args.account_id, prefix, args.config.tier.value)
         # Fixed names: a replacement (e.g. a new description) must delete the old policy before creating the
         # new one, or CreatePolicy fails with EntityAlreadyExists. The same holds for the roles below.
         return {
             policy_name: aws.iam.Policy(
-                f"{name}-{_CUSTOMER[policy_name]}", name=f"{prefix}-{_CUSTOMER[policy_name]}",
-                policy=document, opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+                f"{name}-{_CUSTOMER[policy_name]}",
+                name=f"{prefix}-{_CUSTOMER[policy_name]}",
+                policy=document,
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            )
             for policy_name, document in documents.items()
         }
 
-    def _role(self, name: str, args: AccessArgs, role_key: str, *, trust: Input[str], session_seconds: int,
-              policies: tuple[str, ...], description: str) -> aws.iam.Role:
+    def _role(
+        self,
+        name: str,
+        args: AccessArgs,
+        role_key: str,
+        *,
+        trust: Input[str],
+        session_seconds: int,
+        policies: tuple[str, ...],
+        description: str,
+    ) -> aws.iam.Role:
         role = aws.iam.Role(
-            f"{name}-{role_key}", name=f"{args.config.name_prefix}-{role_key}", assume_role_policy=trust,
-            max_session_duration=session_seconds, description=description,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+            f"{name}-{role_key}",
+            name=f"{args.config.name_prefix}-{role_key}",
+            assume_role_policy=trust,
+            max_session_duration=session_seconds,
+            description=description,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
         for policy_name in policies:
-            policy_arn = (_AWS_MANAGED[policy_name] if policy_name in _AWS_MANAGED
-                          else self._policies[policy_name].arn)
+            policy_arn = _AWS_MANAGED[policy_name] if policy_name in _AWS_MANAGED else self._policies[policy_name].arn
             aws.iam.RolePolicyAttachment(
-                f"{name}-{role_key}-{policy_name}", role=role.name, policy_arn=policy_arn,
-                opts=pulumi.ResourceOptions(parent=self))
+                f"{name}-{role_key}-{policy_name}",
+                role=role.name,
+                policy_arn=policy_arn,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         return role

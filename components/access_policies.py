@@ -33,35 +33,65 @@ STATE_KEY_ALIAS = "alias/platform-pulumi-state"
 # authorization reference
 # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
 ROLE_ACTIONS = (
-    "iam:CreateRole", "iam:GetRole", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy",
+    "iam:CreateRole",
+    "iam:GetRole",
+    "iam:DeleteRole",
+    "iam:UpdateAssumeRolePolicy",
     # max_session_duration -> UpdateRole, description -> UpdateRoleDescription.
-    "iam:UpdateRole", "iam:UpdateRoleDescription",
-    "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:ListRoleTags",
     # Read lists inline and attached policies; delete first detaches the role from any instance profile.
-    "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
     # aws.iam.RolePolicy (inline policies) and aws.iam.RolePolicyAttachment act on the role.
-    "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
     # EKS, node groups, flow logs, the trail, replication, backups and the event bus are handed their roles.
     "iam:PassRole",
 )
 POLICY_ACTIONS = (
-    "iam:CreatePolicy", "iam:GetPolicy", "iam:DeletePolicy",
+    "iam:CreatePolicy",
+    "iam:GetPolicy",
+    "iam:DeletePolicy",
     # An update creates a version, then makes it the default in a second call; at five versions the oldest
     # goes first, and delete removes every non-default version.
-    "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+    "iam:GetPolicyVersion",
+    "iam:ListPolicyVersions",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
     "iam:DeletePolicyVersion",
     # The provider's default_tags make every CreatePolicy a tagged create, which IAM authorises as TagPolicy.
-    "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+    "iam:ListPolicyTags",
 )
 OIDC_PROVIDER_ACTIONS = (
-    "iam:CreateOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
-    "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:CreateOpenIDConnectProvider",
+    "iam:GetOpenIDConnectProvider",
+    "iam:DeleteOpenIDConnectProvider",
+    "iam:UpdateOpenIDConnectProviderThumbprint",
+    "iam:AddClientIDToOpenIDConnectProvider",
     "iam:RemoveClientIDFromOpenIDConnectProvider",
-    "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags",
+    "iam:TagOpenIDConnectProvider",
+    "iam:UntagOpenIDConnectProvider",
+    "iam:ListOpenIDConnectProviderTags",
 )
 SERVICE_LINKED_ROLE_ACTIONS = (
-    "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus",
-    "iam:GetRole", "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
+    "iam:CreateServiceLinkedRole",
+    "iam:DeleteServiceLinkedRole",
+    "iam:GetServiceLinkedRoleDeletionStatus",
+    "iam:GetRole",
+    "iam:UpdateRoleDescription",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:ListRoleTags",
 )
 
 
@@ -89,20 +119,32 @@ def human_trust(account_id: str, require_mfa: bool, permission_set: str | None =
     if permission_set:
         # aws:PrincipalArn of a role session is the role's ARN, path included
         # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
-        statements.append({
-            "Sid": "IdentityCenterPermissionSet", "Effect": "Allow", "Principal": account,
-            "Action": "sts:AssumeRole",
-            "Condition": {"ArnLike": {"aws:PrincipalArn": identity_center_role_arns(account_id, permission_set)}}})
+        statements.append(
+            {
+                "Sid": "IdentityCenterPermissionSet",
+                "Effect": "Allow",
+                "Principal": account,
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": identity_center_role_arns(account_id, permission_set)}},
+            }
+        )
     if require_mfa:
-        statements.append({
-            "Sid": "IamPrincipalsWithMfa", "Effect": "Allow", "Principal": account, "Action": "sts:AssumeRole",
-            "Condition": {
-                "Bool": {"aws:MultiFactorAuthPresent": "true"},
-                "NumericLessThan": {"aws:MultiFactorAuthAge": str(MFA_MAX_AGE_SECONDS)},
-            }})
+        statements.append(
+            {
+                "Sid": "IamPrincipalsWithMfa",
+                "Effect": "Allow",
+                "Principal": account,
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                    "NumericLessThan": {"aws:MultiFactorAuthAge": str(MFA_MAX_AGE_SECONDS)},
+                },
+            }
+        )
     elif not permission_set:
-        statements.append({"Sid": "AccountPrincipals", "Effect": "Allow", "Principal": account,
-                           "Action": "sts:AssumeRole"})
+        statements.append(
+            {"Sid": "AccountPrincipals", "Effect": "Allow", "Principal": account, "Action": "sts:AssumeRole"}
+        )
     return document(statements)
 
 
@@ -125,41 +167,79 @@ def pull_request_subject(repository: str) -> str:
 
 def github_trust(provider_arn: Input[str], subject: str) -> Output[str]:
     """Only GitHub Actions jobs whose token carries this subject (one repository, one trigger) get the role."""
-    return Output.json_dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow",
-        "Principal": {"Federated": provider_arn},
-        "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {
-            f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE,
-            f"{GITHUB_OIDC_HOST}:sub": subject,
-        }},
-    }]})
+    return Output.json_dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider_arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {
+                            f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE,
+                            f"{GITHUB_OIDC_HOST}:sub": subject,
+                        }
+                    },
+                }
+            ],
+        }
+    )
 
 
 def developer_limited(account_id: str, prefix: str, tier: str) -> str:
     """Read comes from ReadOnlyAccess; this adds only the few writes a developer needs to debug."""
     ssm = f"arn:aws:ssm:*:{account_id}"
-    return document([
-        {"Sid": "ClusterAccess", "Effect": "Allow",
-         "Action": ["eks:DescribeCluster", "eks:AccessKubernetesApi"],
-         "Resource": f"arn:aws:eks:*:{account_id}:cluster/{prefix}*"},
-        # The List*/Get*Results/GetMetricData actions have no resource-level permissions: AWS requires "*".
-        {"Sid": "UnscopedReads", "Effect": "Allow",
-         "Action": ["eks:ListClusters", "logs:GetQueryResults", "cloudwatch:GetMetricData"], "Resource": "*"},
-        {"Sid": "LogQueries", "Effect": "Allow", "Action": ["logs:StartQuery", "logs:FilterLogEvents"],
-         "Resource": f"arn:aws:logs:*:{account_id}:log-group:*"},
-        {"Sid": "Dashboards", "Effect": "Allow", "Action": "cloudwatch:PutDashboard",
-         "Resource": f"arn:aws:cloudwatch::{account_id}:dashboard/*"},
-        {"Sid": "SessionsOnTierInstances", "Effect": "Allow", "Action": "ssm:StartSession",
-         "Resource": f"arn:aws:ec2:*:{account_id}:instance/*",
-         "Condition": {"StringEquals": {"aws:ResourceTag/environment": tier}}},
-        # StartSession is authorised against the session document too; the tag condition cannot apply to it.
-        {"Sid": "SessionDocument", "Effect": "Allow", "Action": "ssm:StartSession",
-         "Resource": f"{ssm}:document/SSM-SessionManagerRunShell",
-         "Condition": {"BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}}},
-        {"Sid": "OwnSessions", "Effect": "Allow", "Action": ["ssm:TerminateSession", "ssm:ResumeSession"],
-         "Resource": f"{ssm}:session/${{aws:userid}}-*"},
-    ])
+    return document(
+        [
+            {
+                "Sid": "ClusterAccess",
+                "Effect": "Allow",
+                "Action": ["eks:DescribeCluster", "eks:AccessKubernetesApi"],
+                "Resource": f"arn:aws:eks:*:{account_id}:cluster/{prefix}*",
+            },
+            # The List*/Get*Results/GetMetricData actions have no resource-level permissions: AWS requires "*".
+            {
+                "Sid": "UnscopedReads",
+                "Effect": "Allow",
+                "Action": ["eks:ListClusters", "logs:GetQueryResults", "cloudwatch:GetMetricData"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "LogQueries",
+                "Effect": "Allow",
+                "Action": ["logs:StartQuery", "logs:FilterLogEvents"],
+                "Resource": f"arn:aws:logs:*:{account_id}:log-group:*",
+            },
+            {
+                "Sid": "Dashboards",
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutDashboard",
+                "Resource": f"arn:aws:cloudwatch::{account_id}:dashboard/*",
+            },
+            {
+                "Sid": "SessionsOnTierInstances",
+                "Effect": "Allow",
+                "Action": "ssm:StartSession",
+                "Resource": f"arn:aws:ec2:*:{account_id}:instance/*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/environment": tier}},
+            },
+            # StartSession is authorised against the session document too; the tag condition cannot apply to it.
+            {
+                "Sid": "SessionDocument",
+                "Effect": "Allow",
+                "Action": "ssm:StartSession",
+                "Resource": f"{ssm}:document/SSM-SessionManagerRunShell",
+                "Condition": {"BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}},
+            },
+            {
+                "Sid": "OwnSessions",
+                "Effect": "Allow",
+                "Action": ["ssm:TerminateSession", "ssm:ResumeSession"],
+                "Resource": f"{ssm}:session/${{aws:userid}}-*",
+            },
+        ]
+    )
 
 
 def ci_iam(account_id: str, prefix: str, region: str) -> str:
@@ -168,21 +248,49 @@ def ci_iam(account_id: str, prefix: str, region: str) -> str:
     The GitHub OIDC provider belongs to the account baseline (account-baseline/): the stack only looks it up.
     """
     iam = f"arn:aws:iam::{account_id}"
-    return document([
-        {"Sid": "StackRoles", "Effect": "Allow", "Action": list(ROLE_ACTIONS), "Resource": f"{iam}:role/{prefix}-*"},
-        {"Sid": "StackPolicies", "Effect": "Allow", "Action": list(POLICY_ACTIONS),
-         "Resource": f"{iam}:policy/{prefix}-*"},
-        # The cluster's IRSA provider: its URL ends in an ID EKS picks when the cluster is created.
-        {"Sid": "ClusterOidcProviders", "Effect": "Allow", "Action": list(OIDC_PROVIDER_ACTIONS),
-         "Resource": f"{iam}:oidc-provider/oidc.eks.{region}.amazonaws.com/id/*"},
-        {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": list(SERVICE_LINKED_ROLE_ACTIONS),
-         "Resource": f"{iam}:role/aws-service-role/*"},
-        # aws.iam.get_open_id_connect_provider(url=...) lists the account's providers, then reads the match.
-        {"Sid": "LookUpGithubOidcProvider", "Effect": "Allow", "Action": "iam:GetOpenIDConnectProvider",
-         "Resource": f"{iam}:oidc-provider/{GITHUB_OIDC_HOST}"},
-        # ListOpenIDConnectProviders has no resource-level permissions: AWS requires "*".
-        {"Sid": "ListOidcProviders", "Effect": "Allow", "Action": "iam:ListOpenIDConnectProviders", "Resource": "*"},
-    ])
+    return document(
+        [
+            {
+                "Sid": "StackRoles",
+                "Effect": "Allow",
+                "Action": list(ROLE_ACTIONS),
+                "Resource": f"{iam}:role/{prefix}-*",
+            },
+            {
+                "Sid": "StackPolicies",
+                "Effect": "Allow",
+                "Action": list(POLICY_ACTIONS),
+                "Resource": f"{iam}:policy/{prefix}-*",
+            },
+            # The cluster's IRSA provider: its URL ends in an ID EKS picks when the cluster is created.
+            {
+                "Sid": "ClusterOidcProviders",
+                "Effect": "Allow",
+                "Action": list(OIDC_PROVIDER_ACTIONS),
+                "Resource": f"{iam}:oidc-provider/oidc.eks.{region}.amazonaws.com/id/*",
+            },
+            {
+                "Sid": "ServiceLinkedRoles",
+                "Effect": "Allow",
+                "Action": list(SERVICE_LINKED_ROLE_ACTIONS),
+                "Resource": f"{iam}:role/aws-service-role/*",
+            },
+            # aws.iam.get_open_id_connect_provider(url=...) lists the account's providers, then reads the match.
+            {
+                "Sid": "LookUpGithubOidcProvider",
+                "Effect": "Allow",
+                "Action": "iam:GetOpenIDConnectProvider",
+                "Resource": f"{iam}:oidc-provider/{GITHUB_OIDC_HOST}",
+            },
+            # ListOpenIDConnectProviders has no resource-level permissions: AWS requires "*".
+            {
+                "Sid": "ListOidcProviders",
+                "Effect": "Allow",
+                "Action": "iam:ListOpenIDConnectProviders",
+                "Resource": "*",
+            },
+        ]
+    )
 
 
 def ci_previewer_state(account_id: str) -> str:
@@ -194,19 +302,39 @@ def ci_previewer_state(account_id: str) -> str:
     (https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html).
     """
     keys = f"arn:aws:kms:*:{account_id}:key/*"
-    return document([
-        {"Sid": "StackSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": keys,
-         "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": SECRETS_KEY_ALIAS}}},
-        {"Sid": "StateObjects", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": keys,
-         "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": STATE_KEY_ALIAS},
-                       "StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}},
-    ])
+    return document(
+        [
+            {
+                "Sid": "StackSecrets",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": keys,
+                "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": SECRETS_KEY_ALIAS}},
+            },
+            {
+                "Sid": "StateObjects",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": keys,
+                "Condition": {
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": STATE_KEY_ALIAS},
+                    "StringLike": {"kms:ViaService": "s3.*.amazonaws.com"},
+                },
+            },
+        ]
+    )
 
 
 def deny_platform_role_assumption(account_id: str) -> str:
     """PowerUserAccess allows sts:AssumeRole on "*", and the human roles trust the whole account: without
     this deny, the pipeline or a developer could step into platform-admin wherever it needs no MFA (dev)."""
-    return document([{
-        "Sid": "NoChainingIntoPlatformRoles", "Effect": "Deny", "Action": "sts:AssumeRole",
-        "Resource": f"arn:aws:iam::{account_id}:role/{PROJECT_NAMESPACE}-*",
-    }])
+    return document(
+        [
+            {
+                "Sid": "NoChainingIntoPlatformRoles",
+                "Effect": "Deny",
+                "Action": "sts:AssumeRole",
+                "Resource": f"arn:aws:iam::{account_id}:role/{PROJECT_NAMESPACE}-*",
+            }
+        ]
+    )

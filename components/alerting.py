@@ -23,8 +23,14 @@ from .iam import service_trust
 PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com")
 # What the topic owner may do: the actions of SNS's own default topic policy, listed, never "SNS:*".
 OWNER_ACTIONS = (
-    "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
-    "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish",
+    "SNS:GetTopicAttributes",
+    "SNS:SetTopicAttributes",
+    "SNS:AddPermission",
+    "SNS:RemovePermission",
+    "SNS:DeleteTopic",
+    "SNS:Subscribe",
+    "SNS:ListSubscriptionsByTopic",
+    "SNS:Publish",
 )
 # Chatbot may only read metrics to render alarm graphs; the guardrail caps what any channel member can do.
 CHATBOT_ROLE_POLICY = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
@@ -57,7 +63,8 @@ class Alerting(pulumi.ComponentResource):
             raise InvalidConfigError(
                 f"platform:pagerdutyEndpoint is not set; the {args.config.tier.value} tier pages on critical alerts. "
                 "Set it with `pulumi config set --secret platform:pagerdutyEndpoint "
-                "<PagerDuty CloudWatch integration URL>`")
+                "<PagerDuty CloudWatch integration URL>`"
+            )
         super().__init__("platform:alerting:Alerting", name, None, opts)
 
         self.topics = {severity: self._topic(f"{name}-{severity}", severity, args) for severity in severities}
@@ -70,42 +77,68 @@ class Alerting(pulumi.ComponentResource):
 
     def _topic(self, name: str, severity: str, args: AlertingArgs) -> aws.sns.Topic:
         topic = aws.sns.Topic(
-            name, display_name=f"{args.config.name_prefix} {severity}", kms_master_key_id=args.key_arn,
-            opts=pulumi.ResourceOptions(parent=self))
+            name,
+            display_name=f"{args.config.name_prefix} {severity}",
+            kms_master_key_id=args.key_arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         aws.sns.TopicPolicy(
-            f"{name}-policy", arn=topic.arn, policy=_topic_policy(topic.arn, args.account_id),
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{name}-policy",
+            arn=topic.arn,
+            policy=_topic_policy(topic.arn, args.account_id),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         return topic
 
     def _chatbot_role(self, name: str) -> _ChatbotRole:
         role = aws.iam.Role(
             f"{name}-chatbot",
             assume_role_policy=service_trust("chatbot.amazonaws.com"),
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         read = aws.iam.RolePolicyAttachment(
-            f"{name}-chatbot-read", role=role.name, policy_arn=CHATBOT_ROLE_POLICY,
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{name}-chatbot-read",
+            role=role.name,
+            policy_arn=CHATBOT_ROLE_POLICY,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         return _ChatbotRole(role, read)
 
-    def _deliver(self, name: str, severity: str, topic: aws.sns.Topic, chatbot: _ChatbotRole | None,
-                 args: AlertingArgs) -> None:
+    def _deliver(
+        self, name: str, severity: str, topic: aws.sns.Topic, chatbot: _ChatbotRole | None, args: AlertingArgs
+    ) -> None:
         if severity == "critical":
             aws.sns.TopicSubscription(
-                f"{name}-pagerduty", topic=topic.arn, protocol="https", endpoint=args.pagerduty_endpoint,
+                f"{name}-pagerduty",
+                topic=topic.arn,
+                protocol="https",
+                endpoint=args.pagerduty_endpoint,
                 # PagerDuty confirms the subscription itself; without this the provider waits for a manual step.
                 endpoint_auto_confirms=True,
-                opts=pulumi.ResourceOptions(parent=self))
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         channel = slack_channel(args.config, severity)
         if channel is not None and chatbot is not None:
             self._slack(f"{name}-slack", severity, topic, chatbot, args.config, channel)
         if severity == "info" or (severity in SLACK_CHANNELS and channel is None):
             # Stays "pending confirmation" until someone follows the link AWS mails to the address.
             aws.sns.TopicSubscription(
-                f"{name}-email", topic=topic.arn, protocol="email", endpoint=args.config.alerting.email,
-                opts=pulumi.ResourceOptions(parent=self))
+                f"{name}-email",
+                topic=topic.arn,
+                protocol="email",
+                endpoint=args.config.alerting.email,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
 
-    def _slack(self, name: str, severity: str, topic: aws.sns.Topic, chatbot: _ChatbotRole,
-               config: PlatformConfig, channel: str) -> aws.chatbot.SlackChannelConfiguration:
+    def _slack(
+        self,
+        name: str,
+        severity: str,
+        topic: aws.sns.Topic,
+        chatbot: _ChatbotRole,
+        config: PlatformConfig,
+        channel: str,
+    ) -> aws.chatbot.SlackChannelConfiguration:
         # No `region`: Chatbot's API lives in four regions only (us-east-2, us-west-2, eu-west-1,
         # ap-southeast-1); the provider sends the calls to one of them when the stack's region is another,
         # and the configuration itself is global and reads topics from any region.
@@ -119,7 +152,8 @@ class Alerting(pulumi.ComponentResource):
             guardrail_policy_arns=[CHATBOT_GUARDRAIL],
             logging_level="ERROR",
             # A fixed configuration name: a replacement must delete the old one first.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[chatbot.read_policy], delete_before_replace=True))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[chatbot.read_policy], delete_before_replace=True),
+        )
 
 
 def slack_channel(config: PlatformConfig, severity: str) -> str | None:
@@ -131,22 +165,27 @@ def slack_channel(config: PlatformConfig, severity: str) -> str | None:
 
 
 def _topic_policy(topic_arn: Output[str], account_id: str) -> Output[str]:
-    return Output.json_dumps({"Version": "2012-10-17", "Statement": [
+    return Output.json_dumps(
         {
-            "Sid": "AccountOwner",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-            "Action": list(OWNER_ACTIONS),
-            "Resource": topic_arn,
-        },
-        {
-            # Only this account's alarms, rules and budgets: a service principal alone would let any
-            # account's alarm publish here (confused deputy).
-            "Sid": "PlatformPublishers",
-            "Effect": "Allow",
-            "Principal": {"Service": list(PUBLISHERS)},
-            "Action": "SNS:Publish",
-            "Resource": topic_arn,
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        },
-    ]})
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountOwner",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": list(OWNER_ACTIONS),
+                    "Resource": topic_arn,
+                },
+                {
+                    # Only this account's alarms, rules and budgets: a service principal alone would let any
+                    # account's alarm publish here (confused deputy).
+                    "Sid": "PlatformPublishers",
+                    "Effect": "Allow",
+                    "Principal": {"Service": list(PUBLISHERS)},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                },
+            ],
+        }
+    )

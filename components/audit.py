@@ -56,9 +56,12 @@ class Audit(pulumi.ComponentResource):
         # Fixed names (log group, trail, event rules): a replacement must delete the old one before creating
         # the new one, or the create fails because the name already exists.
         group = aws.cloudwatch.LogGroup(
-            f"{name}-trail-logs", name=f"/aws/cloudtrail/{config.name_prefix}", kms_key_id=args.logs_key_arn,
+            f"{name}-trail-logs",
+            name=f"/aws/cloudtrail/{config.name_prefix}",
+            kms_key_id=args.logs_key_arn,
             retention_in_days=config.observability.log_retention_days,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
         stream_arn = Output.concat(group.arn, ":*")
         role, role_policy = self._delivery_role(name, args, stream_arn)
         self.trail = aws.cloudtrail.Trail(
@@ -73,46 +76,71 @@ class Audit(pulumi.ComponentResource):
             cloud_watch_logs_group_arn=stream_arn,
             cloud_watch_logs_role_arn=role.arn,
             # No readOnly field selector: read and write management events are both recorded.
-            advanced_event_selectors=[aws.cloudtrail.TrailAdvancedEventSelectorArgs(
-                name="All management events",
-                field_selectors=[aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs(
-                    field="eventCategory", equals=["Management"])])],
+            advanced_event_selectors=[
+                aws.cloudtrail.TrailAdvancedEventSelectorArgs(
+                    name="All management events",
+                    field_selectors=[
+                        aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs(
+                            field="eventCategory", equals=["Management"]
+                        )
+                    ],
+                )
+            ],
             # CreateTrail tests delivery to the log group at once, so the role's policy must be in place.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True,
-                                        depends_on=[role_policy, *args.trail_depends_on]))
+            opts=pulumi.ResourceOptions(
+                parent=self, delete_before_replace=True, depends_on=[role_policy, *args.trail_depends_on]
+            ),
+        )
 
         self.detector_id = self._detector_id()
         self._route_findings(name, args)
 
         self.trail_arn = self.trail.arn
         self.trail_log_group_name = group.name
-        self.register_outputs({
-            "trailArn": self.trail_arn,
-            "trailLogGroupName": self.trail_log_group_name,
-            "detectorId": self.detector_id,
-        })
+        self.register_outputs(
+            {
+                "trailArn": self.trail_arn,
+                "trailLogGroupName": self.trail_log_group_name,
+                "detectorId": self.detector_id,
+            }
+        )
 
     def _detector_id(self) -> str:
         """The account's detector in the primary region (one per account and region, created by the baseline)."""
-        return from_account_baseline("GuardDuty detector in this account and region", lambda: (
-            aws.guardduty.get_detector(opts=pulumi.InvokeOptions(parent=self)))).id
+        return from_account_baseline(
+            "GuardDuty detector in this account and region",
+            lambda: aws.guardduty.get_detector(opts=pulumi.InvokeOptions(parent=self)),
+        ).id
 
-    def _delivery_role(self, name: str, args: AuditArgs,
-                       stream_arn: Output[str]) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        trail_arn = (f"arn:aws:cloudtrail:{args.config.primary_region}:{args.account_id}:"
-                     f"trail/{trail_name(args.config)}")
+    def _delivery_role(
+        self, name: str, args: AuditArgs, stream_arn: Output[str]
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        trail_arn = f"arn:aws:cloudtrail:{args.config.primary_region}:{args.account_id}:trail/{trail_name(args.config)}"
         # aws:SourceArn: only this trail may use the role (confused deputy).
         role = aws.iam.Role(
             f"{name}-trail-role",
-            assume_role_policy=service_trust("cloudtrail.amazonaws.com",
-                                             {"StringEquals": {"aws:SourceArn": trail_arn}}),
-            opts=pulumi.ResourceOptions(parent=self))
+            assume_role_policy=service_trust(
+                "cloudtrail.amazonaws.com", {"StringEquals": {"aws:SourceArn": trail_arn}}
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         policy = aws.iam.RolePolicy(
-            f"{name}-trail-role-logs", role=role.id,
-            policy=Output.json_dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": stream_arn}]}),
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{name}-trail-role-logs",
+            role=role.id,
+            policy=Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": stream_arn,
+                        }
+                    ],
+                }
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         return role, policy
 
     def _route_findings(self, name: str, args: AuditArgs) -> None:
@@ -126,11 +154,19 @@ class Audit(pulumi.ComponentResource):
                 f"{name}-guardduty-{severity}",
                 name=f"{args.config.name_prefix}-guardduty-{severity}",
                 description=f"GuardDuty findings of {severity} severity",
-                event_pattern=json.dumps({
-                    "source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
-                    "detail": {"severity": [{"numeric": bounds}]}}),
+                event_pattern=json.dumps(
+                    {
+                        "source": ["aws.guardduty"],
+                        "detail-type": ["GuardDuty Finding"],
+                        "detail": {"severity": [{"numeric": bounds}]},
+                    }
+                ),
                 state="ENABLED",
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            )
             aws.cloudwatch.EventTarget(
-                f"{name}-guardduty-{severity}-sns", rule=rule.name, arn=topic_arn,
-                opts=pulumi.ResourceOptions(parent=self))
+                f"{name}-guardduty-{severity}-sns",
+                rule=rule.name,
+                arn=topic_arn,
+                opts=pulumi.ResourceOptions(parent=self),
+            )

@@ -35,18 +35,22 @@ class Budget(pulumi.ComponentResource):
         config = args.config
         settings = config.budget
         if not set(args.topic_arns) & set(_BELOW_LIMIT):
-            raise ValueError(f"the budget needs one of the {', '.join(_BELOW_LIMIT)} topics; "
-                             f"got {sorted(args.topic_arns)}")
+            raise ValueError(
+                f"the budget needs one of the {', '.join(_BELOW_LIMIT)} topics; got {sorted(args.topic_arns)}"
+            )
         if len(settings.alert_thresholds_percent) + 1 > MAX_NOTIFICATIONS:
-            raise ValueError(f"budget.alertThresholdsPercent allows at most {MAX_NOTIFICATIONS - 1} values: "
-                             f"AWS Budgets takes {MAX_NOTIFICATIONS} notifications, one is the forecast")
+            raise ValueError(
+                f"budget.alertThresholdsPercent allows at most {MAX_NOTIFICATIONS - 1} values: "
+                f"AWS Budgets takes {MAX_NOTIFICATIONS} notifications, one is the forecast"
+            )
 
         notifications = [
             self._notification("ACTUAL", percent, _topic(args.topic_arns, percent))
             for percent in settings.alert_thresholds_percent
         ]
-        notifications.append(self._notification(
-            "FORECASTED", FORECAST_PERCENT, _topic(args.topic_arns, FORECAST_PERCENT)))
+        notifications.append(
+            self._notification("FORECASTED", FORECAST_PERCENT, _topic(args.topic_arns, FORECAST_PERCENT))
+        )
         self.budget = aws.budgets.Budget(
             f"{name}-monthly",
             name=f"{config.name_prefix}-monthly",
@@ -55,11 +59,13 @@ class Budget(pulumi.ComponentResource):
             limit_amount=str(settings.monthly_limit_usd),
             limit_unit="USD",
             # Costs count only once `environment` is an active cost-allocation tag of the payer account.
-            cost_filters=[aws.budgets.BudgetCostFilterArgs(
-                name="TagKeyValue", values=[f"user:environment${config.tier.value}"])],
+            cost_filters=[
+                aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:environment${config.tier.value}"])
+            ],
             notifications=notifications,
             # A fixed name, unique in the account: a replacement must delete the old budget first.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
 
         self.budget_name = self.budget.name
         self.limit_usd = settings.monthly_limit_usd
@@ -68,8 +74,12 @@ class Budget(pulumi.ComponentResource):
     @staticmethod
     def _notification(kind: str, percent: int, topic_arn: Input[str]) -> aws.budgets.BudgetNotificationArgs:
         return aws.budgets.BudgetNotificationArgs(
-            comparison_operator="GREATER_THAN", threshold=percent, threshold_type="PERCENTAGE",
-            notification_type=kind, subscriber_sns_topic_arns=[topic_arn])
+            comparison_operator="GREATER_THAN",
+            threshold=percent,
+            threshold_type="PERCENTAGE",
+            notification_type=kind,
+            subscriber_sns_topic_arns=[topic_arn],
+        )
 
 
 def _topic(topic_arns: dict[str, Input[str]], percent: int) -> Input[str]:

@@ -50,8 +50,11 @@ class AccessGrant:
 
 def grants(config: PlatformConfig) -> dict[str, tuple[AccessGrant, ...]]:
     """role key -> its access policies, for this tier."""
-    developer = ((AccessGrant(VIEW),) if config.tier is Tier.PROD
-                 else (AccessGrant(EDIT, tuple(config.kubernetes.app_namespaces)),))
+    developer = (
+        (AccessGrant(VIEW),)
+        if config.tier is Tier.PROD
+        else (AccessGrant(EDIT, tuple(config.kubernetes.app_namespaces)),)
+    )
     return {
         "ci-deployer": (AccessGrant(CLUSTER_ADMIN),),
         "ci-previewer": (AccessGrant(VIEW),),
@@ -64,8 +67,11 @@ def grants(config: PlatformConfig) -> dict[str, tuple[AccessGrant, ...]]:
 def sso_role_arns(permission_set: str, parent: pulumi.Resource) -> dict[str, str]:
     """role name -> ARN of the roles Identity Center made for a permission set in this account (none until
     the permission set is assigned to the account; see access_policies.SSO_ROLE_PATH)."""
-    found = aws.iam.get_roles(name_regex=f"^AWSReservedSSO_{permission_set}_[0-9a-f]+$",
-                              path_prefix=f"/{SSO_ROLE_PATH}/", opts=pulumi.InvokeOptions(parent=parent))
+    found = aws.iam.get_roles(
+        name_regex=f"^AWSReservedSSO_{permission_set}_[0-9a-f]+$",
+        path_prefix=f"/{SSO_ROLE_PATH}/",
+        opts=pulumi.InvokeOptions(parent=parent),
+    )
     return dict(zip(found.names or [], found.arns or [], strict=True))
 
 
@@ -90,8 +96,10 @@ class ClusterAccess(pulumi.ComponentResource):
         missing = sorted(set(ROLE_KEYS) - set(args.role_arns))
         unknown = sorted(set(args.role_arns) - set(ROLE_KEYS))
         if missing or unknown:
-            raise ValueError(f"ClusterAccess needs exactly the roles {list(ROLE_KEYS)}; missing {missing}, "
-                             f"without a Kubernetes access definition {unknown}")
+            raise ValueError(
+                f"ClusterAccess needs exactly the roles {list(ROLE_KEYS)}; missing {missing}, "
+                f"without a Kubernetes access definition {unknown}"
+            )
         # Fixed identities (one entry per principal, one association per principal and policy): replacing one
         # must delete the old first, or the new one fails as a duplicate (and a late delete would revoke it).
         child = pulumi.ResourceOptions(parent=self, delete_before_replace=True)
@@ -106,19 +114,35 @@ class ClusterAccess(pulumi.ComponentResource):
                 key = f"{role}-sso-{role_name.rsplit('_', 1)[-1]}"
                 self._grant(f"{name}-{key}", key, principal_arn, role_grants[role], args, child)
         self.ready = [*self.entries.values(), *(a for group in self.associations.values() for a in group)]
-        self.register_outputs({
-            "accessEntries": {role: entry.access_entry_arn for role, entry in self.entries.items()},
-        })
+        self.register_outputs(
+            {
+                "accessEntries": {role: entry.access_entry_arn for role, entry in self.entries.items()},
+            }
+        )
 
-    def _grant(self, resource_name: str, key: str, principal_arn: Input[str], role_grants: tuple[AccessGrant, ...],
-               args: ClusterAccessArgs, child: pulumi.ResourceOptions) -> None:
-        entry = aws.eks.AccessEntry(resource_name, cluster_name=args.cluster_name, principal_arn=principal_arn,
-                                    type=ENTRY_TYPE, opts=child)
+    def _grant(
+        self,
+        resource_name: str,
+        key: str,
+        principal_arn: Input[str],
+        role_grants: tuple[AccessGrant, ...],
+        args: ClusterAccessArgs,
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        entry = aws.eks.AccessEntry(
+            resource_name, cluster_name=args.cluster_name, principal_arn=principal_arn, type=ENTRY_TYPE, opts=child
+        )
         self.entries[key] = entry
-        self.associations[key] = [aws.eks.AccessPolicyAssociation(
-            f"{resource_name}-{grant.policy}", cluster_name=args.cluster_name, principal_arn=entry.principal_arn,
-            policy_arn=access_policy_arn(args.config.primary_region, grant.policy),
-            access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(
-                type=grant.scope, namespaces=list(grant.namespaces) or None),
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[entry])))
-            for grant in role_grants]
+        self.associations[key] = [
+            aws.eks.AccessPolicyAssociation(
+                f"{resource_name}-{grant.policy}",
+                cluster_name=args.cluster_name,
+                principal_arn=entry.principal_arn,
+                policy_arn=access_policy_arn(args.config.primary_region, grant.policy),
+                access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(
+                    type=grant.scope, namespaces=list(grant.namespaces) or None
+                ),
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[entry])),
+            )
+            for grant in role_grants
+        ]

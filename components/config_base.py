@@ -25,14 +25,37 @@ class ConfigModel(BaseModel):
 
 
 # The only retention periods CloudWatch Logs accepts; anything else fails at deploy time, not preview.
-CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                             2557, 2922, 3288, 3653)
+CLOUDWATCH_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 def _cloudwatch_retention(days: int) -> int:
     if days not in CLOUDWATCH_RETENTION_DAYS:
-        raise ValueError(f"CloudWatch Logs keeps logs for one of {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} "
-                         f"days; got {days}")
+        raise ValueError(
+            f"CloudWatch Logs keeps logs for one of {', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))} days; got {days}"
+        )
     return days
 
 
@@ -46,12 +69,15 @@ _TAG_CHARACTERS = re.compile(r"^[\w .:/=+\-@]*$")
 
 def _tag_value(value: str) -> str:
     if len(value) > MAX_TAG_VALUE_LENGTH:
-        raise ValueError(f"becomes a tag value, which AWS limits to {MAX_TAG_VALUE_LENGTH} characters; "
-                         f"got {len(value)}")
+        raise ValueError(
+            f"becomes a tag value, which AWS limits to {MAX_TAG_VALUE_LENGTH} characters; got {len(value)}"
+        )
     bad = sorted({c for c in value if not _TAG_CHARACTERS.match(c)})
     if bad:
-        raise ValueError(f"becomes a tag value, which allows letters, digits, spaces and _ . : / = + - @ only; "
-                         f"got {' '.join(map(repr, bad))}")
+        raise ValueError(
+            f"becomes a tag value, which allows letters, digits, spaces and _ . : / = + - @ only; "
+            f"got {' '.join(map(repr, bad))}"
+        )
     return value
 
 

@@ -32,8 +32,11 @@ def read_stack_config() -> dict[str, Any]:
     """
     raw = {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     prefix = f"{PROJECT_NAMESPACE}:"
-    return {key[len(prefix):]: _decode(value) for key, value in raw.items()
-            if key.startswith(prefix) and key[len(prefix):] not in SECRET_KEYS}
+    return {
+        key[len(prefix) :]: _decode(value)
+        for key, value in raw.items()
+        if key.startswith(prefix) and key[len(prefix) :] not in SECRET_KEYS
+    }
 
 
 def load_platform_config(raw: dict[str, Any] | None = None, aws_region: str | None = None) -> PlatformConfig:
@@ -61,7 +64,8 @@ def _check_aws_region(aws_region: str | None, primary_region: str) -> None:
         raise InvalidConfigError(
             f"aws:region = {aws_region!r} conflicts with {PROJECT_NAMESPACE}:primaryRegion = {primary_region!r}; "
             f"the platform's providers take their region from {PROJECT_NAMESPACE}:primaryRegion. Remove aws:region "
-            f"(`pulumi config rm aws:region`) or set it to {primary_region!r}")
+            f"(`pulumi config rm aws:region`) or set it to {primary_region!r}"
+        )
 
 
 def tier_defaults(tier: Tier) -> dict[str, Any]:
@@ -79,8 +83,9 @@ def describe_errors(error: ValidationError) -> str:
 def _tier(value: Any) -> Tier:
     allowed = ", ".join(t.value for t in Tier)
     if value is None:
-        raise InvalidConfigError(f"{PROJECT_NAMESPACE}:tier is not set; allowed: {allowed}. "
-                                 f"Set it with `pulumi config set tier dev`.")
+        raise InvalidConfigError(
+            f"{PROJECT_NAMESPACE}:tier is not set; allowed: {allowed}. Set it with `pulumi config set tier dev`."
+        )
     try:
         return Tier(value)
     except ValueError:

@@ -34,25 +34,43 @@ _PERMISSION_SET = re.compile(r"^[\w+=,.@-]{1,32}$")
 
 
 class IngressSettings(ConfigModel):
-    domain_name: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description=(
-        "Public DNS zone of the stack; the load balancer answers for it and its subdomains."))
-    tls_policy: str = Field(pattern=r"^ELBSecurityPolicy-TLS13-", description=(
-        "TLS policy of the HTTPS listener; TLS 1.3 policies only."))
+    domain_name: str = Field(
+        pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",
+        description=("Public DNS zone of the stack; the load balancer answers for it and its subdomains."),
+    )
+    tls_policy: str = Field(
+        pattern=r"^ELBSecurityPolicy-TLS13-", description=("TLS policy of the HTTPS listener; TLS 1.3 policies only.")
+    )
     deletion_protection: bool = Field(description="Refuse deletion of the load balancer.")
 
 
 class AlertingSettings(ConfigModel):
-    severities: list[Severity] = Field(min_length=1, description=(
-        "Severities that get an SNS topic: critical pages PagerDuty and posts to Slack, warning posts to "
-        "Slack, info sends email."))
+    severities: list[Severity] = Field(
+        min_length=1,
+        description=(
+            "Severities that get an SNS topic: critical pages PagerDuty and posts to Slack, warning posts to "
+            "Slack, info sends email."
+        ),
+    )
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", description="Address of the info channel.")
-    slack_workspace_id: str | None = Field(default=None, pattern=r"^T[A-Z0-9]{8,}$", description=(
-        "Slack workspace ID authorised in AWS Chatbot (one-time console step); required in staging and prod, "
-        "optional in dev (no Slack delivery without it)."))
-    slack_critical_channel_id: str | None = Field(default=None, pattern=r"^C[A-Z0-9]{8,}$", description=(
-        "Slack channel ID of critical alerts (#platform-alerts); required in staging and prod."))
-    slack_warning_channel_id: str | None = Field(default=None, pattern=r"^C[A-Z0-9]{8,}$", description=(
-        "Slack channel ID of warnings (#platform-monitoring); required in staging and prod."))
+    slack_workspace_id: str | None = Field(
+        default=None,
+        pattern=r"^T[A-Z0-9]{8,}$",
+        description=(
+            "Slack workspace ID authorised in AWS Chatbot (one-time console step); required in staging and prod, "
+            "optional in dev (no Slack delivery without it)."
+        ),
+    )
+    slack_critical_channel_id: str | None = Field(
+        default=None,
+        pattern=r"^C[A-Z0-9]{8,}$",
+        description=("Slack channel ID of critical alerts (#platform-alerts); required in staging and prod."),
+    )
+    slack_warning_channel_id: str | None = Field(
+        default=None,
+        pattern=r"^C[A-Z0-9]{8,}$",
+        description=("Slack channel ID of warnings (#platform-monitoring); required in staging and prod."),
+    )
 
     @field_validator("severities")
     @classmethod
@@ -64,13 +82,16 @@ class AlertingSettings(ConfigModel):
 
 class ObservabilitySettings(ConfigModel):
     app_log_level: LogLevel = Field(description="Log level of platform and application workloads.")
-    log_retention_days: LogRetentionDays = Field(description=(
-        "Retention of audit and application log groups (CloudTrail, Container Insights), days."))
+    log_retention_days: LogRetentionDays = Field(
+        description=("Retention of audit and application log groups (CloudTrail, Container Insights), days.")
+    )
     cloudwatch_dashboards: bool = Field(description="Create the four CloudWatch dashboards.")
-    container_insights: bool = Field(description=(
-        "Ship node and pod metrics with the CloudWatch observability add-on; the node alarms read them."))
-    alarm_minutes: int = Field(ge=1, le=60, description=(
-        "How long a threshold must be breached before an alarm fires, minutes."))
+    container_insights: bool = Field(
+        description=("Ship node and pod metrics with the CloudWatch observability add-on; the node alarms read them.")
+    )
+    alarm_minutes: int = Field(
+        ge=1, le=60, description=("How long a threshold must be breached before an alarm fires, minutes.")
+    )
     api_latency_p95_ms: int = Field(ge=10, le=10000, description="API p95 latency SLO, milliseconds.")
     db_latency_p95_ms: int = Field(ge=1, le=10000, description="Database read/write p95 latency SLO, milliseconds.")
     cpu_alarm_percent: int = Field(ge=1, le=100, description="CPU utilisation that raises a warning, percent.")
@@ -79,34 +100,51 @@ class ObservabilitySettings(ConfigModel):
     db_connections_alarm: int = Field(ge=1, le=10000, description="Database connections that raise a warning.")
     db_free_storage_alarm_gib: int = Field(ge=1, le=10000, description="Free database storage floor, GiB.")
     replication_lag_alarm_seconds: int = Field(
-        ge=IDLE_REPLICA_LAG_SECONDS + 60, le=MAX_REPLICA_LAG_ALARM_SECONDS, description=(
+        ge=IDLE_REPLICA_LAG_SECONDS + 60,
+        le=MAX_REPLICA_LAG_ALARM_SECONDS,
+        description=(
             "Lag of the DR read replica that raises a critical alarm, seconds: above the idle sawtooth of "
             "PostgreSQL replicas (WAL is shipped every archive_timeout, 300 s on RDS), low enough to page "
-            "before the 900 s RPO passes."))
+            "before the 900 s RPO passes."
+        ),
+    )
 
 
 class AccessSettings(ConfigModel):
-    github_repository: str = Field(pattern=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description=(
-        "owner/repo whose workflows may assume the ci-deployer role through GitHub OIDC."))
-    github_environment: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description=(
-        "GitHub environment whose deploy jobs may assume ci-deployer (prod's is the protected `production`)."))
-    developer_access: Literal["full", "limited", "read-only"] = Field(description=(
-        "What the developer role may do: everything but IAM, service-level write access, or read only."))
+    github_repository: str = Field(
+        pattern=r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$",
+        description=("owner/repo whose workflows may assume the ci-deployer role through GitHub OIDC."),
+    )
+    github_environment: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description=(
+            "GitHub environment whose deploy jobs may assume ci-deployer (prod's is the protected `production`)."
+        ),
+    )
+    developer_access: Literal["full", "limited", "read-only"] = Field(
+        description=("What the developer role may do: everything but IAM, service-level write access, or read only.")
+    )
     admin_requires_mfa: bool = Field(description="platform-admin may only be assumed with MFA.")
     admin_session_hours: int = Field(ge=1, le=12, description="Maximum session of platform-admin, hours.")
     break_glass_session_hours: int = Field(ge=1, le=12, description="Maximum session of break-glass, hours.")
-    identity_center_permission_sets: dict[str, str] = Field(default_factory=dict, description=(
-        "IAM Identity Center permission set whose users may assume each human role (platform-admin, "
-        "developer), e.g. {platform-admin: PlatformAdmin}; MFA is enforced by the identity provider. Roles not "
-        "listed are assumed by IAM users (with MFA where the tier requires it)."))
+    identity_center_permission_sets: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "IAM Identity Center permission set whose users may assume each human role (platform-admin, "
+            "developer), e.g. {platform-admin: PlatformAdmin}; MFA is enforced by the identity provider. Roles not "
+            "listed are assumed by IAM users (with MFA where the tier requires it)."
+        ),
+    )
 
     @field_validator("identity_center_permission_sets")
     @classmethod
     def _permission_sets(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(SSO_ROLES))
         if unknown:
-            raise ValueError(f"roles {unknown} cannot be assumed through Identity Center; allowed: "
-                             f"{', '.join(SSO_ROLES)} (break-glass must work when SSO is down)")
+            raise ValueError(
+                f"roles {unknown} cannot be assumed through Identity Center; allowed: "
+                f"{', '.join(SSO_ROLES)} (break-glass must work when SSO is down)"
+            )
         bad = {role: name for role, name in value.items() if not _PERMISSION_SET.match(name)}
         if bad:
             raise ValueError(f"permission set names are 1-32 characters of letters, digits and +=,.@_-; got {bad}")
@@ -114,10 +152,15 @@ class AccessSettings(ConfigModel):
 
 
 class BudgetSettings(ConfigModel):
-    monthly_limit_usd: int = Field(ge=1, description=(
-        "Monthly AWS spend budget of the stack, USD; the cost guard uses the same value."))
-    alert_thresholds_percent: list[int] = Field(min_length=1, description=(
-        "Actual-spend percentages of the budget that notify: below 100 to info, 100 and above to warning."))
+    monthly_limit_usd: int = Field(
+        ge=1, description=("Monthly AWS spend budget of the stack, USD; the cost guard uses the same value.")
+    )
+    alert_thresholds_percent: list[int] = Field(
+        min_length=1,
+        description=(
+            "Actual-spend percentages of the budget that notify: below 100 to info, 100 and above to warning."
+        ),
+    )
 
     @field_validator("alert_thresholds_percent")
     @classmethod
@@ -170,6 +213,8 @@ class KubernetesSettings(ConfigModel):
     def _ha_needs_storage(self) -> KubernetesSettings:
         monitoring = self.monitoring
         if monitoring.prometheus_replicas > 1 and monitoring.storage_gib == 0:
-            raise ValueError("monitoring.storageGib must be > 0 when prometheusReplicas > 1: replicas without "
-                             "persistent volumes lose their data on every reschedule")
+            raise ValueError(
+                "monitoring.storageGib must be > 0 when prometheusReplicas > 1: replicas without "
+                "persistent volumes lose their data on every reschedule"
+            )
         return self

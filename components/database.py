@@ -30,8 +30,10 @@ def final_snapshot_identifier(instance_identifier: str, suffix: str) -> str:
     """The name of an instance's final snapshot: its identifier, `-final-` and the random suffix."""
     name = f"{instance_identifier}-final-{suffix}"
     if not SNAPSHOT_IDENTIFIER.match(name):
-        raise ValueError(f"final snapshot identifier {name!r} breaks the RDS rules: 1-255 letters, digits and "
-                         "hyphens, a letter first, no two hyphens in a row, no hyphen at the end")
+        raise ValueError(
+            f"final snapshot identifier {name!r} breaks the RDS rules: 1-255 letters, digits and "
+            "hyphens, a letter first, no two hyphens in a row, no hyphen at the end"
+        )
     return name
 
 
@@ -96,18 +98,21 @@ class Database(pulumi.ComponentResource):
         self.endpoint = self.instance.endpoint
         self.address = self.instance.address
         self.master_secret_arn = self.instance.master_user_secrets.apply(
-            lambda secrets: secrets[0].secret_arn if secrets else None)
+            lambda secrets: secrets[0].secret_arn if secrets else None
+        )
         self.security_group_id = security_group.id
 
-        self.register_outputs({
-            "arn": self.arn,
-            "identifier": self.identifier,
-            "endpoint": self.endpoint,
-            "address": self.address,
-            "master_secret_arn": self.master_secret_arn,
-            "security_group_id": self.security_group_id,
-            "replica_identifier": self.replica_identifier,
-        })
+        self.register_outputs(
+            {
+                "arn": self.arn,
+                "identifier": self.identifier,
+                "endpoint": self.endpoint,
+                "address": self.address,
+                "master_secret_arn": self.master_secret_arn,
+                "security_group_id": self.security_group_id,
+                "replica_identifier": self.replica_identifier,
+            }
+        )
 
     def _security_group(self, name: str, args: DatabaseArgs) -> aws.ec2.SecurityGroup:
         # No egress rule: RDS never opens connections, and the provider removes AWS's default allow-all.
@@ -133,13 +138,16 @@ class Database(pulumi.ComponentResource):
     def _log_groups(self, name: str, args: DatabaseArgs) -> list[aws.cloudwatch.LogGroup]:
         # Created before the instance: otherwise RDS creates them itself, unencrypted and kept forever.
         # Fixed names (RDS writes to exactly these): a replacement must delete the old group first.
-        return [aws.cloudwatch.LogGroup(
-            f"{name}-logs-{export}",
-            name=f"/aws/rds/instance/{instance_identifier(args.config)}/{export}",
-            kms_key_id=args.logs_key_arn,
-            retention_in_days=args.config.database.log_retention_days,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-        ) for export in LOG_EXPORTS]
+        return [
+            aws.cloudwatch.LogGroup(
+                f"{name}-logs-{export}",
+                name=f"/aws/rds/instance/{instance_identifier(args.config)}/{export}",
+                kms_key_id=args.logs_key_arn,
+                retention_in_days=args.config.database.log_retention_days,
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            )
+            for export in LOG_EXPORTS
+        ]
 
     def _dr_replica(self, name: str, args: DatabaseArgs) -> aws.rds.Instance:
         """A cross-region read replica: failover promotes it instead of restoring from a backup."""
@@ -148,12 +156,15 @@ class Database(pulumi.ComponentResource):
         config = args.config
         in_dr = pulumi.ResourceOptions(parent=self, provider=args.dr_provider)
         subnet_group = aws.rds.SubnetGroup(
-            f"{name}-dr-subnets", description=f"{config.name_prefix} DR database subnets",
-            subnet_ids=[args.dr_subnet_ids[az] for az in sorted(args.dr_subnet_ids)], opts=in_dr)
+            f"{name}-dr-subnets",
+            description=f"{config.name_prefix} DR database subnets",
+            subnet_ids=[args.dr_subnet_ids[az] for az in sorted(args.dr_subnet_ids)],
+            opts=in_dr,
+        )
         # No ingress until a failover brings clients into the DR region.
         security_group = aws.ec2.SecurityGroup(
-            f"{name}-dr-sg", description=f"{config.name_prefix} PostgreSQL replica", vpc_id=args.dr_vpc_id,
-            opts=in_dr)
+            f"{name}-dr-sg", description=f"{config.name_prefix} PostgreSQL replica", vpc_id=args.dr_vpc_id, opts=in_dr
+        )
         parameter_group = self._parameter_group(f"{name}-dr", config, provider=args.dr_provider)
         settings = config.database
         return aws.rds.Instance(
@@ -181,16 +192,22 @@ class Database(pulumi.ComponentResource):
             ca_cert_identifier=CA_CERTIFICATE,
             performance_insights_enabled=settings.performance_insights,
             performance_insights_kms_key_id=args.dr_key_arn if settings.performance_insights else None,
-            performance_insights_retention_period=(PERFORMANCE_INSIGHTS_RETENTION_DAYS
-                                                   if settings.performance_insights else None),
+            performance_insights_retention_period=(
+                PERFORMANCE_INSIGHTS_RETENTION_DAYS if settings.performance_insights else None
+            ),
             # AWS Backup selects only the primary, so the replica keeps managing its own backup settings.
             # A fixed identifier: unless protected, a replacement must delete the old replica first.
-            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, protect=config.protect_stateful,
-                                        delete_before_replace=not config.protect_stateful),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                provider=args.dr_provider,
+                protect=config.protect_stateful,
+                delete_before_replace=not config.protect_stateful,
+            ),
         )
 
-    def _parameter_group(self, name: str, config: PlatformConfig,
-                         provider: aws.Provider | None = None) -> aws.rds.ParameterGroup:
+    def _parameter_group(
+        self, name: str, config: PlatformConfig, provider: aws.Provider | None = None
+    ) -> aws.rds.ParameterGroup:
         major = config.database.engine_version.split(".")[0]
         # All three parameters are dynamic in PostgreSQL 16, so they apply without a reboot.
         parameters = {
@@ -202,21 +219,41 @@ class Database(pulumi.ComponentResource):
             f"{name}-params",
             family=f"postgres{major}",
             description=f"{config.name_prefix} PostgreSQL {major}: TLS only, slow-query logging",
-            parameters=[aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method="immediate")
-                        for key, value in parameters.items()],
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method="immediate")
+                for key, value in parameters.items()
+            ],
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
         )
 
-    def _instance(self, name: str, args: DatabaseArgs, subnet_group: aws.rds.SubnetGroup,
-                  security_group: aws.ec2.SecurityGroup, parameter_group: aws.rds.ParameterGroup,
-                  log_groups: list[aws.cloudwatch.LogGroup]) -> aws.rds.Instance:
+    def _instance(
+        self,
+        name: str,
+        args: DatabaseArgs,
+        subnet_group: aws.rds.SubnetGroup,
+        security_group: aws.ec2.SecurityGroup,
+        parameter_group: aws.rds.ParameterGroup,
+        log_groups: list[aws.cloudwatch.LogGroup],
+    ) -> aws.rds.Instance:
         config = args.config
         settings = config.database
         insights = settings.performance_insights
         identifier = instance_identifier(config)
-        final_snapshot = None if settings.skip_final_snapshot else self._final_snapshot_identifier(
-            name, identifier, {"identifier": identifier, "kmsKeyId": args.data_key_arn, "dbName": DB_NAME,
-                               "username": MASTER_USERNAME, "storageEncrypted": "true"})
+        final_snapshot = (
+            None
+            if settings.skip_final_snapshot
+            else self._final_snapshot_identifier(
+                name,
+                identifier,
+                {
+                    "identifier": identifier,
+                    "kmsKeyId": args.data_key_arn,
+                    "dbName": DB_NAME,
+                    "username": MASTER_USERNAME,
+                    "storageEncrypted": "true",
+                },
+            )
+        )
         # With continuous backup, AWS Backup owns the instance's automated backups (RDS's "continuous backups",
         # https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html, Amazon RDS): the
         # continuous rule's retention becomes backupRetentionPeriod, changed only through the plan
@@ -266,13 +303,18 @@ class Database(pulumi.ComponentResource):
             apply_immediately=config.tier is not Tier.PROD,
             # A fixed identifier: unless protected, a replacement must delete the old instance (taking its final
             # snapshot) before the new one can take the name.
-            opts=pulumi.ResourceOptions(parent=self, protect=config.protect_stateful, depends_on=log_groups,
-                                        delete_before_replace=not config.protect_stateful,
-                                        ignore_changes=owned_by_backup),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=config.protect_stateful,
+                depends_on=log_groups,
+                delete_before_replace=not config.protect_stateful,
+                ignore_changes=owned_by_backup,
+            ),
         )
 
-    def _final_snapshot_identifier(self, name: str, identifier: str,
-                                   replaced_with: dict[str, pulumi.Input[str]]) -> pulumi.Output[str]:
+    def _final_snapshot_identifier(
+        self, name: str, identifier: str, replaced_with: dict[str, pulumi.Input[str]]
+    ) -> pulumi.Output[str]:
         """`<identifier>-final-<hex>`: a fixed name would collide ("DBSnapshotAlreadyExists") with the final snapshot
         of an earlier instance of the same identifier, after a replacement or a destroy and re-create.
 
@@ -285,8 +327,11 @@ class Database(pulumi.ComponentResource):
         # Checked here, with the longest suffix, so a rule break stops the preview rather than a later deletion.
         final_snapshot_identifier(identifier, "f" * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES)
         suffix = random.RandomId(
-            f"{name}-final-snapshot-suffix", byte_length=FINAL_SNAPSHOT_SUFFIX_BYTES, keepers=replaced_with,
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{name}-final-snapshot-suffix",
+            byte_length=FINAL_SNAPSHOT_SUFFIX_BYTES,
+            keepers=replaced_with,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         return pulumi.Output.concat(f"{identifier}-final-", suffix.hex)  # hex: lowercase 0-9a-f only
 
 

@@ -33,19 +33,35 @@ class DrNetwork(pulumi.ComponentResource):
         self.availability_zones: list[str] = [zone.name for zone in self.zones]
         plan = plan_subnets(config.network.dr_vpc_cidr, self.availability_zone_ids)
 
-        vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=str(config.network.dr_vpc_cidr), enable_dns_hostnames=True,
-                          enable_dns_support=True, opts=child)
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=str(config.network.dr_vpc_cidr),
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            opts=child,
+        )
         aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
         table = aws.ec2.RouteTable(f"{name}-database-rt", vpc_id=vpc.id, opts=child)
         self.database_subnet_ids: dict[str, pulumi.Output[str]] = {}  # zone ID -> subnet id
         for zone_id in self.availability_zone_ids:
-            subnet = aws.ec2.Subnet(f"{name}-database-{zone_id}", vpc_id=vpc.id, cidr_block=plan.database[zone_id],
-                                    availability_zone_id=zone_id, opts=child)
-            aws.ec2.RouteTableAssociation(f"{name}-database-rta-{zone_id}", route_table_id=table.id,
-                                          subnet_id=subnet.id, opts=child)
+            subnet = aws.ec2.Subnet(
+                f"{name}-database-{zone_id}",
+                vpc_id=vpc.id,
+                cidr_block=plan.database[zone_id],
+                availability_zone_id=zone_id,
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-database-rta-{zone_id}", route_table_id=table.id, subnet_id=subnet.id, opts=child
+            )
             self.database_subnet_ids[zone_id] = subnet.id
 
         self.vpc_id = vpc.id
-        self.register_outputs({"vpcId": self.vpc_id, "availabilityZones": self.availability_zones,
-                               "availabilityZoneIds": self.availability_zone_ids,
-                               "databaseSubnetIds": self.database_subnet_ids})
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "availabilityZones": self.availability_zones,
+                "availabilityZoneIds": self.availability_zone_ids,
+                "databaseSubnetIds": self.database_subnet_ids,
+            }
+        )

@@ -59,8 +59,9 @@ class Encryption(pulumi.ComponentResource):
 
         trail_arn = f"arn:aws:cloudtrail:{config.primary_region}:{args.account_id}:trail/{trail_name(config)}"
         self.keys = {
-            data_class: self._key(name, data_class, args,
-                                  key_policy(data_class, args.account_id, config.primary_region, trail_arn))
+            data_class: self._key(
+                name, data_class, args, key_policy(data_class, args.account_id, config.primary_region, trail_arn)
+            )
             for data_class in DATA_CLASSES
         }
         self.data = self.keys["data"]
@@ -74,15 +75,17 @@ class Encryption(pulumi.ComponentResource):
         if config.uses_dr_region:
             if args.dr_provider is None:
                 raise ValueError(f"the {config.tier.value} tier uses the DR region but no DR provider was given")
-            self.dr = self._key(name, DR_CLASS, args, key_policy(DR_CLASS, args.account_id, config.dr_region),
-                                provider=args.dr_provider)
+            self.dr = self._key(
+                name, DR_CLASS, args, key_policy(DR_CLASS, args.account_id, config.dr_region), provider=args.dr_provider
+            )
             self.dr_arn = self.dr.arn
             self.keys[DR_CLASS] = self.dr
 
         self.register_outputs({f"{data_class}_key_arn": key.arn for data_class, key in self.keys.items()})
 
-    def _key(self, name: str, data_class: str, args: EncryptionArgs, policy: str,
-             provider: aws.Provider | None = None) -> aws.kms.Key:
+    def _key(
+        self, name: str, data_class: str, args: EncryptionArgs, policy: str, provider: aws.Provider | None = None
+    ) -> aws.kms.Key:
         config = args.config
         key = aws.kms.Key(
             f"{name}-{data_class}",
@@ -110,8 +113,11 @@ def key_policy(data_class: str, account_id: str, region: str, trail_arn: str | N
     if data_class == "logs":
         if trail_arn is None:
             raise ValueError("the logs key policy names the CloudTrail trail that encrypts with it: pass trail_arn")
-        statements += [_cloudwatch_logs(account_id, region), _s3_access_logs(account_id),
-                       *_cloudtrail(account_id, trail_arn)]
+        statements += [
+            _cloudwatch_logs(account_id, region),
+            _s3_access_logs(account_id),
+            *_cloudtrail(account_id, trail_arn),
+        ]
     if data_class == "alerts":
         statements.append(_alert_publishers(account_id))
     if data_class == "data":
@@ -139,9 +145,11 @@ def _cloudwatch_logs(account_id: str, region: str) -> dict[str, Any]:
         "Principal": {"Service": f"logs.{region}.amazonaws.com"},
         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         "Resource": "*",
-        "Condition": {"ArnLike": {
-            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*",
-        }},
+        "Condition": {
+            "ArnLike": {
+                "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*",
+            }
+        },
     }
 
 

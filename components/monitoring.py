@@ -61,11 +61,12 @@ class Monitoring(pulumi.ComponentResource):
         self.alarms, self.alarm_severity = {}, {}
         self.event_rules, self.event_severity = {}, {}
 
-        specs = [*slo_alarms(args.config, args.load_balancer_arn_suffix, args.target_group_arn_suffix),
-                 *database_alarms(args.config, args.db_identifier),
-                 *(node_alarms(args.config, args.cluster_name) if args.config.observability.container_insights
-                   else []),
-                 *self._security_metrics(name, args)]
+        specs = [
+            *slo_alarms(args.config, args.load_balancer_arn_suffix, args.target_group_arn_suffix),
+            *database_alarms(args.config, args.db_identifier),
+            *(node_alarms(args.config, args.cluster_name) if args.config.observability.container_insights else []),
+            *self._security_metrics(name, args),
+        ]
         for spec in specs:
             self._alarm(name, spec, args)
         # Taken before the DR alarm exists: an alarm status widget shows its own region's alarms.
@@ -74,30 +75,54 @@ class Monitoring(pulumi.ComponentResource):
             self._replica_lag(name, args)
         self._backup_failures(name, args)
 
-        self.dashboards = {
-            key: aws.cloudwatch.Dashboard(
-                f"{name}-{key}", dashboard_name=f"{args.config.name_prefix}-{key}",
-                dashboard_body=Output.json_dumps(body),
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
-            for key, body in dashboard_bodies(args, primary_alarm_arns).items()
-        } if args.config.observability.cloudwatch_dashboards else {}
+        self.dashboards = (
+            {
+                key: aws.cloudwatch.Dashboard(
+                    f"{name}-{key}",
+                    dashboard_name=f"{args.config.name_prefix}-{key}",
+                    dashboard_body=Output.json_dumps(body),
+                    opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+                )
+                for key, body in dashboard_bodies(args, primary_alarm_arns).items()
+            }
+            if args.config.observability.cloudwatch_dashboards
+            else {}
+        )
 
-        self.register_outputs({
-            "alarmArns": {key: alarm.arn for key, alarm in self.alarms.items()},
-            "alarmSeverity": self.alarm_severity,
-            "eventRuleArns": {key: rule.arn for key, rule in self.event_rules.items()},
-            "dashboardNames": {key: board.dashboard_name for key, board in self.dashboards.items()},
-        })
+        self.register_outputs(
+            {
+                "alarmArns": {key: alarm.arn for key, alarm in self.alarms.items()},
+                "alarmSeverity": self.alarm_severity,
+                "eventRuleArns": {key: rule.arn for key, rule in self.event_rules.items()},
+                "dashboardNames": {key: board.dashboard_name for key, board in self.dashboards.items()},
+            }
+        )
 
-    def _alarm(self, name: str, spec: AlarmSpec, args: MonitoringArgs, *, provider: aws.Provider | None = None,
-               notify: bool = True) -> aws.cloudwatch.MetricAlarm:
+    def _alarm(
+        self,
+        name: str,
+        spec: AlarmSpec,
+        args: MonitoringArgs,
+        *,
+        provider: aws.Provider | None = None,
+        notify: bool = True,
+    ) -> aws.cloudwatch.MetricAlarm:
         config = args.config
         severity = route(spec.severity, args.topic_arns)
         actions = [args.topic_arns[severity]] if notify else None
         minutes = spec.minutes or (config.observability.alarm_minutes if spec.sustained else 1)
-        metric: dict[str, Any] = {"metric_queries": spec.metric_queries} if spec.metric_queries else {
-            "namespace": spec.namespace, "metric_name": spec.metric_name, "dimensions": spec.dimensions,
-            "statistic": spec.statistic, "extended_statistic": spec.extended_statistic, "period": PERIOD_SECONDS}
+        metric: dict[str, Any] = (
+            {"metric_queries": spec.metric_queries}
+            if spec.metric_queries
+            else {
+                "namespace": spec.namespace,
+                "metric_name": spec.metric_name,
+                "dimensions": spec.dimensions,
+                "statistic": spec.statistic,
+                "extended_statistic": spec.extended_statistic,
+                "period": PERIOD_SECONDS,
+            }
+        )
         alarm = aws.cloudwatch.MetricAlarm(
             f"{name}-{spec.key}",
             # A fixed, readable name: it is the title of the Slack post and of the PagerDuty incident.
@@ -114,7 +139,8 @@ class Monitoring(pulumi.ComponentResource):
             **metric,
             # PutMetricAlarm overwrites an alarm of the same name: created before the old one is deleted, the
             # replacement would be deleted with it. Every fixed name in this component is replaced delete-first.
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, delete_before_replace=True))
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, delete_before_replace=True),
+        )
         self.alarms[spec.key] = alarm
         self.alarm_severity[spec.key] = severity
         return alarm
@@ -130,8 +156,10 @@ class Monitoring(pulumi.ComponentResource):
                 log_group_name=args.trail_log_group_name,
                 pattern=signal.pattern,
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
-                    name=signal.metric_name, namespace=namespace, value="1"),
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+                    name=signal.metric_name, namespace=namespace, value="1"
+                ),
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+            )
             specs.append(security_alarm(signal, namespace))
         return specs
 
@@ -142,59 +170,104 @@ class Monitoring(pulumi.ComponentResource):
         spec = replica_lag_alarm(args.config, args.dr_replica_identifier)
         alarm = self._alarm(name, spec, args, provider=args.dr_provider, notify=False)
         severity = self.alarm_severity[spec.key]
-        pattern = Output.json_dumps({
-            "source": ["aws.cloudwatch"], "detail-type": ["CloudWatch Alarm State Change"],
-            "resources": [alarm.arn], "detail": {"state": {"value": ["ALARM", "OK"]}}})
-        self._forward_from_dr(f"{spec.key}-forward", name, args, pattern,
-                              Output.from_input(args.topic_arns[severity]).apply(_default_event_bus_arn))
-        self._notify_rule(name, args, spec.key, severity, pattern,
-                          "Sends the DR replica lag alarm's state changes, forwarded from the DR region")
+        pattern = Output.json_dumps(
+            {
+                "source": ["aws.cloudwatch"],
+                "detail-type": ["CloudWatch Alarm State Change"],
+                "resources": [alarm.arn],
+                "detail": {"state": {"value": ["ALARM", "OK"]}},
+            }
+        )
+        self._forward_from_dr(
+            f"{spec.key}-forward",
+            name,
+            args,
+            pattern,
+            Output.from_input(args.topic_arns[severity]).apply(_default_event_bus_arn),
+        )
+        self._notify_rule(
+            name,
+            args,
+            spec.key,
+            severity,
+            pattern,
+            "Sends the DR replica lag alarm's state changes, forwarded from the DR region",
+        )
 
-    def _forward_from_dr(self, key: str, component: str, args: MonitoringArgs, pattern: Output[str],
-                         primary_bus: Output[str]) -> None:
+    def _forward_from_dr(
+        self, key: str, component: str, args: MonitoringArgs, pattern: Output[str], primary_bus: Output[str]
+    ) -> None:
         """Send the DR region's events matching `pattern` to the primary region's default event bus."""
         name = f"{component}-{key}"
         role = aws.iam.Role(
-            name,
-            assume_role_policy=service_trust("events.amazonaws.com"),
-            opts=pulumi.ResourceOptions(parent=self))
+            name, assume_role_policy=service_trust("events.amazonaws.com"), opts=pulumi.ResourceOptions(parent=self)
+        )
         put_events = aws.iam.RolePolicy(
-            name, role=role.id,
-            policy=Output.json_dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "events:PutEvents", "Resource": primary_bus}]}),
-            opts=pulumi.ResourceOptions(parent=self))
+            name,
+            role=role.id,
+            policy=Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": primary_bus}],
+                }
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         rule = aws.cloudwatch.EventRule(
-            name, name=f"{args.config.name_prefix}-{key}",
+            name,
+            name=f"{args.config.name_prefix}-{key}",
             description="Carries DR-region events to the primary region's event bus, where the alert topics are",
             event_pattern=pattern,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, delete_before_replace=True))
+            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, delete_before_replace=True),
+        )
         # Cross-region bus targets need a role; a target created before its policy fails its first deliveries.
         aws.cloudwatch.EventTarget(
-            name, rule=rule.name, arn=primary_bus, role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, depends_on=[put_events]))
+            name,
+            rule=rule.name,
+            arn=primary_bus,
+            role_arn=role.arn,
+            opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, depends_on=[put_events]),
+        )
 
     def _backup_failures(self, name: str, args: MonitoringArgs) -> None:
         # An EventBridge rule, not an alarm on AWS/Backup metrics: a failed job is a discrete event, it
         # arrives with the job and the reason, and copy jobs to the DR vault are covered by the same rule.
         vault_arn_suffix = Output.concat(":backup-vault:", args.backup_vault_name)
-        pattern = Output.json_dumps({
-            "source": ["aws.backup"],
-            "detail-type": ["Backup Job State Change", "Copy Job State Change"],
-            "detail": {"state": BACKUP_FAILURE_STATES, "$or": [
-                {"backupVaultName": [args.backup_vault_name]},
-                {"sourceBackupVaultArn": [{"suffix": vault_arn_suffix}]},
-            ]}})
-        self._notify_rule(name, args, "backup-job-failed", route("critical", args.topic_arns), pattern,
-                          "A backup or DR copy job of the platform's vault failed, was aborted or expired")
+        pattern = Output.json_dumps(
+            {
+                "source": ["aws.backup"],
+                "detail-type": ["Backup Job State Change", "Copy Job State Change"],
+                "detail": {
+                    "state": BACKUP_FAILURE_STATES,
+                    "$or": [
+                        {"backupVaultName": [args.backup_vault_name]},
+                        {"sourceBackupVaultArn": [{"suffix": vault_arn_suffix}]},
+                    ],
+                },
+            }
+        )
+        self._notify_rule(
+            name,
+            args,
+            "backup-job-failed",
+            route("critical", args.topic_arns),
+            pattern,
+            "A backup or DR copy job of the platform's vault failed, was aborted or expired",
+        )
 
-    def _notify_rule(self, name: str, args: MonitoringArgs, key: str, severity: str, pattern: Output[str],
-                     description: str) -> None:
+    def _notify_rule(
+        self, name: str, args: MonitoringArgs, key: str, severity: str, pattern: Output[str], description: str
+    ) -> None:
         rule = aws.cloudwatch.EventRule(
-            f"{name}-{key}", name=f"{args.config.name_prefix}-{key}", description=description,
-            event_pattern=pattern, opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+            f"{name}-{key}",
+            name=f"{args.config.name_prefix}-{key}",
+            description=description,
+            event_pattern=pattern,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
         aws.cloudwatch.EventTarget(
-            f"{name}-{key}", rule=rule.name, arn=args.topic_arns[severity],
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{name}-{key}", rule=rule.name, arn=args.topic_arns[severity], opts=pulumi.ResourceOptions(parent=self)
+        )
         self.event_rules[key] = rule
         self.event_severity[key] = severity
 

@@ -70,20 +70,27 @@ class MonitoringStack(pulumi.ComponentResource):
         super().__init__("platform:kubernetes:MonitoringStack", name, None, opts)
         unknown = sorted(set(args.alert_topic_arns) - set(SEVERITIES))
         if not args.alert_topic_arns or unknown:
-            raise ValueError(f"alert_topic_arns needs at least one of {list(SEVERITIES)} and nothing else; "
-                             f"got {sorted(args.alert_topic_arns)}")
-        child_opts = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider,
-                                            depends_on=list(args.cluster_access))
+            raise ValueError(
+                f"alert_topic_arns needs at least one of {list(SEVERITIES)} and nothing else; "
+                f"got {sorted(args.alert_topic_arns)}"
+            )
+        child_opts = pulumi.ResourceOptions(
+            parent=self, provider=args.k8s_provider, depends_on=list(args.cluster_access)
+        )
         config = args.config
 
-        self.storage_class = (self._storage_class(name, args, child_opts)
-                              if config.kubernetes.monitoring.storage_gib > 0 else None)
+        self.storage_class = (
+            self._storage_class(name, args, child_opts) if config.kubernetes.monitoring.storage_gib > 0 else None
+        )
         values = Output.all(
             topics=Output.all(**args.alert_topic_arns),
             alertmanager=args.alertmanager_role_arn,
             grafana=args.grafana_role_arn,
-        ).apply(lambda resolved: monitoring_values(
-            config, resolved["topics"], args.region, ServiceRoles(resolved["alertmanager"], resolved["grafana"])))
+        ).apply(
+            lambda resolved: monitoring_values(
+                config, resolved["topics"], args.region, ServiceRoles(resolved["alertmanager"], resolved["grafana"])
+            )
+        )
         self.release = k8s.helm.v3.Release(
             f"{name}-release",
             name=RELEASE_NAME,
@@ -96,29 +103,40 @@ class MonitoringStack(pulumi.ComponentResource):
             timeout=RELEASE_TIMEOUT_SECONDS,
             max_history=MAX_HISTORY,
             values=values,
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(depends_on=[
-                *args.prerequisites, *([self.storage_class] if self.storage_class else [])])),
+            opts=pulumi.ResourceOptions.merge(
+                child_opts,
+                pulumi.ResourceOptions(
+                    depends_on=[*args.prerequisites, *([self.storage_class] if self.storage_class else [])]
+                ),
+            ),
         )
         self.dashboards = {
             key: k8s.core.v1.ConfigMap(
                 f"{name}-dashboard-{key}",
-                metadata=ObjectMetaArgs(name=f"grafana-dashboard-{key}", namespace=args.namespace,
-                                        labels={DASHBOARD_LABEL: "1"},
-                                        annotations={DASHBOARD_FOLDER_ANNOTATION: DASHBOARD_FOLDER}),
+                metadata=ObjectMetaArgs(
+                    name=f"grafana-dashboard-{key}",
+                    namespace=args.namespace,
+                    labels={DASHBOARD_LABEL: "1"},
+                    annotations={DASHBOARD_FOLDER_ANNOTATION: DASHBOARD_FOLDER},
+                ),
                 data={f"{key}.json": dashboard_json(key, config)},
-                opts=child_opts)
+                opts=child_opts,
+            )
             for key in DASHBOARDS
         }
 
-        self.register_outputs({
-            "releaseName": self.release.name,
-            "storageClass": self.storage_class.metadata.name if self.storage_class else None,
-            "dashboards": {key: cm.metadata.name for key, cm in self.dashboards.items()},
-        })
+        self.register_outputs(
+            {
+                "releaseName": self.release.name,
+                "storageClass": self.storage_class.metadata.name if self.storage_class else None,
+                "dashboards": {key: cm.metadata.name for key, cm in self.dashboards.items()},
+            }
+        )
 
     @staticmethod
-    def _storage_class(name: str, args: MonitoringStackArgs,
-                       opts: pulumi.ResourceOptions) -> k8s.storage.v1.StorageClass:
+    def _storage_class(
+        name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions
+    ) -> k8s.storage.v1.StorageClass:
         parameters: dict[str, Input[str]] = {"type": "gp3", "encrypted": "true"}
         if args.volume_kms_key_arn is not None:
             parameters["kmsKeyId"] = args.volume_kms_key_arn
@@ -131,7 +149,8 @@ class MonitoringStack(pulumi.ComponentResource):
             volume_binding_mode="WaitForFirstConsumer",  # the volume is created in the AZ the pod lands in
             reclaim_policy="Retain" if args.config.tier is Tier.PROD else "Delete",
             allow_volume_expansion=True,
-            opts=opts)
+            opts=opts,
+        )
 
 
 def _thresholds(config: PlatformConfig) -> dict[str, dict[str, float]]:
@@ -140,15 +159,19 @@ def _thresholds(config: PlatformConfig) -> dict[str, dict[str, float]]:
     api_slo, db_slo = observability.api_latency_p95_ms / 1000, observability.db_latency_p95_ms / 1000
     cpu = observability.cpu_alarm_percent
     return {
-        "infrastructure-overview": {"Node CPU utilisation": cpu,
-                                    "Node memory utilisation": observability.memory_alarm_percent,
-                                    "Node root disk utilisation": observability.disk_alarm_percent},
+        "infrastructure-overview": {
+            "Node CPU utilisation": cpu,
+            "Node memory utilisation": observability.memory_alarm_percent,
+            "Node root disk utilisation": observability.disk_alarm_percent,
+        },
         "application-performance": {"p95 latency": api_slo, "Target response time p95 vs SLO": api_slo},
         "database-metrics": {
             "Connections": observability.db_connections_alarm,
             "Database connections": observability.db_connections_alarm,
-            "CPU": cpu, "CPU utilisation": cpu,
-            "Read latency": db_slo, "Write latency": db_slo,
+            "CPU": cpu,
+            "CPU utilisation": cpu,
+            "Read latency": db_slo,
+            "Write latency": db_slo,
             "Free storage": observability.db_free_storage_alarm_gib * GIB,
             "Free storage space": observability.db_free_storage_alarm_gib * GIB,
             "DR replica lag": observability.replication_lag_alarm_seconds,

@@ -43,8 +43,10 @@ class ServiceRoles:
 
 
 def _resources(cpu_request: str, memory_request: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
-    return {"requests": {"cpu": cpu_request, "memory": memory_request},
-            "limits": {"cpu": cpu_limit, "memory": memory_limit}}
+    return {
+        "requests": {"cpu": cpu_request, "memory": memory_request},
+        "limits": {"cpu": cpu_limit, "memory": memory_limit},
+    }
 
 
 # Prometheus memory grows with the series count, i.e. with nodes and pods: the tiers' cluster sizes.
@@ -70,18 +72,29 @@ NODE_EXPORTER_RESOURCES = _resources("10m", "32Mi", "200m", "64Mi")
 # EKS runs etcd, the scheduler and the controller manager out of reach, and kube-proxy binds its metrics
 # to localhost: scraping them would only raise permanent TargetDown / *Down alerts.
 _UNREACHABLE_COMPONENTS = ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy")
-_UNREACHABLE_RULES = ("etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeSchedulerRecording",
-                      "kubeProxy", "windows")
+_UNREACHABLE_RULES = (
+    "etcd",
+    "kubeControllerManager",
+    "kubeSchedulerAlerting",
+    "kubeSchedulerRecording",
+    "kubeProxy",
+    "windows",
+)
 
 # Copied from the chart's defaults: setting config replaces them, and they stop warnings and infos from
 # piling up behind a critical alert of the same name.
 _INHIBIT_RULES = [
-    {"source_matchers": ["severity = critical"], "target_matchers": ["severity =~ warning|info"],
-     "equal": ["namespace", "alertname"]},
-    {"source_matchers": ["severity = warning"], "target_matchers": ["severity = info"],
-     "equal": ["namespace", "alertname"]},
-    {"source_matchers": ["alertname = InfoInhibitor"], "target_matchers": ["severity = info"],
-     "equal": ["namespace"]},
+    {
+        "source_matchers": ["severity = critical"],
+        "target_matchers": ["severity =~ warning|info"],
+        "equal": ["namespace", "alertname"],
+    },
+    {
+        "source_matchers": ["severity = warning"],
+        "target_matchers": ["severity = info"],
+        "equal": ["namespace", "alertname"],
+    },
+    {"source_matchers": ["alertname = InfoInhibitor"], "target_matchers": ["severity = info"], "equal": ["namespace"]},
     {"target_matchers": ["alertname = InfoInhibitor"]},
 ]
 
@@ -106,16 +119,30 @@ def alertmanager_config(topics: dict[str, str], region: str) -> dict[str, Any]:
         {"receiver": NULL_RECEIVER, "matchers": [f'alertname = "{alert}"']}
         for alert in ("Watchdog", "InfoInhibitor")  # always firing by design: a heartbeat and an inhibitor
     ]
-    routes += [{"receiver": severity, "matchers": [f'severity = "{severity}"'],
-                "repeat_interval": REPEAT_INTERVAL[severity]} for severity in SEVERITIES]
+    routes += [
+        {"receiver": severity, "matchers": [f'severity = "{severity}"'], "repeat_interval": REPEAT_INTERVAL[severity]}
+        for severity in SEVERITIES
+    ]
     receivers: list[dict[str, Any]] = [{"name": NULL_RECEIVER}]
-    receivers += [{"name": severity, "sns_configs": [{
-        "topic_arn": topic_for(severity, topics), "sigv4": {"region": region}, "send_resolved": True}]}
-        for severity in SEVERITIES]
+    receivers += [
+        {
+            "name": severity,
+            "sns_configs": [
+                {"topic_arn": topic_for(severity, topics), "sigv4": {"region": region}, "send_resolved": True}
+            ],
+        }
+        for severity in SEVERITIES
+    ]
     return {
         "global": {"resolve_timeout": "5m"},
-        "route": {"receiver": DEFAULT_RECEIVER, "group_by": ["alertname", "namespace"], "group_wait": "30s",
-                  "group_interval": "5m", "repeat_interval": "12h", "routes": routes},
+        "route": {
+            "receiver": DEFAULT_RECEIVER,
+            "group_by": ["alertname", "namespace"],
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": "12h",
+            "routes": routes,
+        },
         "inhibit_rules": _INHIBIT_RULES,
         "receivers": receivers,
         "templates": ["/etc/alertmanager/config/*.tmpl"],
@@ -128,9 +155,15 @@ def disruption_budget_enabled(config: PlatformConfig, replicas: int) -> bool:
 
 
 def _claim(gib: int) -> dict[str, Any]:
-    return {"volumeClaimTemplate": {"spec": {
-        "storageClassName": GP3_STORAGE_CLASS, "accessModes": ["ReadWriteOnce"],
-        "resources": {"requests": {"storage": f"{gib}Gi"}}}}}
+    return {
+        "volumeClaimTemplate": {
+            "spec": {
+                "storageClassName": GP3_STORAGE_CLASS,
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": f"{gib}Gi"}},
+            }
+        }
+    }
 
 
 def _prometheus(config: PlatformConfig) -> dict[str, Any]:
@@ -155,8 +188,10 @@ def _prometheus(config: PlatformConfig) -> dict[str, Any]:
         spec["retentionSize"] = f"{monitoring.storage_gib * RETENTION_SIZE_PERCENT // 100}GiB"
     return {
         "prometheusSpec": spec,
-        "podDisruptionBudget": {"enabled": disruption_budget_enabled(config, monitoring.prometheus_replicas),
-                                "minAvailable": 1},
+        "podDisruptionBudget": {
+            "enabled": disruption_budget_enabled(config, monitoring.prometheus_replicas),
+            "minAvailable": 1,
+        },
     }
 
 
@@ -174,10 +209,15 @@ def _alertmanager(config: PlatformConfig, topics: dict[str, str], region: str, r
         spec["storage"] = _claim(ALERTMANAGER_STORAGE_GIB)
     return {
         "config": alertmanager_config(topics, region),
-        "serviceAccount": {"create": True, "name": ALERTMANAGER_SERVICE_ACCOUNT,
-                           "annotations": {IRSA_ANNOTATION: role_arn}},
-        "podDisruptionBudget": {"enabled": disruption_budget_enabled(config, monitoring.alertmanager_replicas),
-                                "minAvailable": 1},
+        "serviceAccount": {
+            "create": True,
+            "name": ALERTMANAGER_SERVICE_ACCOUNT,
+            "annotations": {IRSA_ANNOTATION: role_arn},
+        },
+        "podDisruptionBudget": {
+            "enabled": disruption_budget_enabled(config, monitoring.alertmanager_replicas),
+            "minAvailable": 1,
+        },
         "alertmanagerSpec": spec,
     }
 
@@ -191,25 +231,37 @@ def _grafana(config: PlatformConfig, region: str, role_arn: str) -> dict[str, An
         "resources": GRAFANA_RESOURCES,
         # The grafana subchart creates its budget when this map is non-empty.
         "podDisruptionBudget": {"minAvailable": 1} if disruption_budget_enabled(config, replicas) else {},
-        "serviceAccount": {"create": True, "name": GRAFANA_SERVICE_ACCOUNT,
-                           "annotations": {IRSA_ANNOTATION: role_arn}},
+        "serviceAccount": {"create": True, "name": GRAFANA_SERVICE_ACCOUNT, "annotations": {IRSA_ANNOTATION: role_arn}},
         "grafana.ini": {"log": {"level": log_level(config)}},
         "sidecar": {
             "resources": GRAFANA_SIDECAR_RESOURCES,
-            "dashboards": {"enabled": True, "label": DASHBOARD_LABEL, "labelValue": "1", "searchNamespace": "ALL",
-                           "folderAnnotation": DASHBOARD_FOLDER_ANNOTATION,
-                           "provider": {"foldersFromFilesStructure": True}},
+            "dashboards": {
+                "enabled": True,
+                "label": DASHBOARD_LABEL,
+                "labelValue": "1",
+                "searchNamespace": "ALL",
+                "folderAnnotation": DASHBOARD_FOLDER_ANNOTATION,
+                "provider": {"foldersFromFilesStructure": True},
+            },
             "datasources": {"uid": PROMETHEUS_DATASOURCE_UID},  # the platform dashboards refer to it by uid
         },
         # authType "default" is the AWS SDK chain, which picks up the IRSA web identity token.
-        "additionalDataSources": [{
-            "name": "CloudWatch", "type": "cloudwatch", "uid": CLOUDWATCH_DATASOURCE_UID, "access": "proxy",
-            "editable": False, "jsonData": {"authType": "default", "defaultRegion": region}}],
+        "additionalDataSources": [
+            {
+                "name": "CloudWatch",
+                "type": "cloudwatch",
+                "uid": CLOUDWATCH_DATASOURCE_UID,
+                "access": "proxy",
+                "editable": False,
+                "jsonData": {"authType": "default", "defaultRegion": region},
+            }
+        ],
     }
 
 
-def monitoring_values(config: PlatformConfig, topic_arns: dict[str, str], region: str,
-                      roles: ServiceRoles) -> dict[str, Any]:
+def monitoring_values(
+    config: PlatformConfig, topic_arns: dict[str, str], region: str, roles: ServiceRoles
+) -> dict[str, Any]:
     """The chart's values for one tier; topic_arns maps severity to SNS topic ARN."""
     unknown = sorted(set(topic_arns) - set(SEVERITIES))
     if unknown:
@@ -217,14 +269,20 @@ def monitoring_values(config: PlatformConfig, topic_arns: dict[str, str], region
     return {
         "defaultRules": {"rules": dict.fromkeys(_UNREACHABLE_RULES, False)},
         **{component: {"enabled": False} for component in _UNREACHABLE_COMPONENTS},
-        "prometheusOperator": {"logLevel": log_level(config), "priorityClassName": PRIORITY_CLASS,
-                               "resources": OPERATOR_RESOURCES,
-                               "prometheusConfigReloader": {"resources": CONFIG_RELOADER_RESOURCES}},
+        "prometheusOperator": {
+            "logLevel": log_level(config),
+            "priorityClassName": PRIORITY_CLASS,
+            "resources": OPERATOR_RESOURCES,
+            "prometheusConfigReloader": {"resources": CONFIG_RELOADER_RESOURCES},
+        },
         "kube-state-metrics": {"resources": KUBE_STATE_METRICS_RESOURCES},
         "prometheus": _prometheus(config),
         "alertmanager": _alertmanager(config, topic_arns, region, roles.alertmanager),
         "grafana": _grafana(config, region, roles.grafana),
         # node-exporter must run on every node, tainted or not, or those nodes go unmonitored.
-        "prometheus-node-exporter": {"tolerations": [{"operator": "Exists"}], "priorityClassName": PRIORITY_CLASS,
-                                     "resources": NODE_EXPORTER_RESOURCES},
+        "prometheus-node-exporter": {
+            "tolerations": [{"operator": "Exists"}],
+            "priorityClassName": PRIORITY_CLASS,
+            "resources": NODE_EXPORTER_RESOURCES,
+        },
     }

@@ -58,19 +58,24 @@ def plan_subnets(vpc_cidr: ipaddress.IPv4Network, zone_ids: Sequence[str]) -> Su
     """Private subnets get half the VPC (pods take VPC IPs); public and database a quarter each."""
     private_half, rest = vpc_cidr.subnets(prefixlen_diff=1)
     public_quarter, database_quarter = rest.subnets(prefixlen_diff=1)
-    tiers = {tier: list(block.subnets(prefixlen_diff=3)) for tier, block in
-             (("public", public_quarter), ("private", private_half), ("database", database_quarter))}
+    tiers = {
+        tier: list(block.subnets(prefixlen_diff=3))
+        for tier, block in (("public", public_quarter), ("private", private_half), ("database", database_quarter))
+    }
     slots = {zone_id: zone_slot(zone_id) for zone_id in zone_ids}
-    return SubnetPlan(**{tier: {zone_id: str(blocks[slots[zone_id]]) for zone_id in zone_ids}
-                         for tier, blocks in tiers.items()})
+    return SubnetPlan(
+        **{tier: {zone_id: str(blocks[slots[zone_id]]) for zone_id in zone_ids} for tier, blocks in tiers.items()}
+    )
 
 
 def zone_slot(zone_id: str) -> int:
     """The subnet slot of a zone: its zone ID number minus one (`use1-az4` -> 3), whatever else is picked."""
     slot = _zone_number(zone_id) - 1
     if not 0 <= slot < _AZ_SLOTS:
-        raise InvalidConfigError(f"availability zone ID {zone_id!r} does not end in az1-az{_AZ_SLOTS}; the subnet "
-                                 f"plan has {_AZ_SLOTS} slots per tier, one per zone ID number")
+        raise InvalidConfigError(
+            f"availability zone ID {zone_id!r} does not end in az1-az{_AZ_SLOTS}; the subnet "
+            f"plan has {_AZ_SLOTS} slots per tier, one per zone ID number"
+        )
     return slot
 
 
@@ -86,16 +91,22 @@ def choose_zones(region: str, names: Sequence[str], zone_ids: Sequence[str], wan
     `aws.get_availability_zones`) returns them.
     """
     unsupported = EKS_UNSUPPORTED_ZONE_IDS.get(region, frozenset())
-    usable = sorted((AvailabilityZone(zone_id=zone_id, name=name)
-                     for name, zone_id in zip(names, zone_ids, strict=True) if zone_id not in unsupported),
-                    key=lambda zone: (_zone_number(zone.zone_id), zone.zone_id))
+    usable = sorted(
+        (
+            AvailabilityZone(zone_id=zone_id, name=name)
+            for name, zone_id in zip(names, zone_ids, strict=True)
+            if zone_id not in unsupported
+        ),
+        key=lambda zone: (_zone_number(zone.zone_id), zone.zone_id),
+    )
     if len(usable) < wanted:
         excluded = sorted(unsupported & set(zone_ids))
         why = f" ({', '.join(excluded)} left out: EKS does not support it)" if excluded else ""
         raise InvalidConfigError(
             f"{PROJECT_NAMESPACE}:network.azCount = {wanted}: region {region} has only {len(usable)} available "
             f"availability zone(s) EKS supports ({', '.join(z.zone_id for z in usable) or 'none'}){why}; "
-            f"set network.azCount to at most {len(usable)}")
+            f"set network.azCount to at most {len(usable)}"
+        )
     return usable[:wanted]
 
 
@@ -105,7 +116,8 @@ def pick_azs(parent: pulumi.Resource, wanted: int, region: str) -> list[Availabi
     zones = aws.get_availability_zones(
         state="available",
         filters=[aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"])],
-        opts=pulumi.InvokeOptions(parent=parent))
+        opts=pulumi.InvokeOptions(parent=parent),
+    )
     return choose_zones(region, list(zones.names), list(zones.zone_ids), wanted)
 
 
@@ -125,8 +137,9 @@ class Network(pulumi.ComponentResource):
         self.public_subnet_cidrs: list[str] = [plan.public[zone_id] for zone_id in self.availability_zone_ids]
         self.private_subnet_cidrs: list[str] = [plan.private[zone_id] for zone_id in self.availability_zone_ids]
 
-        vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=self.vpc_cidr, enable_dns_hostnames=True,
-                          enable_dns_support=True, opts=child)
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc", cidr_block=self.vpc_cidr, enable_dns_hostnames=True, enable_dns_support=True, opts=child
+        )
         self.vpc_id: pulumi.Output[str] = vpc.id
         # CIS 5.4: the default security group must allow nothing; adopting it with no rules strips them.
         aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
@@ -145,40 +158,64 @@ class Network(pulumi.ComponentResource):
         private_tables = self._private_routes(name, vpc, nats, private)
         database_table = self._database_routes(name, vpc, database)
 
-        aws.ec2.VpcEndpoint(f"{name}-s3-endpoint", vpc_id=vpc.id, vpc_endpoint_type="Gateway",
-                            service_name=f"com.amazonaws.{config.primary_region}.s3",
-                            route_table_ids=[*(table.id for table in private_tables), database_table.id],
-                            opts=child)
+        aws.ec2.VpcEndpoint(
+            f"{name}-s3-endpoint",
+            vpc_id=vpc.id,
+            vpc_endpoint_type="Gateway",
+            service_name=f"com.amazonaws.{config.primary_region}.s3",
+            route_table_ids=[*(table.id for table in private_tables), database_table.id],
+            opts=child,
+        )
         if config.network.flow_logs:
             self._flow_logs(name, config, vpc, args.logs_key_arn)
 
-        self.register_outputs({
-            "vpc_id": self.vpc_id, "vpc_cidr": self.vpc_cidr, "availability_zones": self.availability_zones,
-            "availability_zone_ids": self.availability_zone_ids,
-            "public_subnet_ids": self.public_subnet_ids, "private_subnet_ids": self.private_subnet_ids,
-            "database_subnet_ids": self.database_subnet_ids, "public_subnet_cidrs": self.public_subnet_cidrs,
-            "private_subnet_cidrs": self.private_subnet_cidrs, "nat_gateway_ids": self.nat_gateway_ids,
-        })
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc_id,
+                "vpc_cidr": self.vpc_cidr,
+                "availability_zones": self.availability_zones,
+                "availability_zone_ids": self.availability_zone_ids,
+                "public_subnet_ids": self.public_subnet_ids,
+                "private_subnet_ids": self.private_subnet_ids,
+                "database_subnet_ids": self.database_subnet_ids,
+                "public_subnet_cidrs": self.public_subnet_cidrs,
+                "private_subnet_cidrs": self.private_subnet_cidrs,
+                "nat_gateway_ids": self.nat_gateway_ids,
+            }
+        )
 
-    def _subnets(self, name: str, tier: str, vpc: aws.ec2.Vpc,
-                 cidrs: dict[str, str]) -> dict[str, aws.ec2.Subnet]:
+    def _subnets(self, name: str, tier: str, vpc: aws.ec2.Vpc, cidrs: dict[str, str]) -> dict[str, aws.ec2.Subnet]:
         # No public IPs on launch even in public subnets: only load balancers and NAT live there.
         # By zone ID (availability_zone_id conflicts with availability_zone; one of the two only).
-        return {zone_id: aws.ec2.Subnet(f"{name}-{tier}-{zone_id}", vpc_id=vpc.id, availability_zone_id=zone_id,
-                                        cidr_block=cidr, map_public_ip_on_launch=False,
-                                        opts=pulumi.ResourceOptions(parent=self))
-                for zone_id, cidr in cidrs.items()}
+        return {
+            zone_id: aws.ec2.Subnet(
+                f"{name}-{tier}-{zone_id}",
+                vpc_id=vpc.id,
+                availability_zone_id=zone_id,
+                cidr_block=cidr,
+                map_public_ip_on_launch=False,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for zone_id, cidr in cidrs.items()
+        }
 
-    def _public_routes(self, name: str, vpc: aws.ec2.Vpc, igw: aws.ec2.InternetGateway,
-                       subnets: dict[str, aws.ec2.Subnet]) -> None:
+    def _public_routes(
+        self, name: str, vpc: aws.ec2.Vpc, igw: aws.ec2.InternetGateway, subnets: dict[str, aws.ec2.Subnet]
+    ) -> None:
         child = pulumi.ResourceOptions(parent=self)
         table = aws.ec2.RouteTable(f"{name}-public-rt", vpc_id=vpc.id, opts=child)
-        aws.ec2.Route(f"{name}-public-internet", route_table_id=table.id, destination_cidr_block="0.0.0.0/0",
-                      gateway_id=igw.id, opts=child)
+        aws.ec2.Route(
+            f"{name}-public-internet",
+            route_table_id=table.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+            opts=child,
+        )
         self._associate(name, "public", table, subnets)
 
-    def _nat_gateways(self, name: str, config: PlatformConfig, igw: aws.ec2.InternetGateway,
-                      public: dict[str, aws.ec2.Subnet]) -> dict[str, aws.ec2.NatGateway]:
+    def _nat_gateways(
+        self, name: str, config: PlatformConfig, igw: aws.ec2.InternetGateway, public: dict[str, aws.ec2.Subnet]
+    ) -> dict[str, aws.ec2.NatGateway]:
         # Named by zone ID, so moving from "single" to "per-az" adds gateways without replacing the first one.
         zone_ids = self.availability_zone_ids
         with_nat = zone_ids if config.network.nat_gateways == "per-az" else zone_ids[:1]
@@ -186,68 +223,100 @@ class Network(pulumi.ComponentResource):
         nats = {}
         for zone_id in with_nat:
             eip = aws.ec2.Eip(f"{name}-nat-eip-{zone_id}", domain="vpc", opts=after_igw)
-            nats[zone_id] = aws.ec2.NatGateway(f"{name}-nat-{zone_id}", allocation_id=eip.id,
-                                               subnet_id=public[zone_id].id, connectivity_type="public",
-                                               opts=after_igw)
+            nats[zone_id] = aws.ec2.NatGateway(
+                f"{name}-nat-{zone_id}",
+                allocation_id=eip.id,
+                subnet_id=public[zone_id].id,
+                connectivity_type="public",
+                opts=after_igw,
+            )
         return nats
 
-    def _private_routes(self, name: str, vpc: aws.ec2.Vpc, nats: dict[str, aws.ec2.NatGateway],
-                        subnets: dict[str, aws.ec2.Subnet]) -> list[aws.ec2.RouteTable]:
+    def _private_routes(
+        self, name: str, vpc: aws.ec2.Vpc, nats: dict[str, aws.ec2.NatGateway], subnets: dict[str, aws.ec2.Subnet]
+    ) -> list[aws.ec2.RouteTable]:
         child = pulumi.ResourceOptions(parent=self)
         shared_nat = next(iter(nats.values()))
         tables = []
         for zone_id, subnet in subnets.items():
             table = aws.ec2.RouteTable(f"{name}-private-rt-{zone_id}", vpc_id=vpc.id, opts=child)
-            aws.ec2.Route(f"{name}-private-internet-{zone_id}", route_table_id=table.id,
-                          destination_cidr_block="0.0.0.0/0", nat_gateway_id=nats.get(zone_id, shared_nat).id,
-                          opts=child)
+            aws.ec2.Route(
+                f"{name}-private-internet-{zone_id}",
+                route_table_id=table.id,
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nats.get(zone_id, shared_nat).id,
+                opts=child,
+            )
             self._associate(name, "private", table, {zone_id: subnet})
             tables.append(table)
         return tables
 
-    def _database_routes(self, name: str, vpc: aws.ec2.Vpc,
-                         subnets: dict[str, aws.ec2.Subnet]) -> aws.ec2.RouteTable:
+    def _database_routes(self, name: str, vpc: aws.ec2.Vpc, subnets: dict[str, aws.ec2.Subnet]) -> aws.ec2.RouteTable:
         # Isolated: no route to the internet in either direction, only the VPC and the S3 endpoint.
         table = aws.ec2.RouteTable(f"{name}-database-rt", vpc_id=vpc.id, opts=pulumi.ResourceOptions(parent=self))
         self._associate(name, "database", table, subnets)
         return table
 
-    def _associate(self, name: str, tier: str, table: aws.ec2.RouteTable,
-                   subnets: dict[str, aws.ec2.Subnet]) -> None:
+    def _associate(self, name: str, tier: str, table: aws.ec2.RouteTable, subnets: dict[str, aws.ec2.Subnet]) -> None:
         for zone_id, subnet in subnets.items():
-            aws.ec2.RouteTableAssociation(f"{name}-{tier}-rta-{zone_id}", route_table_id=table.id,
-                                          subnet_id=subnet.id, opts=pulumi.ResourceOptions(parent=self))
+            aws.ec2.RouteTableAssociation(
+                f"{name}-{tier}-rta-{zone_id}",
+                route_table_id=table.id,
+                subnet_id=subnet.id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
 
-    def _flow_logs(self, name: str, config: PlatformConfig, vpc: aws.ec2.Vpc,
-                   logs_key_arn: pulumi.Input[str]) -> None:
+    def _flow_logs(self, name: str, config: PlatformConfig, vpc: aws.ec2.Vpc, logs_key_arn: pulumi.Input[str]) -> None:
         child = pulumi.ResourceOptions(parent=self)
         # A fixed name cannot exist twice: a replacement deletes the old group first instead of failing with
         # "already exists". Names: 1-512 of [.-_/#A-Za-z0-9]
         # (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
-        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=flow_log_group_name(config),
-                                        kms_key_id=logs_key_arn,
-                                        retention_in_days=config.network.flow_log_retention_days,
-                                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            name=flow_log_group_name(config),
+            kms_key_id=logs_key_arn,
+            retention_in_days=config.network.flow_log_retention_days,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
         # aws:SourceAccount and aws:SourceArn keep other accounts' and other services' requests from using this
         # role (confused deputy): https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
         account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
         region = config.primary_region
-        trust = service_trust("vpc-flow-logs.amazonaws.com", {
-            "StringEquals": {"aws:SourceAccount": account},
-            "ArnLike": {"aws:SourceArn": f"arn:{partition(region)}:ec2:{region}:{account}:vpc-flow-log/*"}})
+        trust = service_trust(
+            "vpc-flow-logs.amazonaws.com",
+            {
+                "StringEquals": {"aws:SourceAccount": account},
+                "ArnLike": {"aws:SourceArn": f"arn:{partition(region)}:ec2:{region}:{account}:vpc-flow-log/*"},
+            },
+        )
         role = aws.iam.Role(f"{name}-flow-logs-role", assume_role_policy=trust, opts=child)
         # The documented minimum less logs:CreateLogGroup: the group is ours (KMS key, retention), and a role
         # able to create it would bring a deleted group back unencrypted and kept forever.
-        write = pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-             "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")]},
-            # A list call: it is not scoped to one group.
-            {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"}]})
+        write = pulumi.Output.json_dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")],
+                    },
+                    # A list call: it is not scoped to one group.
+                    {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"},
+                ],
+            }
+        )
         policy = aws.iam.RolePolicy(f"{name}-flow-logs-write", role=role.id, policy=write, opts=child)
         # The policy must exist before the first delivery, or the flow log starts in an error state.
-        aws.ec2.FlowLog(f"{name}-flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
-                        log_destination=group.arn, iam_role_arn=role.arn,
-                        opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+        aws.ec2.FlowLog(
+            f"{name}-flow-log",
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )
 
 
 def flow_log_group_name(config: PlatformConfig) -> str:

@@ -43,8 +43,10 @@ def from_account_baseline(what: str, lookup: Callable[[], T]) -> T:
     try:
         return lookup()
     except Exception as error:  # any lookup failure means the same thing here: the baseline is missing
-        raise pulumi.RunError(f"no {what} ({error}); it belongs to the account baseline: run "
-                              "`pulumi up` in account-baseline/ for this account first") from error
+        raise pulumi.RunError(
+            f"no {what} ({error}); it belongs to the account baseline: run "
+            "`pulumi up` in account-baseline/ for this account first"
+        ) from error
 
 
 def allowed_account_ids(config: PlatformConfig) -> list[str] | None:
@@ -57,10 +59,12 @@ def regional_providers(config: PlatformConfig) -> RegionalProviders:
     tags = aws.ProviderDefaultTagsArgs(tags=cost_tags(config))
     allowed = allowed_account_ids(config)
     return RegionalProviders(
-        primary=aws.Provider("aws-primary", region=config.primary_region, default_tags=tags,
-                             allowed_account_ids=allowed),
+        primary=aws.Provider(
+            "aws-primary", region=config.primary_region, default_tags=tags, allowed_account_ids=allowed
+        ),
         dr=aws.Provider("aws-dr", region=config.dr_region, default_tags=tags, allowed_account_ids=allowed)
-        if config.uses_dr_region else None,
+        if config.uses_dr_region
+        else None,
     )
 
 
@@ -68,26 +72,40 @@ def account_id(provider: aws.Provider) -> str:
     return aws.get_caller_identity(opts=pulumi.InvokeOptions(provider=provider)).account_id
 
 
-def kubernetes_provider(config: PlatformConfig, cluster_name: pulumi.Input[str], endpoint: pulumi.Input[str],
-                        certificate_authority: pulumi.Input[str],
-                        access_entries: Sequence[pulumi.Resource] = ()) -> k8s.Provider:
+def kubernetes_provider(
+    config: PlatformConfig,
+    cluster_name: pulumi.Input[str],
+    endpoint: pulumi.Input[str],
+    certificate_authority: pulumi.Input[str],
+    access_entries: Sequence[pulumi.Resource] = (),
+) -> k8s.Provider:
     """A provider for the new cluster; tokens come from `aws eks get-token`, so nothing long-lived is stored.
 
     It waits for the cluster's access entries: before them, the API answers every call with Unauthorized.
     """
     kubeconfig = pulumi.Output.all(cluster_name, endpoint, certificate_authority).apply(
-        lambda values: json.dumps(kubeconfig_for(*values, region=config.primary_region)))
-    return k8s.Provider("kubernetes", kubeconfig=kubeconfig,
-                        opts=pulumi.ResourceOptions(depends_on=list(access_entries)))
+        lambda values: json.dumps(kubeconfig_for(*values, region=config.primary_region))
+    )
+    return k8s.Provider(
+        "kubernetes", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(depends_on=list(access_entries))
+    )
 
 
 def kubeconfig_for(cluster_name: str, endpoint: str, certificate_authority: str, region: str) -> dict:
-    user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
-                     "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]}}
+    user = {
+        "exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": "aws",
+            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region],
+        }
+    }
     return {
-        "apiVersion": "v1", "kind": "Config", "current-context": cluster_name,
-        "clusters": [{"name": cluster_name, "cluster": {"server": endpoint,
-                                                        "certificate-authority-data": certificate_authority}}],
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": cluster_name,
+        "clusters": [
+            {"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": certificate_authority}}
+        ],
         "users": [{"name": cluster_name, "user": user}],
         "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
     }

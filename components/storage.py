@@ -39,44 +39,77 @@ class _HardenedBucket:
     the URNs read the same as if each were declared there.
     """
 
-    def __init__(self, name: str, parent: pulumi.Resource, *, key_arn: Input[str], protect: bool,
-                 lifecycle: aws.s3.BucketLifecycleConfigurationRuleArgs,
-                 extra_statements: StatementsFor | None = None, provider: aws.Provider | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        parent: pulumi.Resource,
+        *,
+        key_arn: Input[str],
+        protect: bool,
+        lifecycle: aws.s3.BucketLifecycleConfigurationRuleArgs,
+        extra_statements: StatementsFor | None = None,
+        provider: aws.Provider | None = None,
+    ) -> None:
         opts = pulumi.ResourceOptions(parent=parent, provider=provider)
-        self.bucket = aws.s3.Bucket(name, force_destroy=False,
-                                    opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protect)))
+        self.bucket = aws.s3.Bucket(
+            name, force_destroy=False, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protect))
+        )
         bucket_name = self.bucket.bucket
         # ACLs disabled: access is decided by policies alone, and the bucket owns every object.
         aws.s3.BucketOwnershipControls(
-            f"{name}-ownership", bucket=bucket_name,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=opts)
+            f"{name}-ownership",
+            bucket=bucket_name,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=opts,
+        )
         public_access = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access", bucket=bucket_name, block_public_acls=True, block_public_policy=True,
-            ignore_public_acls=True, restrict_public_buckets=True, opts=opts)
+            f"{name}-public-access",
+            bucket=bucket_name,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=opts,
+        )
         self.versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning", bucket=bucket_name,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=opts)
+            f"{name}-versioning",
+            bucket=bucket_name,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=opts,
+        )
         aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption", bucket=bucket_name,
-            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                apply_server_side_encryption_by_default=aws.s3.
-                BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                    sse_algorithm="aws:kms", kms_master_key_id=key_arn),
-                # A bucket-level data key cuts KMS requests (cost, throttling) by orders of magnitude. On the
-                # log bucket it means CloudTrail needs kms:Decrypt on the logs key (encryption.py).
-                bucket_key_enabled=True)],
-            opts=opts)
-        statements = [_deny_insecure_transport(self.bucket.arn),
-                      *(extra_statements(self.bucket.arn) if extra_statements else [])]
+            f"{name}-encryption",
+            bucket=bucket_name,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="aws:kms", kms_master_key_id=key_arn
+                    ),
+                    # A bucket-level data key cuts KMS requests (cost, throttling) by orders of magnitude. On the
+                    # log bucket it means CloudTrail needs kms:Decrypt on the logs key (encryption.py).
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=opts,
+        )
+        statements = [
+            _deny_insecure_transport(self.bucket.arn),
+            *(extra_statements(self.bucket.arn) if extra_statements else []),
+        ]
         # PutBucketPolicy races the public access block being applied and can fail with AccessDenied.
         self.policy = aws.s3.BucketPolicy(
-            f"{name}-policy", bucket=bucket_name,
+            f"{name}-policy",
+            bucket=bucket_name,
             policy=Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[public_access])))
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[public_access])),
+        )
         # Lifecycle rules on noncurrent versions only mean something once versioning is on.
         aws.s3.BucketLifecycleConfiguration(
-            f"{name}-lifecycle", bucket=bucket_name, rules=[lifecycle],
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.versioning])))
+            f"{name}-lifecycle",
+            bucket=bucket_name,
+            rules=[lifecycle],
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.versioning])),
+        )
 
 
 def _deny_insecure_transport(bucket_arn: Output[str]) -> Statement:
@@ -90,21 +123,29 @@ def _deny_insecure_transport(bucket_arn: Output[str]) -> Statement:
     }
 
 
-def _lifecycle(noncurrent_days: int, *, infrequent_access_after: int | None = None,
-               expire_after: int | None = None) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+def _lifecycle(
+    noncurrent_days: int, *, infrequent_access_after: int | None = None, expire_after: int | None = None
+) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
     return aws.s3.BucketLifecycleConfigurationRuleArgs(
         id="retention",
         status="Enabled",
         filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),  # every object
-        transitions=None if infrequent_access_after is None else [
+        transitions=None
+        if infrequent_access_after is None
+        else [
             aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                days=infrequent_access_after, storage_class="STANDARD_IA")],
-        expiration=None if expire_after is None else aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(
-            days=expire_after),
+                days=infrequent_access_after, storage_class="STANDARD_IA"
+            )
+        ],
+        expiration=None
+        if expire_after is None
+        else aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_after),
         noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-            noncurrent_days=noncurrent_days),
+            noncurrent_days=noncurrent_days
+        ),
         abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-            days_after_initiation=ABORT_MULTIPART_AFTER_DAYS),
+            days_after_initiation=ABORT_MULTIPART_AFTER_DAYS
+        ),
     )
 
 
@@ -113,15 +154,18 @@ def _allow_log_delivery(account_id: str, region: str, trail_name: str) -> Statem
     trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name}"
 
     def statements(bucket_arn: Output[str]) -> list[Statement]:
-        return [*_cloudtrail_statements(bucket_arn, account_id, trail_arn), {
-            "Sid": "AllowS3ServerAccessLogs",
-            "Effect": "Allow",
-            "Principal": {"Service": "logging.s3.amazonaws.com"},
-            "Action": "s3:PutObject",
-            "Resource": Output.concat(bucket_arn, "/*"),
-            # Only buckets of this account may write here (confused-deputy guard).
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }]
+        return [
+            *_cloudtrail_statements(bucket_arn, account_id, trail_arn),
+            {
+                "Sid": "AllowS3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": Output.concat(bucket_arn, "/*"),
+                # Only buckets of this account may write here (confused-deputy guard).
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            },
+        ]
 
     return statements
 
@@ -131,12 +175,24 @@ def _cloudtrail_statements(bucket_arn: Output[str], account_id: str, trail_arn: 
     # CloudTrail sends and is harmless with BucketOwnerEnforced.
     only_our_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
     return [
-        {"Sid": "AllowCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-         "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": only_our_trail},
-        {"Sid": "AllowCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-         "Action": "s3:PutObject", "Resource": Output.concat(bucket_arn, f"/cloudtrail/AWSLogs/{account_id}/*"),
-         "Condition": {"StringEquals": {**only_our_trail["StringEquals"],
-                                        "s3:x-amz-acl": "bucket-owner-full-control"}}},
+        {
+            "Sid": "AllowCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": only_our_trail,
+        },
+        {
+            "Sid": "AllowCloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": Output.concat(bucket_arn, f"/cloudtrail/AWSLogs/{account_id}/*"),
+            "Condition": {
+                "StringEquals": {**only_our_trail["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}
+            },
+        },
     ]
 
 
@@ -152,66 +208,100 @@ class Storage(pulumi.ComponentResource):
         dr = _dr_target(args) if storage.replicate_to_dr else None
 
         logs = _HardenedBucket(
-            f"{name}-logs", self, key_arn=args.logs_key_arn, protect=protect,
+            f"{name}-logs",
+            self,
+            key_arn=args.logs_key_arn,
+            protect=protect,
             lifecycle=_lifecycle(storage.noncurrent_version_expiration_days, expire_after=storage.log_expiration_days),
-            extra_statements=_allow_log_delivery(args.account_id, args.config.primary_region, args.trail_name))
+            extra_statements=_allow_log_delivery(args.account_id, args.config.primary_region, args.trail_name),
+        )
         data = _HardenedBucket(
-            f"{name}-data", self, key_arn=args.data_key_arn, protect=protect,
-            lifecycle=_lifecycle(storage.noncurrent_version_expiration_days,
-                                 infrequent_access_after=storage.infrequent_access_after_days))
+            f"{name}-data",
+            self,
+            key_arn=args.data_key_arn,
+            protect=protect,
+            lifecycle=_lifecycle(
+                storage.noncurrent_version_expiration_days, infrequent_access_after=storage.infrequent_access_after_days
+            ),
+        )
         # Wait for the log bucket's policy so the first access logs are not refused.
         aws.s3.BucketLogging(
-            f"{name}-data-logging", bucket=data.bucket.bucket, target_bucket=logs.bucket.bucket,
-            target_prefix=ACCESS_LOG_PREFIX, opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]))
+            f"{name}-data-logging",
+            bucket=data.bucket.bucket,
+            target_bucket=logs.bucket.bucket,
+            target_prefix=ACCESS_LOG_PREFIX,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]),
+        )
 
         self.data_bucket = data.bucket
         self.logs_bucket = logs.bucket
         self.logs_bucket_policy = logs.policy  # writers such as CloudTrail must wait for it
         self.replica_bucket = self._replicate(name, args, data, *dr) if dr else None
 
-        self.register_outputs({
-            "dataBucket": self.data_bucket.bucket,
-            "logsBucket": self.logs_bucket.bucket,
-            "replicaBucket": self.replica_bucket.bucket if self.replica_bucket else None,
-        })
+        self.register_outputs(
+            {
+                "dataBucket": self.data_bucket.bucket,
+                "logsBucket": self.logs_bucket.bucket,
+                "replicaBucket": self.replica_bucket.bucket if self.replica_bucket else None,
+            }
+        )
 
-    def _replicate(self, name: str, args: StorageArgs, source: _HardenedBucket,
-                   dr_provider: aws.Provider, dr_key_arn: Input[str]) -> aws.s3.Bucket:
+    def _replicate(
+        self, name: str, args: StorageArgs, source: _HardenedBucket, dr_provider: aws.Provider, dr_key_arn: Input[str]
+    ) -> aws.s3.Bucket:
         replica = _HardenedBucket(
-            f"{name}-data-replica", self, key_arn=dr_key_arn, protect=args.config.protect_stateful,
-            lifecycle=_lifecycle(args.config.storage.noncurrent_version_expiration_days), provider=dr_provider)
+            f"{name}-data-replica",
+            self,
+            key_arn=dr_key_arn,
+            protect=args.config.protect_stateful,
+            lifecycle=_lifecycle(args.config.storage.noncurrent_version_expiration_days),
+            provider=dr_provider,
+        )
         role = aws.iam.Role(
             f"{name}-replication-role",
             assume_role_policy=service_trust("s3.amazonaws.com"),
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         role_policy = aws.iam.RolePolicy(
-            f"{name}-replication-policy", role=role.id,
-            policy=_replication_policy(args.config, source.bucket.arn, args.data_key_arn,
-                                       replica.bucket.arn, dr_key_arn),
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{name}-replication-policy",
+            role=role.id,
+            policy=_replication_policy(
+                args.config, source.bucket.arn, args.data_key_arn, replica.bucket.arn, dr_key_arn
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         aws.s3.BucketReplicationConfig(
-            f"{name}-data-replication", bucket=source.bucket.bucket, role=role.arn,
-            rules=[aws.s3.BucketReplicationConfigRuleArgs(
-                id="all-to-dr",
-                status="Enabled",
-                # An explicit empty prefix makes this a V2 rule for every object; an empty filter block
-                # risks being dropped on the way to the provider, silently turning it into a V1 rule.
-                filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
-                delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(
-                    status="Enabled"),
-                # SSE-KMS objects are skipped unless asked for explicitly.
-                source_selection_criteria=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
-                    sse_kms_encrypted_objects=aws.s3.
-                    BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(status="Enabled")),
-                destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
-                    bucket=replica.bucket.arn,
-                    storage_class="STANDARD_IA",
-                    encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
-                        replica_kms_key_id=dr_key_arn)),
-            )],
+            f"{name}-data-replication",
+            bucket=source.bucket.bucket,
+            role=role.arn,
+            rules=[
+                aws.s3.BucketReplicationConfigRuleArgs(
+                    id="all-to-dr",
+                    status="Enabled",
+                    # An explicit empty prefix makes this a V2 rule for every object; an empty filter block
+                    # risks being dropped on the way to the provider, silently turning it into a V1 rule.
+                    filter=aws.s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
+                    delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(
+                        status="Enabled"
+                    ),
+                    # SSE-KMS objects are skipped unless asked for explicitly.
+                    source_selection_criteria=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
+                        sse_kms_encrypted_objects=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
+                            status="Enabled"
+                        )
+                    ),
+                    destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(
+                        bucket=replica.bucket.arn,
+                        storage_class="STANDARD_IA",
+                        encryption_configuration=aws.s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
+                            replica_kms_key_id=dr_key_arn
+                        ),
+                    ),
+                )
+            ],
             # S3 rejects a replication configuration until both sides are versioned.
-            opts=pulumi.ResourceOptions(parent=self,
-                                        depends_on=[source.versioning, replica.versioning, role_policy]))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[source.versioning, replica.versioning, role_policy]),
+        )
         return replica.bucket
 
 
@@ -221,21 +311,54 @@ def _dr_target(args: StorageArgs) -> tuple[aws.Provider, Input[str]]:
     return args.dr_provider, args.dr_key_arn
 
 
-def _replication_policy(config: PlatformConfig, source_arn: Output[str], source_key_arn: Input[str],
-                        replica_arn: Output[str], replica_key_arn: Input[str]) -> Output[str]:
-    return Output.json_dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "ReadSourceConfiguration", "Effect": "Allow",
-         "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": source_arn},
-        {"Sid": "ReadSourceVersions", "Effect": "Allow",
-         "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
-         "Resource": Output.concat(source_arn, "/*")},
-        {"Sid": "WriteReplicas", "Effect": "Allow",
-         "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
-         "Resource": Output.concat(replica_arn, "/*")},
-        # Keys are usable only through S3 in their own region, not directly by whoever assumes the role.
-        {"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": source_key_arn,
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{config.primary_region}.amazonaws.com"}}},
-        {"Sid": "EncryptReplicas", "Effect": "Allow", "Action": "kms:Encrypt", "Resource": replica_key_arn,
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{config.dr_region}.amazonaws.com"}}},
-    ]})
-
+def _replication_policy(
+    config: PlatformConfig,
+    source_arn: Output[str],
+    source_key_arn: Input[str],
+    replica_arn: Output[str],
+    replica_key_arn: Input[str],
+) -> Output[str]:
+    return Output.json_dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "ReadSourceConfiguration",
+                    "Effect": "Allow",
+                    "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                    "Resource": source_arn,
+                },
+                {
+                    "Sid": "ReadSourceVersions",
+                    "Effect": "Allow",
+                    "Action": [
+                        "s3:GetObjectVersionForReplication",
+                        "s3:GetObjectVersionAcl",
+                        "s3:GetObjectVersionTagging",
+                    ],
+                    "Resource": Output.concat(source_arn, "/*"),
+                },
+                {
+                    "Sid": "WriteReplicas",
+                    "Effect": "Allow",
+                    "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+                    "Resource": Output.concat(replica_arn, "/*"),
+                },
+                # Keys are usable only through S3 in their own region, not directly by whoever assumes the role.
+                {
+                    "Sid": "DecryptSource",
+                    "Effect": "Allow",
+                    "Action": "kms:Decrypt",
+                    "Resource": source_key_arn,
+                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{config.primary_region}.amazonaws.com"}},
+                },
+                {
+                    "Sid": "EncryptReplicas",
+                    "Effect": "Allow",
+                    "Action": "kms:Encrypt",
+                    "Resource": replica_key_arn,
+                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{config.dr_region}.amazonaws.com"}},
+                },
+            ],
+        }
+    )

@@ -48,8 +48,9 @@ TIER_POLICIES: dict[str, TierPolicy] = {
     "dev": TierPolicy(retention_days=7, rpo=DAILY_RPO, min_runs_per_day=1, continuous=False, dr_copies=False),
     "staging": TierPolicy(retention_days=14, rpo=DAILY_RPO, min_runs_per_day=1, continuous=False, dr_copies=False),
     # RPO 15 min needs continuous backup; snapshots every <= 6 h bound the loss if continuity ever lapses.
-    "prod": TierPolicy(retention_days=30, rpo=timedelta(minutes=15), min_runs_per_day=4, continuous=True,
-                       dr_copies=True),
+    "prod": TierPolicy(
+        retention_days=30, rpo=timedelta(minutes=15), min_runs_per_day=4, continuous=True, dr_copies=True
+    ),
 }
 
 
@@ -92,8 +93,9 @@ class Audit:
     def check(self, check: str, resource: str) -> None:
         self.checked.append({"check": check, "resource": resource})
 
-    def read(self, check: str, resource: str, call: Any, missing: tuple[str, str] | None = None,
-             **params: Any) -> dict[str, Any] | None:
+    def read(
+        self, check: str, resource: str, call: Any, missing: tuple[str, str] | None = None, **params: Any
+    ) -> dict[str, Any] | None:
         """One AWS read. Not-found (with `missing` = finding, expected) and denied reads become findings, not
         aborts: the audit still covers everything else, and what it could not verify never passes silently."""
         from botocore.exceptions import ClientError
@@ -106,19 +108,28 @@ class Audit:
                 self.add(ERROR, check, resource, *missing)
             else:
                 operation = getattr(error, "operation_name", "?")
-                self.add(ERROR, check, resource, f"cannot read it: {operation} failed with {code}",
-                         f"read access for the audit ({operation})")
+                self.add(
+                    ERROR,
+                    check,
+                    resource,
+                    f"cannot read it: {operation} failed with {code}",
+                    f"read access for the audit ({operation})",
+                )
             return None
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     backup = commands.add_parser("backup", help="AWS Backup operations on a deployed stack.")
-    actions = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True,
-                                    parser_class=type(backup))
+    actions = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True, parser_class=type(backup))
     audit = actions.add_parser("audit", help="Compare the live AWS Backup setup with the stack (exit 1 on findings).")
     audit.add_argument("--stack", required=True, help="Stack name, for the report.")
-    audit.add_argument("--outputs", type=Path, required=True, metavar="FILE",
-                       help="JSON of `pulumi stack output --json` for the stack.")
+    audit.add_argument(
+        "--outputs",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="JSON of `pulumi stack output --json` for the stack.",
+    )
     audit.add_argument("--tier", choices=list(TIER_POLICIES), help="Tier to audit against (default: outputs.tier).")
     audit.add_argument("--json", action="store_true", help='Print {"stack", "findings", "checked"} as JSON.')
     audit.add_argument("--now", metavar="ISO-TIME", help="Time to measure recovery-point ages from (default: now).")
@@ -135,8 +146,12 @@ def run(args: argparse.Namespace) -> int:
     except BotoCoreError as error:  # no credentials, no endpoint: nothing was audited
         raise UsageError(f"cannot audit stack {args.stack!r}: {error}") from None
     if args.json:
-        print(json.dumps({"stack": declared.stack, "findings": [asdict(f) for f in audit.findings],
-                          "checked": audit.checked}, indent=2))
+        print(
+            json.dumps(
+                {"stack": declared.stack, "findings": [asdict(f) for f in audit.findings], "checked": audit.checked},
+                indent=2,
+            )
+        )
     else:
         print(report(audit))
     return EXIT_FINDINGS if audit.findings else EXIT_CLEAN
@@ -149,19 +164,27 @@ def parse_now(text: str) -> datetime:
 def declared_from(stack: str, outputs: dict[str, Any], tier: str | None) -> Declared:
     tier = tier or outputs.get("tier")
     if tier not in TIER_POLICIES:
-        raise UsageError(f"stack {stack!r}: tier {tier!r} (outputs.tier or --tier) must be one of "
-                         f"{', '.join(TIER_POLICIES)}")
+        raise UsageError(
+            f"stack {stack!r}: tier {tier!r} (outputs.tier or --tier) must be one of {', '.join(TIER_POLICIES)}"
+        )
     database_arn = str(outputs["databaseArn"])
     partition, region = database_arn.split(":")[1], database_arn.split(":")[3]
     buckets = tuple(f"arn:{partition}:s3:::{outputs[key]}" for key in ("dataBucket", "logsBucket"))
     dr_vault_arn = outputs.get("drBackupVaultArn") or None
     if dr_vault_arn and not re.fullmatch(r"arn:[\w-]+:backup:[\w-]+:\d+:backup-vault:[\w-]+", dr_vault_arn):
         raise UsageError(f"stack {stack!r}: drBackupVaultArn {dr_vault_arn!r} is not a backup vault ARN")
-    return Declared(stack=stack, tier=tier, region=outputs.get("primaryRegion") or region,
-                    vault_name=outputs["backupVaultName"], plan_id=outputs["backupPlanId"],
-                    resources=(database_arn, *buckets), key_arn=outputs.get("backupKeyArn"),
-                    dr_vault_arn=dr_vault_arn, dr_region=dr_vault_arn.split(":")[3] if dr_vault_arn else None,
-                    dr_vault_name=dr_vault_arn.rsplit(":", 1)[-1] if dr_vault_arn else None)
+    return Declared(
+        stack=stack,
+        tier=tier,
+        region=outputs.get("primaryRegion") or region,
+        vault_name=outputs["backupVaultName"],
+        plan_id=outputs["backupPlanId"],
+        resources=(database_arn, *buckets),
+        key_arn=outputs.get("backupKeyArn"),
+        dr_vault_arn=dr_vault_arn,
+        dr_region=dr_vault_arn.split(":")[3] if dr_vault_arn else None,
+        dr_vault_name=dr_vault_arn.rsplit(":", 1)[-1] if dr_vault_arn else None,
+    )
 
 
 def audit_stack(declared: Declared, now: datetime) -> Audit:
@@ -174,8 +197,13 @@ def audit_stack(declared: Declared, now: datetime) -> Audit:
         if not check_vault(audit, dr_backup, declared.dr_vault_name, str(declared.dr_region), None):
             dr_backup = None
     elif audit.policy.dr_copies:
-        audit.add(ERROR, "dr-vault", declared.stack, "the stack declares no DR vault (drBackupVaultArn)",
-                  f"a DR vault: the {declared.tier} tier copies every recovery point to the DR region")
+        audit.add(
+            ERROR,
+            "dr-vault",
+            declared.stack,
+            "the stack declares no DR vault (drBackupVaultArn)",
+            f"a DR vault: the {declared.tier} tier copies every recovery point to the DR region",
+        )
     if check_plan(audit, backup):
         check_selections(audit, backup)
     for resource in declared.resources if vault_found else ():
@@ -187,8 +215,13 @@ def check_vault(audit: Audit, backup: Any, name: str, region: str, key_arn: str 
     """Checks the vault's encryption; False when the vault could not be read."""
     resource = f"{name} ({region})"
     audit.check("vault", resource)
-    vault = audit.read("vault", resource, backup.describe_backup_vault, BackupVaultName=name,
-                       missing=("backup vault does not exist", "an encrypted backup vault"))
+    vault = audit.read(
+        "vault",
+        resource,
+        backup.describe_backup_vault,
+        BackupVaultName=name,
+        missing=("backup vault does not exist", "an encrypted backup vault"),
+    )
     if vault is None:
         return False
     actual = vault.get("EncryptionKeyArn")
@@ -203,13 +236,23 @@ def check_plan(audit: Audit, backup: Any) -> bool:
     """Checks the plan's rules; False when there is no (live) plan to check."""
     declared, policy = audit.declared, audit.policy
     audit.check("plan", declared.plan_id)
-    response = audit.read("plan", declared.plan_id, backup.get_backup_plan, BackupPlanId=declared.plan_id,
-                          missing=("backup plan does not exist", "the plan named by backupPlanId"))
+    response = audit.read(
+        "plan",
+        declared.plan_id,
+        backup.get_backup_plan,
+        BackupPlanId=declared.plan_id,
+        missing=("backup plan does not exist", "the plan named by backupPlanId"),
+    )
     if response is None:
         return False
     if response.get("DeletionDate"):  # AWS keeps answering for a deleted plan; it just stops running
-        audit.add(ERROR, "plan", declared.plan_id, f"backup plan was deleted ({response['DeletionDate']:%Y-%m-%d})",
-                  "the plan named by backupPlanId")
+        audit.add(
+            ERROR,
+            "plan",
+            declared.plan_id,
+            f"backup plan was deleted ({response['DeletionDate']:%Y-%m-%d})",
+            "the plan named by backupPlanId",
+        )
         return False
     plan = response["BackupPlan"]
     name = plan.get("BackupPlanName", declared.plan_id)
@@ -220,15 +263,30 @@ def check_plan(audit: Audit, backup: Any) -> bool:
     for rule in snapshot_rules:
         count = runs_per_day(rule.get("ScheduleExpression", ""))
         if count is None:
-            audit.add(WARNING, "schedule", f"{name}/{rule['RuleName']}",
-                      f"cannot read schedule {rule.get('ScheduleExpression')!r}", "an AWS cron(...) expression")
+            audit.add(
+                WARNING,
+                "schedule",
+                f"{name}/{rule['RuleName']}",
+                f"cannot read schedule {rule.get('ScheduleExpression')!r}",
+                "an AWS cron(...) expression",
+            )
         runs += count or 0
     if runs < policy.min_runs_per_day:
-        audit.add(ERROR, "schedule", name, f"{runs} scheduled backup(s) every day",
-                  f"at least {policy.min_runs_per_day} a day ({declared.tier} tier)")
+        audit.add(
+            ERROR,
+            "schedule",
+            name,
+            f"{runs} scheduled backup(s) every day",
+            f"at least {policy.min_runs_per_day} a day ({declared.tier} tier)",
+        )
     if policy.continuous and len(snapshot_rules) == len(plan.get("Rules", [])):
-        audit.add(ERROR, "continuous-backup", name, "no rule has EnableContinuousBackup",
-                  f"a continuous-backup rule (RPO {_duration(policy.rpo)})")
+        audit.add(
+            ERROR,
+            "continuous-backup",
+            name,
+            "no rule has EnableContinuousBackup",
+            f"a continuous-backup rule (RPO {_duration(policy.rpo)})",
+        )
     return True
 
 
@@ -242,14 +300,24 @@ def _check_rule(audit: Audit, resource: str, rule: dict[str, Any]) -> None:
         severity = ERROR if days is not None and days < policy.retention_days else WARNING
         audit.add(severity, "retention", resource, f"keeps recovery points {_days(days)}", expected_days)
     if rule.get("TargetBackupVaultName") != declared.vault_name:
-        audit.add(ERROR, "target-vault", resource, f"backs up into vault {rule.get('TargetBackupVaultName')!r}",
-                  f"vault {declared.vault_name!r}")
+        audit.add(
+            ERROR,
+            "target-vault",
+            resource,
+            f"backs up into vault {rule.get('TargetBackupVaultName')!r}",
+            f"vault {declared.vault_name!r}",
+        )
     if not declared.dr_vault_arn:
         return
     copies = [c for c in rule.get("CopyActions", []) if c.get("DestinationBackupVaultArn") == declared.dr_vault_arn]
     if not copies:
-        audit.add(ERROR, "dr-copy-action", resource, "does not copy recovery points to the DR vault",
-                  f"a copy action to {declared.dr_vault_arn}")
+        audit.add(
+            ERROR,
+            "dr-copy-action",
+            resource,
+            "does not copy recovery points to the DR vault",
+            f"a copy action to {declared.dr_vault_arn}",
+        )
     for copy in copies:
         copy_days = copy.get("Lifecycle", {}).get("DeleteAfterDays")
         if copy_days != policy.retention_days:
@@ -258,15 +326,20 @@ def _check_rule(audit: Audit, resource: str, rule: dict[str, Any]) -> None:
 
 def check_selections(audit: Audit, backup: Any) -> None:
     declared = audit.declared
-    listed = audit.read("selection", declared.plan_id, _paginated(backup, "list_backup_selections"),
-                        BackupPlanId=declared.plan_id)
+    listed = audit.read(
+        "selection", declared.plan_id, _paginated(backup, "list_backup_selections"), BackupPlanId=declared.plan_id
+    )
     if listed is None:
         return
     selections = []
     for summary in listed.get("BackupSelectionsList", []):
-        got = audit.read("selection", summary.get("SelectionName", summary["SelectionId"]),
-                         backup.get_backup_selection, BackupPlanId=declared.plan_id,
-                         SelectionId=summary["SelectionId"])
+        got = audit.read(
+            "selection",
+            summary.get("SelectionName", summary["SelectionId"]),
+            backup.get_backup_selection,
+            BackupPlanId=declared.plan_id,
+            SelectionId=summary["SelectionId"],
+        )
         if got is not None:
             selections.append(got["BackupSelection"])
     by_tags = any(s.get("ListOfTags") or s.get("Conditions", {}).get("StringEquals") for s in selections)
@@ -274,34 +347,50 @@ def check_selections(audit: Audit, backup: Any) -> None:
         audit.check("selection", resource)
         if not any(_selects(selection, resource) for selection in selections):
             note = " (tag-based selections are not evaluated)" if by_tags else ""
-            audit.add(ERROR, "selection", resource, f"no selection of plan {declared.plan_id} selects it{note}",
-                      "listed in a backup selection's Resources")
+            audit.add(
+                ERROR,
+                "selection",
+                resource,
+                f"no selection of plan {declared.plan_id} selects it{note}",
+                "listed in a backup selection's Resources",
+            )
 
 
 def _selects(selection: dict[str, Any], arn: str) -> bool:
-    return (any(fnmatchcase(arn, pattern) for pattern in selection.get("Resources", []))
-            and not any(fnmatchcase(arn, pattern) for pattern in selection.get("NotResources", [])))
+    return any(fnmatchcase(arn, pattern) for pattern in selection.get("Resources", [])) and not any(
+        fnmatchcase(arn, pattern) for pattern in selection.get("NotResources", [])
+    )
 
 
 def check_recovery_points(audit: Audit, backup: Any, dr_backup: Any, resource: str) -> None:
     declared, policy = audit.declared, audit.policy
     audit.check("recovery-point", resource)
-    listed = audit.read("recovery-point", resource, _paginated(backup, "list_recovery_points_by_resource"),
-                        ResourceArn=resource)
+    listed = audit.read(
+        "recovery-point", resource, _paginated(backup, "list_recovery_points_by_resource"), ResourceArn=resource
+    )
     if listed is None:
         return
-    points = [p for p in listed.get("RecoveryPoints", [])
-              if p.get("BackupVaultName") == declared.vault_name and p.get("Status") in USABLE]
+    points = [
+        p
+        for p in listed.get("RecoveryPoints", [])
+        if p.get("BackupVaultName") == declared.vault_name and p.get("Status") in USABLE
+    ]
     expected = f"younger than {_duration(policy.rpo)} ({declared.tier} RPO)"
     if not points:
-        audit.add(ERROR, "recovery-point", resource, f"no usable recovery point in vault {declared.vault_name}",
-                  expected)
+        audit.add(
+            ERROR, "recovery-point", resource, f"no usable recovery point in vault {declared.vault_name}", expected
+        )
         return
     newest = max(_point_time(point, audit.now) for point in points)
     if audit.now - newest > policy.rpo:
-        audit.add(ERROR, "recovery-point", resource,
-                  f"newest recovery point is {_duration(audit.now - newest)} old (completed "
-                  f"{newest.astimezone(UTC):%Y-%m-%d %H:%M} UTC)", expected)
+        audit.add(
+            ERROR,
+            "recovery-point",
+            resource,
+            f"newest recovery point is {_duration(audit.now - newest)} old (completed "
+            f"{newest.astimezone(UTC):%Y-%m-%d %H:%M} UTC)",
+            expected,
+        )
     if dr_backup is not None:
         _check_dr_copy(audit, dr_backup, resource, points)
 
@@ -314,16 +403,28 @@ def _check_dr_copy(audit: Audit, dr_backup: Any, resource: str, points: list[dic
         return  # every point is younger than a copy takes: nothing can be expected in the DR vault yet
     source = max(due, key=lambda point: point["CreationDate"])
     audit.check("dr-copy", resource)
-    listed = audit.read("dr-copy", resource, _paginated(dr_backup, "list_recovery_points_by_backup_vault"),
-                        BackupVaultName=declared.dr_vault_name, ByResourceArn=resource)
+    listed = audit.read(
+        "dr-copy",
+        resource,
+        _paginated(dr_backup, "list_recovery_points_by_backup_vault"),
+        BackupVaultName=declared.dr_vault_name,
+        ByResourceArn=resource,
+    )
     if listed is None:
         return
-    copies = [c for c in listed.get("RecoveryPoints", [])
-              if c.get("Status") in USABLE and c["CreationDate"] >= source["CreationDate"]]
+    copies = [
+        c
+        for c in listed.get("RecoveryPoints", [])
+        if c.get("Status") in USABLE and c["CreationDate"] >= source["CreationDate"]
+    ]
     if not copies:
-        audit.add(ERROR, "dr-copy", resource,
-                  f"recovery point of {source['CreationDate']:%Y-%m-%d %H:%M} UTC has no copy in the DR vault",
-                  f"a copy in {declared.dr_vault_arn} within {_duration(COPY_GRACE)}")
+        audit.add(
+            ERROR,
+            "dr-copy",
+            resource,
+            f"recovery point of {source['CreationDate']:%Y-%m-%d %H:%M} UTC has no copy in the DR vault",
+            f"a copy in {declared.dr_vault_arn} within {_duration(COPY_GRACE)}",
+        )
 
 
 def _point_time(point: dict[str, Any], now: datetime) -> datetime:
@@ -357,6 +458,7 @@ def report(audit: Audit) -> str:
     rows = [("SEVERITY", "CHECK", "RESOURCE", "FINDING", "EXPECTED")]
     rows += [(f.severity, f.check, f.resource, f.finding, f.expected) for f in audit.findings]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
-    lines = ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]])
-             for row in rows]
+    lines = [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]) for row in rows
+    ]
     return "\n".join([head + f"{len(audit.findings)} finding(s)", *lines])

@@ -34,17 +34,31 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="Preview stacks offline under the Pulumi SDK's mock monitor.")
     preview.add_argument("--stack", default="all", help="Stack name, or `all` (default) for every stack file.")
     preview.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
-    preview.add_argument("--json", action="store_true",
-                         help="Print the preview as JSON, shaped like `pulumi preview --json`.")
-    preview.add_argument("--policy-pack", action="append", default=[], metavar="DIR",
-                         help="Run this CrossGuard policy pack over each stack (repeatable).")
-    preview.add_argument("--policy-pack-config", action="append", default=[], metavar="FILE",
-                         help="Config of the policy pack at the same position; {stack} in the path is replaced by "
-                              "the stack name.")
+    preview.add_argument(
+        "--json", action="store_true", help="Print the preview as JSON, shaped like `pulumi preview --json`."
+    )
+    preview.add_argument(
+        "--policy-pack",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="Run this CrossGuard policy pack over each stack (repeatable).",
+    )
+    preview.add_argument(
+        "--policy-pack-config",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Config of the policy pack at the same position; {stack} in the path is replaced by the stack name.",
+    )
     preview.add_argument("--sarif", type=Path, metavar="FILE", help="Write policy findings as SARIF 2.1.0.")
     preview.add_argument("--markdown", type=Path, metavar="FILE", help="Write a pull-request summary in Markdown.")
-    preview.add_argument("--baseline", type=Path, metavar="FILE",
-                         help="`preview --json` of the target branch: the Markdown shows each stack's cost change.")
+    preview.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="`preview --json` of the target branch: the Markdown shows each stack's cost change.",
+    )
     preview.set_defaults(handler=run_preview)
     cost = commands.add_parser("cost", help="Estimate each stack's monthly AWS cost offline.")
     cost.add_argument("--stack", default="all", help="Stack name, or `all` (default).")
@@ -121,16 +135,24 @@ def run_cost(args: argparse.Namespace) -> int:
     return _exit_status(previews)
 
 
-def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[StackPreview],
-                   findings: dict[str, list[Finding]], estimates: dict[str, cost_report.StackEstimate],
-                   interpreters: dict[Path, str]) -> None:
+def _print_results(
+    args: argparse.Namespace,
+    stacks: list[str],
+    previews: list[StackPreview],
+    findings: dict[str, list[Finding]],
+    estimates: dict[str, cost_report.StackEstimate],
+    interpreters: dict[Path, str],
+) -> None:
     if args.json:
-        documents = {preview.stack: _json_document(preview, findings.get(preview.stack), estimates.get(preview.stack))
-                     for preview in previews}
+        documents = {
+            preview.stack: _json_document(preview, findings.get(preview.stack), estimates.get(preview.stack))
+            for preview in previews
+        }
         for document in documents.values():
             if interpreters:  # which Python ran each pack: its own virtualenv, as the CLI would use
-                document["policyPacks"] = [{"path": str(pack), "interpreter": interpreter}
-                                           for pack, interpreter in interpreters.items()]
+                document["policyPacks"] = [
+                    {"path": str(pack), "interpreter": interpreter} for pack, interpreter in interpreters.items()
+                ]
         body = documents[stacks[0]] if len(stacks) == 1 else {"stacks": documents}
         print(json.dumps(body, indent=2))
         return
@@ -142,14 +164,21 @@ def _print_results(args: argparse.Namespace, stacks: list[str], previews: list[S
             print()
     print(_summary(previews, findings))
     if interpreters:
-        print("\nPolicy packs:\n" + "\n".join(f"    {pack}: ran with {interpreter}"
-                                              for pack, interpreter in interpreters.items()))
+        print(
+            "\nPolicy packs:\n"
+            + "\n".join(f"    {pack}: ran with {interpreter}" for pack, interpreter in interpreters.items())
+        )
     if estimates:
         print("\n" + cost_report.totals(estimates))
 
 
-def _write_reports(args: argparse.Namespace, project: Project, findings: dict[str, list[Finding]],
-                   estimates: dict[str, cost_report.StackEstimate], baseline: dict[str, float] | None) -> None:
+def _write_reports(
+    args: argparse.Namespace,
+    project: Project,
+    findings: dict[str, list[Finding]],
+    estimates: dict[str, cost_report.StackEstimate],
+    baseline: dict[str, float] | None,
+) -> None:
     if args.sarif:
         stack_files = {stack: str(project.stack_file(stack).relative_to(project.root)) for stack in findings}
         args.sarif.write_text(json.dumps(sarif(findings, stack_files), indent=2))
@@ -159,8 +188,9 @@ def _write_reports(args: argparse.Namespace, project: Project, findings: dict[st
         args.markdown.write_text("\n".join(sections))
 
 
-def _json_document(preview: StackPreview, findings: list[Finding] | None,
-                   estimate: cost_report.StackEstimate | None) -> dict:
+def _json_document(
+    preview: StackPreview, findings: list[Finding] | None, estimate: cost_report.StackEstimate | None
+) -> dict:
     document = preview_json(preview)
     if not preview.ran:  # a refused resource is already a diagnostic of its own, with its URN
         document["diagnostics"].append({"severity": "error", "message": preview.message})
@@ -180,8 +210,10 @@ def _summary(previews: list[StackPreview], findings: dict[str, list[Finding]]) -
         policy = ""
         if preview.stack in findings:
             summary = counts(findings[preview.stack])
-            policy = (f"  policies: {summary['mandatory']} mandatory, {summary['advisory']} advisory, "
-                      f"{summary['exempted']} exempted")
+            policy = (
+                f"  policies: {summary['mandatory']} mandatory, {summary['advisory']} advisory, "
+                f"{summary['exempted']} exempted"
+            )
         lines.append(f"    {preview.stack:<10} {state:<16} {preview.wall_seconds:6.2f}s{policy}")
     return "\n".join(lines)
 
@@ -193,8 +225,10 @@ def _report_failures(previews: list[StackPreview]) -> None:
         elif preview.status == "program-error":
             print(f"error: stack '{preview.stack}': the program failed:\n{preview.message}", file=sys.stderr)
         elif preview.status == "check-error":
-            print(f"error: stack '{preview.stack}': {len(preview.violations)} error(s) the AWS provider would "
-                  "report:", file=sys.stderr)
+            print(
+                f"error: stack '{preview.stack}': {len(preview.violations)} error(s) the AWS provider would report:",
+                file=sys.stderr,
+            )
             for violation in preview.violations:
                 print(f"error: {violation['urn']}: {violation['message']}", file=sys.stderr)
 

@@ -24,9 +24,13 @@ _WIDTH = 118
 
 
 def reference() -> str:
-    lines = [BEGIN, "# Object-valued keys: a stack file overrides only the fields it names, e.g.",
-             "#   platform:database:", "#     instanceClass: db.r6g.xlarge",
-             "# Each field: description, then its default per tier (dev | staging | prod)."]
+    lines = [
+        BEGIN,
+        "# Object-valued keys: a stack file overrides only the fields it names, e.g.",
+        "#   platform:database:",
+        "#     instanceClass: db.r6g.xlarge",
+        "# Each field: description, then its default per tier (dev | staging | prod).",
+    ]
     for name, field in PlatformConfig.model_fields.items():
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

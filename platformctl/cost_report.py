@@ -20,18 +20,20 @@ def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[st
     for preview in (p for p in previews if p.ok):
         profile = tier_of(project, preview.stack)  # usage assumptions are per tier
         tiers = usage.get("tiers") or {}
-        estimate = estimate_stack(preview.stack, preview.resources, book, tiers.get(profile, {}),
-                                  float(usage["businessHoursPerMonth"]))
+        estimate = estimate_stack(
+            preview.stack, preview.resources, book, tiers.get(profile, {}), float(usage["businessHoursPerMonth"])
+        )
         if profile not in tiers:
-            estimate.notes.append(f"no usage profile {profile!r} in cost/usage.yaml: usage-based costs (data, "
-                                  "storage, logs) are not counted")
+            estimate.notes.append(
+                f"no usage profile {profile!r} in cost/usage.yaml: usage-based costs (data, "
+                "storage, logs) are not counted"
+            )
         estimates[preview.stack] = estimate
     return estimates
 
 
 def rise_alert_percent() -> float:
     return float(load_usage().get("riseAlertPercent", 10))
-
 
 
 def money(value: float) -> str:
@@ -45,16 +47,22 @@ def span(estimate: StackEstimate) -> str:
 
 
 def table(estimate: StackEstimate) -> str:
-    lines = [f"Cost estimate ({estimate.stack}), USD per month:",
-             f"    {'Resource':<58}{'Component':<34}{'Low':>11}{'High':>11}  Item"]
+    lines = [
+        f"Cost estimate ({estimate.stack}), USD per month:",
+        f"    {'Resource':<58}{'Component':<34}{'Low':>11}{'High':>11}  Item",
+    ]
     for line in sorted(estimate.lines, key=lambda item: (-item.high, item.name)):
         if line.high or line.low:
-            lines.append(f"    {line.name[:57]:<58}{line.component[:33]:<34}{line.low:>11.2f}{line.high:>11.2f}"
-                         f"  {line.item}")
+            lines.append(
+                f"    {line.name[:57]:<58}{line.component[:33]:<34}{line.low:>11.2f}{line.high:>11.2f}  {line.item}"
+            )
     lines.append(f"    Total: {span(estimate)}")
-    lines.append(f"    On on-demand capacity, 24/7: {money(estimate.on_demand_24x7)}"
-                 f" (the estimate is {100 * estimate.high / estimate.on_demand_24x7:.0f} % of it)"
-                 if estimate.on_demand_24x7 else "")
+    lines.append(
+        f"    On on-demand capacity, 24/7: {money(estimate.on_demand_24x7)}"
+        f" (the estimate is {100 * estimate.high / estimate.on_demand_24x7:.0f} % of it)"
+        if estimate.on_demand_24x7
+        else ""
+    )
     for item in estimate.unpriced:
         lines.append(f"    UNPRICED {item['type']} {item['urn'].rsplit('::', 1)[-1]}: {item['reason']}")
     lines += [f"    NOTE {note}" for note in estimate.notes]
@@ -77,20 +85,28 @@ def read_baseline(path: Path) -> dict[str, float]:
     except (OSError, json.JSONDecodeError) as error:
         raise UsageError(f"--baseline {path}: cannot read it as JSON ({error})") from None
     stacks = document.get("stacks") or {document.get("cost", {}).get("stack", ""): document}
-    return {name: float(doc["cost"]["monthlyHigh"]) for name, doc in stacks.items()
-            if isinstance(doc, dict) and "cost" in doc}
+    return {
+        name: float(doc["cost"]["monthlyHigh"])
+        for name, doc in stacks.items()
+        if isinstance(doc, dict) and "cost" in doc
+    }
 
 
 def markdown(estimates: dict[str, StackEstimate], baseline: dict[str, float] | None, alert_percent: float) -> str:
     lines = ["## Cost estimate", "", "| Stack | Monthly (USD) | Baseline | Change |", "|---|---|---|---|"]
     for stack, estimate in estimates.items():
         before = (baseline or {}).get(stack)
-        lines.append(f"| {stack} | {span(estimate)} | {money(before) if before is not None else '–'} "
-                     f"| {_change(estimate.high, before, alert_percent)} |")
+        lines.append(
+            f"| {stack} | {span(estimate)} | {money(before) if before is not None else '–'} "
+            f"| {_change(estimate.high, before, alert_percent)} |"
+        )
     unpriced = [(stack, item) for stack, estimate in estimates.items() for item in estimate.unpriced]
     if unpriced:
-        lines += ["", "Unpriced resources (not counted): "
-                  + ", ".join(f"`{item['type']}` in {stack}" for stack, item in unpriced)]
+        lines += [
+            "",
+            "Unpriced resources (not counted): "
+            + ", ".join(f"`{item['type']}` in {stack}" for stack, item in unpriced),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -40,18 +40,38 @@ def add_parser(commands: Any) -> None:
 
     dr = commands.add_parser("dr", help="Disaster recovery: restore drill and regional failover.")
     actions = dr.add_subparsers(dest="dr_command", required=True, parser_class=type(dr))
-    drill = actions.add_parser("drill", help="Restore the newest recovery point into a throw-away instance, "
-                                             "measure RPO/RTO, delete it, write a report.")
+    drill = actions.add_parser(
+        "drill",
+        help="Restore the newest recovery point into a throw-away instance, "
+        "measure RPO/RTO, delete it, write a report.",
+    )
     drill.add_argument("--stack", required=True, help="Stack name (names the report).")
-    drill.add_argument("--outputs", required=True, type=Path, metavar="FILE",
-                       help="JSON of `pulumi stack output --json` for the stack.")
-    drill.add_argument("--report-dir", type=Path, default=Path("dr-reports"), metavar="DIR",
-                       help="Where dr-drill-<stack>-<date>.md/.json go (default ./dr-reports).")
-    drill.add_argument("--timeout-minutes", type=float, default=RTO.total_seconds() / 60, metavar="N",
-                       help="Give up waiting for the restore after N minutes (default: the 4 h RTO target).")
-    drill.add_argument("--point-in-time", action="store_true",
-                       help="Restore the primary's latest restorable time (continuous backup) instead of the "
-                            "newest snapshot.")
+    drill.add_argument(
+        "--outputs",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="JSON of `pulumi stack output --json` for the stack.",
+    )
+    drill.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("dr-reports"),
+        metavar="DIR",
+        help="Where dr-drill-<stack>-<date>.md/.json go (default ./dr-reports).",
+    )
+    drill.add_argument(
+        "--timeout-minutes",
+        type=float,
+        default=RTO.total_seconds() / 60,
+        metavar="N",
+        help="Give up waiting for the restore after N minutes (default: the 4 h RTO target).",
+    )
+    drill.add_argument(
+        "--point-in-time",
+        action="store_true",
+        help="Restore the primary's latest restorable time (continuous backup) instead of the newest snapshot.",
+    )
     drill.set_defaults(handler=run_drill)
     dr_failover.add_parser(actions)
 
@@ -133,22 +153,36 @@ def find_recovery_point(drill: Drill, point_in_time: bool) -> RecoveryPoint | No
     if point_in_time:
         source = aws_client("rds", primary).describe_db_instances(DBInstanceIdentifier=database)["DBInstances"][0]
         drill.notes.append("Point-in-time restore from the primary's continuous backup (primary region).")
-        return RecoveryPoint("point-in-time", primary, database, database, to_second(source["LatestRestorableTime"]),
-                             "latest restorable time")
+        return RecoveryPoint(
+            "point-in-time",
+            primary,
+            database,
+            database,
+            to_second(source["LatestRestorableTime"]),
+            "latest restorable time",
+        )
     if drill.tier == "prod" and dr_region:
         in_dr = [i for i in (outputs.get("databaseReplicaIdentifier"), database) if i]
         snapshot = newest_snapshot(aws_client("rds", dr_region), in_dr)
         if snapshot:
             return _snapshot_point(dr_region, snapshot)
-        drill.notes.append(f"FALLBACK: no recovery point of {', '.join(in_dr)} in the DR region {dr_region}; "
-                           f"restored from the primary region {primary} instead. The DR copy is missing.")
+        drill.notes.append(
+            f"FALLBACK: no recovery point of {', '.join(in_dr)} in the DR region {dr_region}; "
+            f"restored from the primary region {primary} instead. The DR copy is missing."
+        )
     snapshot = newest_snapshot(aws_client("rds", primary), [database])
     return _snapshot_point(primary, snapshot) if snapshot else None
 
 
 def _snapshot_point(region: str, snapshot: dict[str, Any]) -> RecoveryPoint:
-    return RecoveryPoint("snapshot", region, snapshot["DBSnapshotIdentifier"], snapshot["DBInstanceIdentifier"],
-                         to_second(point_time(snapshot)), f"{snapshot.get('SnapshotType', '?')} snapshot")
+    return RecoveryPoint(
+        "snapshot",
+        region,
+        snapshot["DBSnapshotIdentifier"],
+        snapshot["DBInstanceIdentifier"],
+        to_second(point_time(snapshot)),
+        f"{snapshot.get('SnapshotType', '?')} snapshot",
+    )
 
 
 def drill_identifier(database: str, at: datetime) -> str:
@@ -162,20 +196,27 @@ def restore(drill: Drill, rds: Any) -> None:
     assert point is not None
     # Isolated: private, single-AZ, no deletion protection; no security groups named, so the VPC's default group
     # (no ingress from application subnets) applies. Same subnet group as the source, where it has one.
-    common: dict[str, Any] = {"PubliclyAccessible": False, "MultiAZ": False, "DeletionProtection": False,
-                              "Tags": [{"Key": CREATED_BY, "Value": DRILL_TAG},
-                                       {"Key": "platformctl:stack", "Value": drill.stack}]}
+    common: dict[str, Any] = {
+        "PubliclyAccessible": False,
+        "MultiAZ": False,
+        "DeletionProtection": False,
+        "Tags": [{"Key": CREATED_BY, "Value": DRILL_TAG}, {"Key": "platformctl:stack", "Value": drill.stack}],
+    }
     subnet_group = _subnet_group(rds, point.instance)
     if subnet_group:
         common["DBSubnetGroupName"] = subnet_group
     print(f"restoring {point.method} {point.source} into new instance {drill.instance_id} in {point.region}")
     if point.method == "snapshot":
         response = rds.restore_db_instance_from_db_snapshot(
-            DBInstanceIdentifier=drill.instance_id, DBSnapshotIdentifier=point.source, **common)
+            DBInstanceIdentifier=drill.instance_id, DBSnapshotIdentifier=point.source, **common
+        )
     else:
         response = rds.restore_db_instance_to_point_in_time(
-            SourceDBInstanceIdentifier=point.source, TargetDBInstanceIdentifier=drill.instance_id,
-            UseLatestRestorableTime=True, **common)
+            SourceDBInstanceIdentifier=point.source,
+            TargetDBInstanceIdentifier=drill.instance_id,
+            UseLatestRestorableTime=True,
+            **common,
+        )
     drill.restore_started = server_time(response)
     drill.instance = response["DBInstance"]
 
@@ -193,7 +234,8 @@ def _subnet_group(rds: Any, instance_id: str) -> str | None:
 def wait_and_check(drill: Drill, rds: Any, timeout: timedelta) -> None:
     attempts = max(1, int(timeout.total_seconds() // POLL_SECONDS))
     rds.get_waiter("db_instance_available").wait(
-        DBInstanceIdentifier=drill.instance_id, WaiterConfig={"Delay": POLL_SECONDS, "MaxAttempts": attempts})
+        DBInstanceIdentifier=drill.instance_id, WaiterConfig={"Delay": POLL_SECONDS, "MaxAttempts": attempts}
+    )
     # The waiter hides its responses: the first look after it returns dates "available" (within one poll).
     response = rds.describe_db_instances(DBInstanceIdentifier=drill.instance_id)
     drill.available_at, drill.instance = server_time(response), response["DBInstances"][0]
@@ -202,8 +244,11 @@ def wait_and_check(drill: Drill, rds: Any, timeout: timedelta) -> None:
     drill.checks = [
         ("status available", instance.get("DBInstanceStatus") == "available", str(instance.get("DBInstanceStatus"))),
         ("endpoint present", bool(endpoint), endpoint or "no endpoint"),
-        ("storage encrypted", instance.get("StorageEncrypted") is True,
-         f"KMS key {instance.get('KmsKeyId')}" if instance.get("StorageEncrypted") else "NOT encrypted"),
+        (
+            "storage encrypted",
+            instance.get("StorageEncrypted") is True,
+            f"KMS key {instance.get('KmsKeyId')}" if instance.get("StorageEncrypted") else "NOT encrypted",
+        ),
     ]
 
 
@@ -221,8 +266,9 @@ def delete_drill_instance(drill: Drill, rds: Any) -> None:
         drill.notes.append(f"NOT deleted: {drill.instance_id} lacks the tag {CREATED_BY}={DRILL_TAG}.")
         return
     print(f"deleting drill instance {drill.instance_id} (tagged {CREATED_BY}={DRILL_TAG}, no final snapshot)")
-    response = rds.delete_db_instance(DBInstanceIdentifier=drill.instance_id, SkipFinalSnapshot=True,
-                                      DeleteAutomatedBackups=True)
+    response = rds.delete_db_instance(
+        DBInstanceIdentifier=drill.instance_id, SkipFinalSnapshot=True, DeleteAutomatedBackups=True
+    )
     # Not waited for: deleting takes minutes on AWS and needs nothing more from us once accepted.
     drill.deleted = True
     drill.deletion = f"requested, RDS status {response['DBInstance'].get('DBInstanceStatus', 'unknown')}"

@@ -35,8 +35,13 @@ CHECKLIST = (
     "No `pulumi up` of this stack until its config matches reality: the program still declares the old primary "
     "and a replica, and would fight the failover.",
 )
-STEPS = ("Find the DR replica", "Promote it (or restore the newest DR snapshot)", "Wait until available and writable",
-         "Point the database DNS record at it", "Post-failover checklist")
+STEPS = (
+    "Find the DR replica",
+    "Promote it (or restore the newest DR snapshot)",
+    "Wait until available and writable",
+    "Point the database DNS record at it",
+    "Post-failover checklist",
+)
 
 
 class StepFailed(Exception):
@@ -46,15 +51,26 @@ class StepFailed(Exception):
 def add_parser(actions: Any) -> None:
     failover = actions.add_parser("failover", help="Fail the database over to the DR region (dry run by default).")
     failover.add_argument("--stack", required=True, help="Stack name; --confirm must repeat it.")
-    failover.add_argument("--outputs", required=True, type=Path, metavar="FILE",
-                          help="JSON of `pulumi stack output --json` for the stack.")
+    failover.add_argument(
+        "--outputs",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="JSON of `pulumi stack output --json` for the stack.",
+    )
     failover.add_argument("--execute", action="store_true", help="Act (default: dry run, changes nothing).")
     failover.add_argument("--dry-run", action="store_true", help="Print every step, change nothing (the default).")
     failover.add_argument("--confirm", metavar="STACK", help="With --execute: the stack name, typed exactly.")
-    failover.add_argument("--state", type=Path, metavar="FILE",
-                          help="Progress file (default ./dr-failover-<stack>.json).")
-    failover.add_argument("--timeout-minutes", type=float, default=60.0, metavar="N",
-                          help="How long step 3 waits for the instance (default 60).")
+    failover.add_argument(
+        "--state", type=Path, metavar="FILE", help="Progress file (default ./dr-failover-<stack>.json)."
+    )
+    failover.add_argument(
+        "--timeout-minutes",
+        type=float,
+        default=60.0,
+        metavar="N",
+        help="How long step 3 waits for the instance (default 60).",
+    )
     failover.set_defaults(handler=run_failover)
 
 
@@ -107,8 +123,10 @@ def step_find(run: Failover) -> str:
         return f"no replica; {restored_id} (restored by an earlier run) found"
     snapshot = newest_snapshot(run.rds, [i for i in (replica_id, run.outputs["databaseIdentifier"]) if i])
     if snapshot is None:
-        raise StepFailed(f"no DR replica ({replica_id or 'none in the outputs'}) and no snapshot of the database "
-                         f"in {run.outputs['drRegion']}: nothing to fail over to")
+        raise StepFailed(
+            f"no DR replica ({replica_id or 'none in the outputs'}) and no snapshot of the database "
+            f"in {run.outputs['drRegion']}: nothing to fail over to"
+        )
     run.state["target"]["snapshot"] = snapshot["DBSnapshotIdentifier"]
     return f"no replica; will restore snapshot {snapshot['DBSnapshotIdentifier']} as {restored_id}"
 
@@ -119,19 +137,26 @@ def step_promote(run: Failover) -> str:
     if target["kind"] == "restore":
         if instance:
             return f"skip: {target['identifier']} already exists"
-        print(f"  {run.verb}restore snapshot {target['snapshot']} into {target['identifier']} "
-              f"({run.outputs['drRegion']}, tagged {CREATED_BY}={FAILOVER_TAG})")
+        print(
+            f"  {run.verb}restore snapshot {target['snapshot']} into {target['identifier']} "
+            f"({run.outputs['drRegion']}, tagged {CREATED_BY}={FAILOVER_TAG})"
+        )
         if run.execute:
             run.rds.restore_db_instance_from_db_snapshot(
-                DBInstanceIdentifier=target["identifier"], DBSnapshotIdentifier=target["snapshot"],
-                PubliclyAccessible=False, Tags=[{"Key": CREATED_BY, "Value": FAILOVER_TAG}])
+                DBInstanceIdentifier=target["identifier"],
+                DBSnapshotIdentifier=target["snapshot"],
+                PubliclyAccessible=False,
+                Tags=[{"Key": CREATED_BY, "Value": FAILOVER_TAG}],
+            )
         return f"{run.verb}restore {target['identifier']}"
     if instance is None or not replica_source(instance):
         return f"skip: {target['identifier']} is already promoted"
     if run.state.get("promoteRequestedAt"):  # promotion in progress: a second request would be refused
         return f"skip: promotion requested at {run.state['promoteRequestedAt']}, step 3 waits for it"
-    print(f"  {run.verb}promote read replica {target['identifier']} in {run.outputs['drRegion']} "
-          f"(stops replication from {replica_source(instance)}; irreversible)")
+    print(
+        f"  {run.verb}promote read replica {target['identifier']} in {run.outputs['drRegion']} "
+        f"(stops replication from {replica_source(instance)}; irreversible)"
+    )
     if run.execute:
         run.rds.promote_read_replica(DBInstanceIdentifier=target["identifier"])
         run.state["promoteRequestedAt"] = datetime.now(UTC).isoformat()
@@ -145,7 +170,8 @@ def step_wait(run: Failover) -> str:
     deadline = time.monotonic() + run.timeout.total_seconds()
     attempts = max(1, int(run.timeout.total_seconds() // POLL_SECONDS))
     run.rds.get_waiter("db_instance_available").wait(
-        DBInstanceIdentifier=identifier, WaiterConfig={"Delay": POLL_SECONDS, "MaxAttempts": attempts})
+        DBInstanceIdentifier=identifier, WaiterConfig={"Delay": POLL_SECONDS, "MaxAttempts": attempts}
+    )
     while True:  # available comes before the promotion has cut replication: writable is the real condition
         instance = run.describe(identifier) or {}
         source = replica_source(instance)
@@ -154,8 +180,10 @@ def step_wait(run: Failover) -> str:
             run.state["target"]["endpoint"] = endpoint
             return f"{identifier} is available and writable at {endpoint}"
         if time.monotonic() >= deadline:
-            raise StepFailed(f"{identifier} is {instance.get('DBInstanceStatus')}, still replicating from {source} "
-                             f"after {run.timeout.total_seconds() / 60:g} min")
+            raise StepFailed(
+                f"{identifier} is {instance.get('DBInstanceStatus')}, still replicating from {source} "
+                f"after {run.timeout.total_seconds() / 60:g} min"
+            )
         time.sleep(POLL_SECONDS)
 
 
@@ -165,18 +193,36 @@ def step_dns(run: Failover) -> str:
     zone = route53.get_hosted_zone(Id=zone_id)["HostedZone"]
     record = f"db.{zone['Name'].rstrip('.')}."
     endpoint = run.state["target"].get("endpoint") or _endpoint(run)
-    found = route53.list_resource_record_sets(HostedZoneId=zone_id, StartRecordName=record, StartRecordType="CNAME",
-                                              MaxItems="1")["ResourceRecordSets"]
-    current = [r["Value"] for s in found if s["Name"] == record and s["Type"] == "CNAME"
-               for r in s.get("ResourceRecords", [])]
+    found = route53.list_resource_record_sets(
+        HostedZoneId=zone_id, StartRecordName=record, StartRecordType="CNAME", MaxItems="1"
+    )["ResourceRecordSets"]
+    current = [
+        r["Value"] for s in found if s["Name"] == record and s["Type"] == "CNAME" for r in s.get("ResourceRecords", [])
+    ]
     if [v.rstrip(".").lower() for v in current] == [endpoint.rstrip(".").lower()]:
         return f"skip: {record} already points at {endpoint}"
-    print(f"  {run.verb}UPSERT {record} CNAME {endpoint} (TTL {RECORD_TTL}) in zone {zone_id}; "
-          f"was {', '.join(current) or 'absent'}")
+    print(
+        f"  {run.verb}UPSERT {record} CNAME {endpoint} (TTL {RECORD_TTL}) in zone {zone_id}; "
+        f"was {', '.join(current) or 'absent'}"
+    )
     if run.execute:
-        route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
-            "Comment": f"platformctl dr failover {run.stack}", "Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
-                "Name": record, "Type": "CNAME", "TTL": RECORD_TTL, "ResourceRecords": [{"Value": endpoint}]}}]})
+        route53.change_resource_record_sets(
+            HostedZoneId=zone_id,
+            ChangeBatch={
+                "Comment": f"platformctl dr failover {run.stack}",
+                "Changes": [
+                    {
+                        "Action": "UPSERT",
+                        "ResourceRecordSet": {
+                            "Name": record,
+                            "Type": "CNAME",
+                            "TTL": RECORD_TTL,
+                            "ResourceRecords": [{"Value": endpoint}],
+                        },
+                    }
+                ],
+            },
+        )
     return f"{run.verb}point {record} at {endpoint}"
 
 
@@ -198,8 +244,9 @@ def run_steps(run: Failover) -> int:
     previous = run.state.get("failedStep")
     if previous:
         print(f"resuming: the last run stopped at step {previous} ({run.state.get('error')}); done steps are skipped")
-    for number, (title, step) in enumerate(zip(STEPS, (step_find, step_promote, step_wait, step_dns, step_checklist),
-                                               strict=True), start=1):
+    for number, (title, step) in enumerate(
+        zip(STEPS, (step_find, step_promote, step_wait, step_dns, step_checklist), strict=True), start=1
+    ):
         print(f"[step {number}/{len(STEPS)}] {title}")
         try:
             outcome = step(run)
@@ -207,17 +254,25 @@ def run_steps(run: Failover) -> int:
             run.state.update(failedStep=number, error=str(error))
             run.save()
             print(f"  FAILED: {error}")
-            print(f"Resume from step {number}: fix the cause and re-run the same command; completed steps are "
-                  f"detected and skipped (progress in {run.state_path}).")
+            print(
+                f"Resume from step {number}: fix the cause and re-run the same command; completed steps are "
+                f"detected and skipped (progress in {run.state_path})."
+            )
             return EXIT_FAILED
         print(f"  -> {outcome}")
-        run.state.setdefault("steps", {})[str(number)] = {"title": title, "outcome": outcome,
-                                                         "at": datetime.now(UTC).isoformat()}
+        run.state.setdefault("steps", {})[str(number)] = {
+            "title": title,
+            "outcome": outcome,
+            "at": datetime.now(UTC).isoformat(),
+        }
         run.save()
     run.state.update(failedStep=None, error=None, completedAt=datetime.now(UTC).isoformat())
     run.save()
-    print("failover complete" if run.execute else "dry run: nothing was changed; add --execute --confirm "
-          f"{run.stack} to act")
+    print(
+        "failover complete"
+        if run.execute
+        else f"dry run: nothing was changed; add --execute --confirm {run.stack} to act"
+    )
     return EXIT_OK
 
 
@@ -225,18 +280,28 @@ def run_failover(args: argparse.Namespace) -> int:
     if args.execute and args.dry_run:
         raise UsageError("--execute and --dry-run exclude each other")
     if args.execute and args.confirm != args.stack:
-        raise UsageError(f"--execute fails the database of stack {args.stack!r} over to the DR region: confirm with "
-                         f"--confirm {args.stack} (typed exactly; got {args.confirm!r})")
+        raise UsageError(
+            f"--execute fails the database of stack {args.stack!r} over to the DR region: confirm with "
+            f"--confirm {args.stack} (typed exactly; got {args.confirm!r})"
+        )
     if args.timeout_minutes < 0:
         raise UsageError(f"--timeout-minutes {args.timeout_minutes:g}: must be 0 or more")
     outputs = load_outputs(args.outputs, ("databaseIdentifier", "drRegion", "hostedZoneId"))
     state_path = args.state or Path(f"dr-failover-{args.stack}.json")
     state = _load_state(state_path, args.stack) if args.execute else {}
-    run = Failover(args.stack, outputs, args.execute, state_path, timedelta(minutes=args.timeout_minutes),
-                   state=state or {"stack": args.stack, "startedAt": datetime.now(UTC).isoformat()},
-                   rds=aws_client("rds", outputs["drRegion"]))
-    print(f"{'EXECUTING' if args.execute else 'DRY RUN (nothing is changed)'}: failover of stack {args.stack} "
-          f"to {outputs['drRegion']}")
+    run = Failover(
+        args.stack,
+        outputs,
+        args.execute,
+        state_path,
+        timedelta(minutes=args.timeout_minutes),
+        state=state or {"stack": args.stack, "startedAt": datetime.now(UTC).isoformat()},
+        rds=aws_client("rds", outputs["drRegion"]),
+    )
+    print(
+        f"{'EXECUTING' if args.execute else 'DRY RUN (nothing is changed)'}: failover of stack {args.stack} "
+        f"to {outputs['drRegion']}"
+    )
     return run_steps(run)
 
 

@@ -34,29 +34,52 @@ def _span(delta: timedelta | None) -> str:
 def to_json(drill: Drill) -> dict[str, Any]:
     point, instance = drill.point, drill.instance
     return {
-        "stack": drill.stack, "tier": drill.tier, "startedAt": _iso(drill.started), "passed": drill.passed,
-        "recoveryPoint": None if point is None else {
-            "method": point.method, "region": point.region, "source": point.source, "instance": point.instance,
-            "kind": point.detail, "time": _iso(point.time)},
+        "stack": drill.stack,
+        "tier": drill.tier,
+        "startedAt": _iso(drill.started),
+        "passed": drill.passed,
+        "recoveryPoint": None
+        if point is None
+        else {
+            "method": point.method,
+            "region": point.region,
+            "source": point.source,
+            "instance": point.instance,
+            "kind": point.detail,
+            "time": _iso(point.time),
+        },
         "restoreStartedAt": _iso(drill.restore_started),
         "availableAt": _iso(drill.available_at),
-        "targets": {name: {"targetSeconds": int(target.total_seconds()),
-                           "achievedSeconds": None if got is None else int(got.total_seconds()),
-                           "passed": got is not None and got <= target}
-                    for name, (target, got) in drill.targets().items()},
+        "targets": {
+            name: {
+                "targetSeconds": int(target.total_seconds()),
+                "achievedSeconds": None if got is None else int(got.total_seconds()),
+                "passed": got is not None and got <= target,
+            }
+            for name, (target, got) in drill.targets().items()
+        },
         "checks": [{"name": name, "passed": ok, "detail": detail} for name, ok, detail in drill.checks],
-        "drillInstance": {"identifier": drill.instance_id or None, "arn": instance.get("DBInstanceArn"),
-                          "instanceCreateTime": _iso(instance.get("InstanceCreateTime")),
-                          "deleted": drill.deleted, "deletion": drill.deletion},
+        "drillInstance": {
+            "identifier": drill.instance_id or None,
+            "arn": instance.get("DBInstanceArn"),
+            "instanceCreateTime": _iso(instance.get("InstanceCreateTime")),
+            "deleted": drill.deleted,
+            "deletion": drill.deletion,
+        },
         "notes": drill.notes,
     }
 
 
 def markdown(drill: Drill) -> str:
     point = drill.point
-    lines = [f"# DR drill: stack `{drill.stack}` ({drill.tier}), {drill.started:%Y-%m-%d}", "",
-             f"**Result: {'PASS' if drill.passed else 'FAIL'}**", "",
-             "| objective | target | achieved | result | measured as |", "|---|---|---|---|---|"]
+    lines = [
+        f"# DR drill: stack `{drill.stack}` ({drill.tier}), {drill.started:%Y-%m-%d}",
+        "",
+        f"**Result: {'PASS' if drill.passed else 'FAIL'}**",
+        "",
+        "| objective | target | achieved | result | measured as |",
+        "|---|---|---|---|---|",
+    ]
     means = {"RPO": RPO_MEANS, "RTO": RTO_MEANS}
     for name, (target, got) in drill.targets().items():
         verdict = "pass" if got is not None and got <= target else "**FAIL**"
@@ -65,22 +88,33 @@ def markdown(drill: Drill) -> str:
     if point is None:
         lines.append("None found: nothing was restored.")
     else:
-        lines += [f"- method: {point.method} restore, region `{point.region}`",
-                  f"- source: `{point.source}` ({point.detail} of `{point.instance}`)"]
-    lines += ["", "## Timeline (service timestamps, UTC, whole seconds)", "",
-              "| event | time | from |", "|---|---|---|",
-              f"| recovery point | {_iso(point.time) if point else '–'} | "
-              f"{'LatestRestorableTime' if point and point.method == 'point-in-time' else 'snapshot creation time'} |",
-              f"| restore started | {_iso(drill.restore_started) or '–'} | Date header of the restore response |",
-              f"| available | {_iso(drill.available_at) or '–'} | Date header of the first DescribeDBInstances "
-              "after the waiter |"]
+        lines += [
+            f"- method: {point.method} restore, region `{point.region}`",
+            f"- source: `{point.source}` ({point.detail} of `{point.instance}`)",
+        ]
+    lines += [
+        "",
+        "## Timeline (service timestamps, UTC, whole seconds)",
+        "",
+        "| event | time | from |",
+        "|---|---|---|",
+        f"| recovery point | {_iso(point.time) if point else '–'} | "
+        f"{'LatestRestorableTime' if point and point.method == 'point-in-time' else 'snapshot creation time'} |",
+        f"| restore started | {_iso(drill.restore_started) or '–'} | Date header of the restore response |",
+        f"| available | {_iso(drill.available_at) or '–'} | Date header of the first DescribeDBInstances "
+        "after the waiter |",
+    ]
     lines += ["", "## Checks of the restored instance", "", "| check | result | detail |", "|---|---|---|"]
     lines += [f"| {name} | {'pass' if ok else '**FAIL**'} | {detail} |" for name, ok, detail in drill.checks]
     if not drill.checks:
         lines.append("| – | **FAIL** | the instance never became available |")
-    lines += ["", "## Drill instance", "",
-              f"- `{drill.instance_id or 'none created'}`, tagged `platformctl:created-by=dr-drill`",
-              f"- deletion (no final snapshot): {drill.deletion or '**not requested: delete it by hand**'}"]
+    lines += [
+        "",
+        "## Drill instance",
+        "",
+        f"- `{drill.instance_id or 'none created'}`, tagged `platformctl:created-by=dr-drill`",
+        f"- deletion (no final snapshot): {drill.deletion or '**not requested: delete it by hand**'}",
+    ]
     if drill.notes:
         lines += ["", "## Notes", "", *[f"- {note}" for note in drill.notes]]
     return "\n".join(lines) + "\n"

@@ -45,14 +45,21 @@ def preview_stacks(project: Project, stacks: list[str], jobs: int | None = None)
     configs = {stack: load_stack_config(project, stack) for stack in stacks}  # usage errors before any run
     jobs = jobs or min(len(stacks), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-        futures = [pool.submit(_run_stack, project, stack, configs[stack].environment(project, stack))
-                   for stack in stacks]
+        futures = [
+            pool.submit(_run_stack, project, stack, configs[stack].environment(project, stack)) for stack in stacks
+        ]
         previews = [future.result() for future in futures]
     for preview in previews:  # say what the preview made up, so nobody mistakes it for the stack's own value
         if configs[preview.stack].stand_ins:
-            preview.diagnostics.append({"severity": "info", "message": (
-                f"offline stand-ins from {OFFLINE_FILE} (the stack file does not set them): "
-                + ", ".join(configs[preview.stack].stand_ins))})
+            preview.diagnostics.append(
+                {
+                    "severity": "info",
+                    "message": (
+                        f"offline stand-ins from {OFFLINE_FILE} (the stack file does not set them): "
+                        + ", ".join(configs[preview.stack].stand_ins)
+                    ),
+                }
+            )
     return previews
 
 
@@ -63,18 +70,33 @@ def _run_stack(project: Project, stack: str, environment: dict[str, str]) -> Sta
         env = {**os.environ, **environment, "PYTHONPATH": _python_path(), "PYTHONDONTWRITEBYTECODE": "1"}
         completed = subprocess.run(
             [_interpreter(project), "-m", "platformctl.worker", str(project.program_dir), str(result_path)],
-            cwd=project.program_dir, env=env, capture_output=True, text=True, check=False)
+            cwd=project.program_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if not result_path.is_file():
-            return StackPreview(stack=stack, status="program-error",
-                                message=(completed.stderr or completed.stdout).strip() or "the program exited early")
+            return StackPreview(
+                stack=stack,
+                status="program-error",
+                message=(completed.stderr or completed.stdout).strip() or "the program exited early",
+            )
         result = json.loads(result_path.read_text())
     violations = result.get("violations", [])
     diagnostics = result["diagnostics"] + _printed(completed.stdout) + violations
-    return StackPreview(stack=stack, status=result["status"], message=result["message"],
-                        resources=result["resources"], outputs=result["stackOutputs"],
-                        diagnostics=diagnostics, program_seconds=result["programSeconds"],
-                        provider_modules=result.get("providerModules", []), violations=violations,
-                        wall_seconds=time.perf_counter() - started)
+    return StackPreview(
+        stack=stack,
+        status=result["status"],
+        message=result["message"],
+        resources=result["resources"],
+        outputs=result["stackOutputs"],
+        diagnostics=diagnostics,
+        program_seconds=result["programSeconds"],
+        provider_modules=result.get("providerModules", []),
+        violations=violations,
+        wall_seconds=time.perf_counter() - started,
+    )
 
 
 def _printed(stdout: str) -> list[dict[str, str]]:

@@ -49,9 +49,16 @@ class StackEstimate:
         return round(sum(line.on_demand_24x7 for line in self.lines), 2)
 
     def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "monthlyLow": self.low, "monthlyHigh": self.high,
-                "monthlyOnDemand24x7": self.on_demand_24x7, "currency": "USD",
-                "lines": [line.__dict__ for line in self.lines], "unpriced": self.unpriced, "notes": self.notes}
+        return {
+            "stack": self.stack,
+            "monthlyLow": self.low,
+            "monthlyHigh": self.high,
+            "monthlyOnDemand24x7": self.on_demand_24x7,
+            "currency": "USD",
+            "lines": [line.__dict__ for line in self.lines],
+            "unpriced": self.unpriced,
+            "notes": self.notes,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,9 @@ class _Context:
     off_hours_nodes: dict[str, int]  # node group URN -> nodes it keeps outside business hours
 
 
-def estimate_stack(stack: str, resources: list[dict[str, Any]], book: PriceBook, usage: dict[str, Any],
-                   business_hours: float) -> StackEstimate:
+def estimate_stack(
+    stack: str, resources: list[dict[str, Any]], book: PriceBook, usage: dict[str, Any], business_hours: float
+) -> StackEstimate:
     by_urn = {r["urn"]: r for r in resources}
     context = _Context(book, usage, business_hours, by_urn, _off_hours_nodes(resources))
     result = StackEstimate(stack)
@@ -74,18 +82,30 @@ def estimate_stack(stack: str, resources: list[dict[str, Any]], book: PriceBook,
         estimator = _ESTIMATORS.get(resource["type"])
         if estimator is None:
             if not book.is_free(resource["type"]):
-                result.unpriced.append({"urn": resource["urn"], "type": resource["type"],
-                                        "reason": "no price and no free entry in cost/pricebook.yaml"})
+                result.unpriced.append(
+                    {
+                        "urn": resource["urn"],
+                        "type": resource["type"],
+                        "reason": "no price and no free entry in cost/pricebook.yaml",
+                    }
+                )
             continue
         try:
             items = estimator(resource, context)
         except MissingPrice as missing:
-            result.unpriced.append({"urn": resource["urn"], "type": resource["type"],
-                                    "reason": f"no price for {missing} in cost/pricebook.yaml"})
+            result.unpriced.append(
+                {
+                    "urn": resource["urn"],
+                    "type": resource["type"],
+                    "reason": f"no price for {missing} in cost/pricebook.yaml",
+                }
+            )
             continue
         component = _component(resource, by_urn)
-        result.lines += [CostLine(resource["urn"], resource["type"], resource["name"], component, item, low, high,
-                                  on_demand) for item, low, high, on_demand in items]
+        result.lines += [
+            CostLine(resource["urn"], resource["type"], resource["name"], component, item, low, high, on_demand)
+            for item, low, high, on_demand in items
+        ]
     return result
 
 
@@ -110,8 +130,11 @@ def _node_group(resource: dict[str, Any], context: _Context) -> list[Item]:
     full = _hours(context)
     off_hours = context.off_hours_nodes.get(resource["urn"])
     # Node-hours a month: the desired count all month, or business hours plus the off-hours floor.
-    node_hours = count * full if off_hours is None else (
-        count * context.business_hours + off_hours * (full - context.business_hours))
+    node_hours = (
+        count * full
+        if off_hours is None
+        else (count * context.business_hours + off_hours * (full - context.business_hours))
+    )
     on_demand = count * hourly * full
     low = high = hourly * node_hours
     if inputs.get("capacityType") == "SPOT":
@@ -119,11 +142,12 @@ def _node_group(resource: dict[str, Any], context: _Context) -> list[Item]:
         low, high = low * (1 - high_discount), high * (1 - low_discount)
     disk = _launch_template_disk(resource, context) * context.book.service("ebsGp3GbMonth")
     kind = "spot" if inputs.get("capacityType") == "SPOT" else "on-demand"
-    when = f"{full:.0f} h" if off_hours is None else (
-        f"{context.business_hours:.0f} h, {off_hours} off-hours")
+    when = f"{full:.0f} h" if off_hours is None else (f"{context.business_hours:.0f} h, {off_hours} off-hours")
     share = node_hours / full
-    return [(f"{count} x {'/'.join(types)} {kind}, {when}", low, high, on_demand),
-            (f"{count} node root volumes (gp3)", disk * share, disk * share, disk * count)]
+    return [
+        (f"{count} x {'/'.join(types)} {kind}, {when}", low, high, on_demand),
+        (f"{count} node root volumes (gp3)", disk * share, disk * share, disk * count),
+    ]
 
 
 def _launch_template_disk(node_group: dict[str, Any], context: _Context) -> float:
@@ -132,7 +156,8 @@ def _launch_template_disk(node_group: dict[str, Any], context: _Context) -> floa
     template_id = node_group["inputs"].get("launchTemplate", {}).get("id")
     for resource in context.by_urn.values():
         if resource["type"] == "aws:ec2/launchTemplate:LaunchTemplate" and (
-                resource["urn"] in linked or (template_id and resource.get("id") == template_id)):
+            resource["urn"] in linked or (template_id and resource.get("id") == template_id)
+        ):
             mappings = resource["inputs"].get("blockDeviceMappings") or []
             return float(sum(m.get("ebs", {}).get("volumeSize", 0) for m in mappings))
     return 0.0
@@ -144,8 +169,10 @@ def _database(resource: dict[str, Any], context: _Context) -> list[Item]:
     instance = context.book.database_hour(inputs["instanceClass"], multi_az) * _hours(context)
     storage_price = context.book.service("rdsGp3GbMonthMultiAz" if multi_az else "rdsGp3GbMonth")
     storage = float(inputs.get("allocatedStorage", 0)) * storage_price
-    items = [*_flat(f"{inputs['instanceClass']} {'multi-AZ' if multi_az else 'single-AZ'}", instance),
-             *_flat(f"{inputs.get('allocatedStorage', 0)} GiB gp3", storage)]
+    items = [
+        *_flat(f"{inputs['instanceClass']} {'multi-AZ' if multi_az else 'single-AZ'}", instance),
+        *_flat(f"{inputs.get('allocatedStorage', 0)} GiB gp3", storage),
+    ]
     if inputs.get("manageMasterUserPassword"):
         items += _flat("master password secret", context.book.service("secretMonth"))
     return items
@@ -157,8 +184,10 @@ def _usage(context: _Context, key: str) -> float:
 
 def _nat(resource: dict[str, Any], context: _Context) -> list[Item]:
     gb = _usage(context, "natGbPerGateway")
-    return [*_flat("NAT gateway hours", context.book.service("natGatewayHour") * _hours(context)),
-            *_flat(f"{gb:g} GB processed", context.book.service("natGatewayGb") * gb)]
+    return [
+        *_flat("NAT gateway hours", context.book.service("natGatewayHour") * _hours(context)),
+        *_flat(f"{gb:g} GB processed", context.book.service("natGatewayGb") * gb),
+    ]
 
 
 def _load_balancer(resource: dict[str, Any], context: _Context) -> list[Item]:
@@ -197,9 +226,11 @@ def _log_group(resource: dict[str, Any], context: _Context) -> list[Item]:
     gb = float(ingest.get(key, 0)) if key else 0.0
     retention = float(resource["inputs"].get("retentionInDays") or 365)
     stored = gb * retention / 30  # steady state: each month's ingest is kept for the retention period
-    return _flat(f"{gb:g} GB ingested, {stored:g} GB stored",
-                 gb * context.book.service("cloudwatchLogsIngestGb")
-                 + stored * context.book.service("cloudwatchLogsStoreGbMonth"))
+    return _flat(
+        f"{gb:g} GB ingested, {stored:g} GB stored",
+        gb * context.book.service("cloudwatchLogsIngestGb")
+        + stored * context.book.service("cloudwatchLogsStoreGbMonth"),
+    )
 
 
 def _alarm(resource: dict[str, Any], context: _Context) -> list[Item]:
@@ -227,8 +258,9 @@ def _simple(service: str, description: str) -> Callable[[dict[str, Any], _Contex
 
 
 _ESTIMATORS: dict[str, Callable[[dict[str, Any], _Context], list[Item]]] = {
-    "aws:eks/cluster:Cluster": lambda r, c: _flat("EKS control plane",
-                                                   c.book.service("eksControlPlaneHour") * _hours(c)),
+    "aws:eks/cluster:Cluster": lambda r, c: _flat(
+        "EKS control plane", c.book.service("eksControlPlaneHour") * _hours(c)
+    ),
     "aws:eks/nodeGroup:NodeGroup": _node_group,
     "aws:eks/addon:Addon": _addon,
     "aws:ec2/natGateway:NatGateway": _nat,
@@ -246,15 +278,17 @@ _ESTIMATORS: dict[str, Callable[[dict[str, Any], _Context], list[Item]]] = {
     "aws:route53/zone:Zone": _simple("hostedZoneMonth", "hosted zone"),
     "aws:guardduty/detector:Detector": lambda r, c: _flat(
         f"{_usage(c, 'guarddutyEventsMillions'):g} M events analysed",
-        _usage(c, "guarddutyEventsMillions") * c.book.service("guarddutyEventsMillion")),
+        _usage(c, "guarddutyEventsMillions") * c.book.service("guarddutyEventsMillion"),
+    ),
     "kubernetes:helm.sh/v3:Release": _helm_volumes,
 }
 
 
 def _replication(resource: dict[str, Any], context: _Context) -> list[Item]:
     replica_gb = float((context.usage.get("s3Gb") or {}).get("data-replica", 0))
-    return _flat(f"{replica_gb:g} GB replicated across regions",
-                 replica_gb * context.book.service("crossRegionTransferGb"))
+    return _flat(
+        f"{replica_gb:g} GB replicated across regions", replica_gb * context.book.service("crossRegionTransferGb")
+    )
 
 
 def _off_hours_nodes(resources: list[dict[str, Any]]) -> dict[str, int]:
@@ -266,8 +300,11 @@ def _off_hours_nodes(resources: list[dict[str, Any]]) -> dict[str, int]:
             for group in resource.get("outputs", {}).get("resources", []):
                 for asg in group.get("autoscalingGroups", []):
                     asg_owner[asg.get("name")] = resource["urn"]
-    desired_size = {r["urn"]: r["inputs"].get("scalingConfig", {}).get("desiredSize", 0) for r in resources
-                    if r["type"] == "aws:eks/nodeGroup:NodeGroup"}
+    desired_size = {
+        r["urn"]: r["inputs"].get("scalingConfig", {}).get("desiredSize", 0)
+        for r in resources
+        if r["type"] == "aws:eks/nodeGroup:NodeGroup"
+    }
     floors: dict[str, int] = {}
     for resource in resources:
         desired = resource["inputs"].get("desiredCapacity")

@@ -70,12 +70,19 @@ class Decision:
     emergency: Emergency | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"allowed": self.allowed, "reason": self.reason, "stack": self.stack, "tier": self.tier,
-                "window": self.window.describe(), "at": self.at.isoformat().replace("+00:00", "Z"),
-                "risk": self.risk.level if self.risk else None,
-                "riskReasons": self.risk.reasons if self.risk else [],
-                "emergency": {"reason": self.emergency.reason, "incident": self.emergency.incident}
-                if self.emergency else None}
+        return {
+            "allowed": self.allowed,
+            "reason": self.reason,
+            "stack": self.stack,
+            "tier": self.tier,
+            "window": self.window.describe(),
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "risk": self.risk.level if self.risk else None,
+            "riskReasons": self.risk.reasons if self.risk else [],
+            "emergency": {"reason": self.emergency.reason, "incident": self.emergency.incident}
+            if self.emergency
+            else None,
+        }
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -83,13 +90,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     gate.add_argument("--stack", required=True, help="Stack name; its tier (config platform:tier) picks the window.")
     gate.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
     gate.add_argument("--at", metavar="ISO-TIME", help="Time to decide for, ISO 8601 with a timezone (default: now).")
-    gate.add_argument("--preview", type=Path, metavar="FILE",
-                      help="`platformctl preview --json` or `pulumi preview --json` of the change, to rate its risk.")
+    gate.add_argument(
+        "--preview",
+        type=Path,
+        metavar="FILE",
+        help="`platformctl preview --json` or `pulumi preview --json` of the change, to rate its risk.",
+    )
     gate.add_argument("--emergency", action="store_true", help="Deploy outside the window (with --reason, --incident).")
     gate.add_argument("--reason", help=f"Why the emergency cannot wait (at least {MIN_REASON_CHARS} characters).")
     gate.add_argument("--incident", help="Incident ID of the emergency, e.g. INC-1234.")
-    gate.add_argument("--change-advisory-approved", action="store_true",
-                      help="The change advisory approved this change: required when the risk is high.")
+    gate.add_argument(
+        "--change-advisory-approved",
+        action="store_true",
+        help="The change advisory approved this change: required when the risk is high.",
+    )
     gate.add_argument("--json", action="store_true", help="Print the decision as JSON (the reason line to stderr).")
     gate.set_defaults(handler=run)
 
@@ -108,8 +122,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_ALLOWED if decision.allowed else EXIT_REFUSED
 
 
-def decide(stack: str, tier: str, at: datetime, assessed: risk.Risk | None, emergency: Emergency | None,
-           change_advisory_approved: bool) -> Decision:
+def decide(
+    stack: str,
+    tier: str,
+    at: datetime,
+    assessed: risk.Risk | None,
+    emergency: Emergency | None,
+    change_advisory_approved: bool,
+) -> Decision:
     """The window is checked first; an emergency overrides it but not the change-advisory rule for high risk."""
     window = window_for(tier)
     at = at.astimezone(UTC)
@@ -117,13 +137,15 @@ def decide(stack: str, tier: str, at: datetime, assessed: risk.Risk | None, emer
     risk_text = assessed.summary() if assessed else "risk not assessed (no --preview)"
     high_unapproved = assessed is not None and assessed.level == risk.HIGH and not change_advisory_approved
     if not inside and emergency is None:
-        reason = (f"refused: {tier} deploys only in its maintenance window {window.describe()}; "
-                  f"now {at:%a %H:%M} UTC")
+        reason = f"refused: {tier} deploys only in its maintenance window {window.describe()}; now {at:%a %H:%M} UTC"
         if high_unapproved:
             reason += f"; also {risk_text} without --change-advisory-approved"
         return Decision(False, reason, stack, tier, window, at, assessed, emergency)
-    where = (f"inside {tier} window {window.describe()}" if inside else
-             f"emergency override outside {tier} window {window.describe()}, now {at:%a %H:%M} UTC")
+    where = (
+        f"inside {tier} window {window.describe()}"
+        if inside
+        else f"emergency override outside {tier} window {window.describe()}, now {at:%a %H:%M} UTC"
+    )
     if emergency is not None:
         where += f"; incident {emergency.incident}: {emergency.reason}"
     if high_unapproved:
@@ -156,11 +178,17 @@ def parse_emergency(emergency: bool, reason: str | None, incident: str | None) -
     incident = (incident or "").strip()
     problems = []
     if len(reason) < MIN_REASON_CHARS:
-        problems.append(f"--reason of at least {MIN_REASON_CHARS} characters (got {reason!r})" if reason
-                        else f"--reason (at least {MIN_REASON_CHARS} characters)")
+        problems.append(
+            f"--reason of at least {MIN_REASON_CHARS} characters (got {reason!r})"
+            if reason
+            else f"--reason (at least {MIN_REASON_CHARS} characters)"
+        )
     if not INCIDENT_PATTERN.fullmatch(incident):
-        problems.append(f"--incident like INC-1234, pattern [A-Z]+-\\d+ (got {incident!r})" if incident
-                        else "--incident (an incident ID like INC-1234)")
+        problems.append(
+            f"--incident like INC-1234, pattern [A-Z]+-\\d+ (got {incident!r})"
+            if incident
+            else "--incident (an incident ID like INC-1234)"
+        )
     if problems:
         raise UsageError("--emergency refused: it needs " + " and ".join(problems))
     return Emergency(reason=reason, incident=incident)

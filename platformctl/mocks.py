@@ -33,10 +33,21 @@ _ID_IS_UUID = {"aws:kms/key:Key", "aws:backup/plan:Plan", "aws:backup/selection:
 
 # EC2 IDs carry a type prefix and 17 hex digits.
 _EC2_ID_PREFIX = {
-    "vpc": "vpc", "subnet": "subnet", "internetGateway": "igw", "natGateway": "nat", "eip": "eipalloc",
-    "routeTable": "rtb", "routeTableAssociation": "rtbassoc", "securityGroup": "sg", "defaultSecurityGroup": "sg",
-    "launchTemplate": "lt", "flowLog": "fl", "vpcEndpoint": "vpce", "route": "r",
-    "securityGroupIngressRule": "sgr", "securityGroupEgressRule": "sgr",
+    "vpc": "vpc",
+    "subnet": "subnet",
+    "internetGateway": "igw",
+    "natGateway": "nat",
+    "eip": "eipalloc",
+    "routeTable": "rtb",
+    "routeTableAssociation": "rtbassoc",
+    "securityGroup": "sg",
+    "defaultSecurityGroup": "sg",
+    "launchTemplate": "lt",
+    "flowLog": "fl",
+    "vpcEndpoint": "vpce",
+    "route": "r",
+    "securityGroupIngressRule": "sgr",
+    "securityGroupEgressRule": "sgr",
 }
 
 # type -> (ARN service, resource part); other types get "<module>:...:<kind>/<id>".
@@ -118,8 +129,14 @@ def _compute(typ: str, name: str, inputs: dict[str, Any], region: str) -> tuple[
     state = {**inputs, name_property: physical}
     resource_id = physical
     key_id = str(uuid.UUID(digest(typ, name, 32)))
-    fields = {"physical": physical, "key_id": key_id, "uuid": key_id, "short": digest(typ, name, 6),
-              "hex16": digest(typ, name, 16), "hex32": digest(typ, name, 32)}
+    fields = {
+        "physical": physical,
+        "key_id": key_id,
+        "uuid": key_id,
+        "short": digest(typ, name, 6),
+        "hex16": digest(typ, name, 16),
+        "hex32": digest(typ, name, 32),
+    }
     if module == "ec2" or (module == "vpc" and kind in _EC2_ID_PREFIX):
         resource_id = f"{_EC2_ID_PREFIX.get(kind, kind.lower())}-{digest(typ, name, 17)}"
     elif typ in _ID_PATTERN:
@@ -152,8 +169,14 @@ def _kubernetes(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[
     if typ.startswith("kubernetes:helm.sh/"):
         release = inputs.get("name") or f"{name}-{digest(typ, name, 8)}"
         namespace = inputs.get("namespace", "default")
-        state["status"] = {"name": release, "namespace": namespace, "status": "deployed", "revision": 1,
-                           "chart": inputs.get("chart", ""), "version": inputs.get("version", "")}
+        state["status"] = {
+            "name": release,
+            "namespace": namespace,
+            "status": "deployed",
+            "revision": 1,
+            "chart": inputs.get("chart", ""),
+            "version": inputs.get("version", ""),
+        }
         return f"{namespace}/{release}", state
     metadata = dict(inputs.get("metadata") or {})
     metadata.setdefault("name", f"{name}-{digest(typ, name, 8)}")
@@ -183,35 +206,60 @@ def _arn(typ: str, module: str, kind: str, region: str, resource_id: str, fields
 
 def _cluster(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     host = digest("eks", name, 32).upper()
-    vpc_config = {**state.get("vpcConfig", {}), "clusterSecurityGroupId": f"sg-{digest('eks-sg', name, 17)}",
-                  "vpcId": f"vpc-{digest('eks-vpc', name, 17)}"}
+    vpc_config = {
+        **state.get("vpcConfig", {}),
+        "clusterSecurityGroupId": f"sg-{digest('eks-sg', name, 17)}",
+        "vpcId": f"vpc-{digest('eks-vpc', name, 17)}",
+    }
     return {
         "endpoint": f"https://{host}.gr7.{region}.eks.amazonaws.com",
         "certificateAuthority": {"data": base64.b64encode(f"-----BEGIN CERTIFICATE-----{host}".encode()).decode()},
         "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{host}"}]}],
-        "vpcConfig": vpc_config, "status": "ACTIVE", "platformVersion": "eks.9",
+        "vpcConfig": vpc_config,
+        "status": "ACTIVE",
+        "platformVersion": "eks.9",
     }
 
 
 def _node_group(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"resources": [{"autoscalingGroups": [{"name": f"eks-{fields['physical']}-{fields['uuid']}"}],
-                           "remoteAccessSecurityGroupId": ""}], "status": "ACTIVE"}
+    return {
+        "resources": [
+            {
+                "autoscalingGroups": [{"name": f"eks-{fields['physical']}-{fields['uuid']}"}],
+                "remoteAccessSecurityGroupId": "",
+            }
+        ],
+        "status": "ACTIVE",
+    }
 
 
 def _db_instance(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     address = f"{fields['physical']}.c{digest('rds', name, 11)}.{region}.rds.amazonaws.com"
     secret_name = f"rds!db-{fields['uuid']}-{fields['short']}"
-    secret = {"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{secret_name}",
-              "kmsKeyId": state.get("masterUserSecretKmsKeyId", ""), "secretStatus": "active"}
-    return {"address": address, "endpoint": f"{address}:5432", "port": 5432, "hostedZoneId": "Z2R2ITUGPM61AM",
-            "resourceId": f"db-{digest('rds-res', name, 26).upper()}", "status": "available",
-            "masterUserSecrets": [secret] if state.get("manageMasterUserPassword") else []}
+    secret = {
+        "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{secret_name}",
+        "kmsKeyId": state.get("masterUserSecretKmsKeyId", ""),
+        "secretStatus": "active",
+    }
+    return {
+        "address": address,
+        "endpoint": f"{address}:5432",
+        "port": 5432,
+        "hostedZoneId": "Z2R2ITUGPM61AM",
+        "resourceId": f"db-{digest('rds-res', name, 26).upper()}",
+        "status": "available",
+        "masterUserSecrets": [secret] if state.get("manageMasterUserPassword") else [],
+    }
 
 
 def _bucket(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     bucket = fields["physical"]
-    return {"bucketDomainName": f"{bucket}.s3.amazonaws.com", "region": region,
-            "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com", "hostedZoneId": "Z3AQBSTGFYJSTF"}
+    return {
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+        "region": region,
+        "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+        "hostedZoneId": "Z3AQBSTGFYJSTF",
+    }
 
 
 def _key(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -228,18 +276,23 @@ def _launch_template(name: str, state: dict[str, Any], region: str, fields: dict
 
 def _eip(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     octets = hashlib.sha256(name.encode()).digest()
-    return {"allocationId": f"eipalloc-{digest('eip', name, 17)}",
-            "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
+    return {"allocationId": f"eipalloc-{digest('eip', name, 17)}", "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
 
 
 def _vpc(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"defaultSecurityGroupId": f"sg-{digest('default-sg', name, 17)}",
-            "mainRouteTableId": f"rtb-{digest('main-rtb', name, 17)}", "ownerId": ACCOUNT_ID}
+    return {
+        "defaultSecurityGroupId": f"sg-{digest('default-sg', name, 17)}",
+        "mainRouteTableId": f"rtb-{digest('main-rtb', name, 17)}",
+        "ownerId": ACCOUNT_ID,
+    }
 
 
 def _load_balancer(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"arnSuffix": f"app/{fields['physical']}/{fields['hex16']}", "zoneId": "Z35SXDOTRQ7X7K",
-            "dnsName": f"{fields['physical']}-{int(fields['hex16'][:8], 16)}.{region}.elb.amazonaws.com"}
+    return {
+        "arnSuffix": f"app/{fields['physical']}/{fields['hex16']}",
+        "zoneId": "Z35SXDOTRQ7X7K",
+        "dnsName": f"{fields['physical']}-{int(fields['hex16'][:8], 16)}.{region}.elb.amazonaws.com",
+    }
 
 
 def _target_group(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -248,10 +301,18 @@ def _target_group(name: str, state: dict[str, Any], region: str, fields: dict[st
 
 def _certificate(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     token = fields["hex32"]
-    return {"status": "PENDING_VALIDATION", "domainValidationOptions": [
-        {"domainName": domain, "resourceRecordName": f"_{token[:16]}.{state.get('domainName', '')}.",
-         "resourceRecordType": "CNAME", "resourceRecordValue": f"_{token[16:]}.acm-validations.aws."}
-        for domain in [state.get("domainName", ""), *state.get("subjectAlternativeNames", [])]]}
+    return {
+        "status": "PENDING_VALIDATION",
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{token[:16]}.{state.get('domainName', '')}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{token[16:]}.acm-validations.aws.",
+            }
+            for domain in [state.get("domainName", ""), *state.get("subjectAlternativeNames", [])]
+        ],
+    }
 
 
 def _zone(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -264,8 +325,10 @@ def zone_id(hex32: str) -> str:
 
 def name_servers(hex16: str) -> list[str]:
     """Four servers of one delegation set, one per TLD, as Route 53 assigns them."""
-    return [f"ns-{int(hex16[i:i + 3], 16) % 2048}.awsdns-{n}.{tld}"
-            for n, (i, tld) in enumerate([(0, "com"), (3, "net"), (6, "org"), (9, "co.uk")])]
+    return [
+        f"ns-{int(hex16[i : i + 3], 16) % 2048}.awsdns-{n}.{tld}"
+        for n, (i, tld) in enumerate([(0, "com"), (3, "net"), (6, "org"), (9, "co.uk")])
+    ]
 
 
 def _record(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -293,6 +356,7 @@ _SPECIFIC = {
     "aws:route53/zone:Zone": _zone,
     "aws:route53/record:Record": _record,
 }
+
 
 def digest(typ: str, name: str, length: int) -> str:
     return hashlib.sha256(f"{typ}\0{name}".encode()).hexdigest()[:length]

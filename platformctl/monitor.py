@@ -60,22 +60,42 @@ class RecordingMonitor(MockMonitor):
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == ROOT_STACK_TYPE:
-            self._record(ResourceRecord(urn=urn, type=request.type, name=request.name, parent="",
-                                        custom=False, inputs={}))
+            self._record(
+                ResourceRecord(urn=urn, type=request.type, name=request.name, parent="", custom=False, inputs={})
+            )
             return resource_pb2.RegisterResourceResponse(urn=urn)
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
-        resource_id, state = self.mocks.new_resource(MockResourceArgs(
-            typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
-            resource_id=request.importId, custom=request.custom or False,
-            transforms=_resolve_callbacks(request.transforms)))
-        self._record(ResourceRecord(
-            urn=urn, type=request.type, name=request.name, parent=request.parent, custom=request.custom,
-            inputs=inputs, outputs=state, id=resource_id or "", protect=request.protect,
-            provider=request.provider, dependencies=list(request.dependencies),
-            property_dependencies={key: list(value.urns) for key, value in request.propertyDependencies.items()},
-            aliases=self._alias_urns(request), delete_before_replace=request.deleteBeforeReplace,
-            ignore_changes=list(request.ignoreChanges)))
+        resource_id, state = self.mocks.new_resource(
+            MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
+                transforms=_resolve_callbacks(request.transforms),
+            )
+        )
+        self._record(
+            ResourceRecord(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=request.custom,
+                inputs=inputs,
+                outputs=state,
+                id=resource_id or "",
+                protect=request.protect,
+                provider=request.provider,
+                dependencies=list(request.dependencies),
+                property_dependencies={key: list(value.urns) for key, value in request.propertyDependencies.items()},
+                aliases=self._alias_urns(request),
+                delete_before_replace=request.deleteBeforeReplace,
+                ignore_changes=list(request.ignoreChanges),
+            )
+        )
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
         response_state = _sync_await(rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=response_state)
@@ -98,9 +118,20 @@ class RecordingMonitor(MockMonitor):
     def ReadResource(self, request):
         response = super().ReadResource(request)
         registered = self.resources[response.urn]
-        self._record(ResourceRecord(urn=response.urn, type=request.type, name=request.name,
-                                    parent=request.parent, custom=True, inputs={}, outputs=registered.state,
-                                    id=request.id, provider=request.provider, op="read"))
+        self._record(
+            ResourceRecord(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=True,
+                inputs={},
+                outputs=registered.state,
+                id=request.id,
+                provider=request.provider,
+                op="read",
+            )
+        )
         return response
 
     def RegisterResourceOutputs(self, request):

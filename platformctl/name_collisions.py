@@ -30,8 +30,10 @@ def name_collisions(stacks: Mapping[str, list[dict[str, Any]]], account_of: Mapp
         for key, urn, what in _claims(resources, account_of.get(stack)):
             first = claimed.setdefault(key, (stack, urn))
             if first[0] != stack:
-                messages.append(f"{what} in {_scope_text(key)}: stacks {first[0]!r} ({first[1]}) and "
-                                f"{stack!r} ({urn}) both create it")
+                messages.append(
+                    f"{what} in {_scope_text(key)}: stacks {first[0]!r} ({first[1]}) and "
+                    f"{stack!r} ({urn}) both create it"
+                )
     return messages
 
 
@@ -44,12 +46,16 @@ def _claims(resources: list[dict[str, Any]], account: str | None) -> Iterator[tu
         name = _claimed_name(rule, resource.get("inputs") or {})
         if name is None:
             continue
-        region = (resource.get("inputs") or {}).get("region") or regions.get(resource.get("provider", "").rsplit(
-            "::", 1)[0])
+        region = (resource.get("inputs") or {}).get("region") or regions.get(
+            resource.get("provider", "").rsplit("::", 1)[0]
+        )
         where = _where(rule.scope, account, region)
         if where is not None:
-            what = (f"{resource['type']} (one per {'account' if rule.scope == ACCOUNT else 'account and region'})"
-                    if rule.singleton else f"{resource['type']} {rule.prop} {name!r}")
+            what = (
+                f"{resource['type']} (one per {'account' if rule.scope == ACCOUNT else 'account and region'})"
+                if rule.singleton
+                else f"{resource['type']} {rule.prop} {name!r}"
+            )
             yield (resource["type"], name, *where), resource["urn"], what
 
 

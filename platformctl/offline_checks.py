@@ -79,13 +79,15 @@ def check_records(records: Iterable[Any]) -> list[Violation]:
         elif record.type.startswith("aws:"):
             provider = providers.get(record.provider.rsplit("::", 1)[0])
             defaults = default_tags(provider.inputs) if provider else {}
-            found += [Violation(record.urn, m) for m in resource_problems(record.type, record.name, record.inputs,
-                                                                          defaults)]
+            found += [
+                Violation(record.urn, m) for m in resource_problems(record.type, record.name, record.inputs, defaults)
+            ]
     return found
 
 
-def resource_problems(token: str, logical: str, inputs: Mapping[str, Any],
-                      defaults: Mapping[str, Any] | None = None) -> list[str]:
+def resource_problems(
+    token: str, logical: str, inputs: Mapping[str, Any], defaults: Mapping[str, Any] | None = None
+) -> list[str]:
     problems = name_problems(token, logical, inputs)
     tags = _plain_mapping(inputs.get("tags"))
     if tags is not None:  # the defaults alone are checked once, on the provider that declares them
@@ -95,12 +97,14 @@ def resource_problems(token: str, logical: str, inputs: Mapping[str, Any],
     if token == "aws:iam/role:Role":
         for index, inline in enumerate(_plain_list(inputs.get("inlinePolicies"))):
             if isinstance(inline, Mapping):
-                problems += _policy_input_problems(token, f"inlinePolicies[{index}].policy", inline.get("policy"),
-                                                   IDENTITY)
+                problems += _policy_input_problems(
+                    token, f"inlinePolicies[{index}].policy", inline.get("policy"), IDENTITY
+                )
     return problems
 
 
 # --- physical names ----------------------------------------------------------------------------------
+
 
 def name_problems(token: str, logical: str, inputs: Mapping[str, Any]) -> list[str]:
     rule = rule_for(token)
@@ -109,8 +113,10 @@ def name_problems(token: str, logical: str, inputs: Mapping[str, Any]) -> list[s
     auto = inputs.get(rule.prop) is None and not isinstance(inputs.get(f"{rule.prop}Prefix"), str)
     if auto and rule.auto_max is not None and len(rule.auto_base(logical)) + RANDOM_CHARS > rule.auto_max:
         # The provider's own words (pulumi/sdk resource.NewUniqueName, through the bridge's FromName).
-        return [f"could not make instance of '{token}': name '{rule.auto_base(logical)}' plus {RANDOM_CHARS} "
-                f"random chars is longer than maximum length {rule.auto_max}"]
+        return [
+            f"could not make instance of '{token}': name '{rule.auto_base(logical)}' plus {RANDOM_CHARS} "
+            f"random chars is longer than maximum length {rule.auto_max}"
+        ]
     value = physical_name(rule, logical, dict(inputs), random_suffix(token, logical), "0" * PREFIXED_SUFFIX_CHARS)
     if not isinstance(value, str):
         return []
@@ -137,8 +143,10 @@ def _about(rule: NameRule, problem: str) -> str:
 
 # --- tags --------------------------------------------------------------------------------------------
 
-def tag_problems(tags: Mapping[str, Any], any_character: bool = False,
-                 defaults: Mapping[str, Any] | None = None) -> list[str]:
+
+def tag_problems(
+    tags: Mapping[str, Any], any_character: bool = False, defaults: Mapping[str, Any] | None = None
+) -> list[str]:
     """AWS's tag rules (TAGS_DOC): each of `tags`, and how many the resource ends up with over `defaults`."""
     problems = []
     total = len({**(defaults or {}), **tags})
@@ -150,14 +158,15 @@ def tag_problems(tags: Mapping[str, Any], any_character: bool = False,
         if not 1 <= len(key) <= TAG_KEY_MAX:
             problems.append(f"tag key {shown} is {len(key)} characters; keys are 1 to {TAG_KEY_MAX} characters")
         if key[:4].lower() == "aws:":
-            problems.append(f"tag key {shown} begins with \"aws:\", a prefix reserved for AWS")
+            problems.append(f'tag key {shown} begins with "aws:", a prefix reserved for AWS')
         if not any_character and (bad := _bad_tag_characters(key)):
             problems.append(f"tag key {shown} contains {bad}; tags allow only {_TAG_CHARS_TEXT}")
         if not isinstance(value, str):
             continue
         if len(value) > TAG_VALUE_MAX:
-            problems.append(f"tag {shown}: value is {len(value)} characters, longer than maximum length "
-                            f"{TAG_VALUE_MAX}")
+            problems.append(
+                f"tag {shown}: value is {len(value)} characters, longer than maximum length {TAG_VALUE_MAX}"
+            )
         if not any_character and (bad := _bad_tag_characters(value)):
             problems.append(f"tag {shown}: value contains {bad}; tags allow only {_TAG_CHARS_TEXT}")
     return problems
@@ -179,19 +188,22 @@ def default_tags(provider_inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 # --- providers ---------------------------------------------------------------------------------------
 
+
 def provider_problems(inputs: Mapping[str, Any], account_id: str = ACCOUNT_ID) -> list[str]:
     """The provider's configure step: the caller's account against the allow and deny lists, then tags."""
     problems = []
     allowed = _json_value(inputs.get("allowedAccountIds"))
     forbidden = _json_value(inputs.get("forbiddenAccountIds"))
-    if (isinstance(allowed, list) and allowed and account_id not in map(str, allowed)) or \
-            (isinstance(forbidden, list) and account_id in map(str, forbidden)):
+    if (isinstance(allowed, list) and allowed and account_id not in map(str, allowed)) or (
+        isinstance(forbidden, list) and account_id in map(str, forbidden)
+    ):
         problems.append(f"AWS account ID not allowed: {account_id}")  # terraform-provider-aws's own words
     problems += [f"defaultTags: {problem}" for problem in tag_problems(default_tags(inputs))]
     return problems
 
 
 # --- policy documents --------------------------------------------------------------------------------
+
 
 def _policy_input_problems(token: str, prop: str, value: Any, kind: str) -> list[str]:
     if not isinstance(value, str):
@@ -213,8 +225,9 @@ def policy_problems(text: str, kind: str) -> list[str]:
     problems = []
     version = document.get("Version")
     if version is not None and version not in POLICY_VERSIONS:
-        problems.append(f"MalformedPolicyDocument: Version {json.dumps(version)} is not one of "
-                        f"{', '.join(POLICY_VERSIONS)}")
+        problems.append(
+            f"MalformedPolicyDocument: Version {json.dumps(version)} is not one of {', '.join(POLICY_VERSIONS)}"
+        )
     statements = document.get("Statement")
     statements = [statements] if isinstance(statements, dict) else statements
     if not isinstance(statements, list) or not statements:
@@ -229,7 +242,7 @@ def _statement_problems(statement: Any, kind: str) -> list[str]:
         return ["is not a JSON object"]
     problems = []
     if statement.get("Effect") not in ("Allow", "Deny"):
-        problems.append(f"Effect {json.dumps(statement.get('Effect'))} must be \"Allow\" or \"Deny\"")
+        problems.append(f'Effect {json.dumps(statement.get("Effect"))} must be "Allow" or "Deny"')
     if not (_any_text(statement.get("Action")) or _any_text(statement.get("NotAction"))):
         problems.append("Policy statement must contain actions.")
     principal = "Principal" in statement or "NotPrincipal" in statement
@@ -251,6 +264,7 @@ def _any_text(value: Any) -> bool:
 
 
 # --- values as registered ----------------------------------------------------------------------------
+
 
 def _plain_mapping(value: Any) -> dict[str, Any] | None:
     """A mapping the program wrote out, or None for unknowns and secrets (rpc marks those with a key)."""

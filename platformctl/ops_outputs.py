@@ -31,15 +31,20 @@ def load_outputs(path: Path, required: tuple[str, ...] = ()) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise UsageError(f"--outputs {path}: not JSON ({error.msg} at line {error.lineno}); expected the output "
-                         "of `pulumi stack output --json`") from None
+        raise UsageError(
+            f"--outputs {path}: not JSON ({error.msg} at line {error.lineno}); expected the output "
+            "of `pulumi stack output --json`"
+        ) from None
     if not isinstance(document, dict):
-        raise UsageError(f"--outputs {path}: expected a JSON object (`pulumi stack output --json`), "
-                         f"got {type(document).__name__}")
+        raise UsageError(
+            f"--outputs {path}: expected a JSON object (`pulumi stack output --json`), got {type(document).__name__}"
+        )
     missing = [key for key in required if document.get(key) in (None, "", [], {})]
     if missing:
-        raise UsageError(f"--outputs {path}: missing stack output(s) {', '.join(missing)}; "
-                         f"present: {', '.join(sorted(document)) or 'none'}")
+        raise UsageError(
+            f"--outputs {path}: missing stack output(s) {', '.join(missing)}; "
+            f"present: {', '.join(sorted(document)) or 'none'}"
+        )
     return document
 
 
@@ -50,6 +55,5 @@ def aws_client(service: str, region: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(retries=dict(RETRIES), connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                    read_timeout=READ_TIMEOUT_SECONDS)
+    config = Config(retries=dict(RETRIES), connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=READ_TIMEOUT_SECONDS)
     return boto3.session.Session().client(service, region_name=region, config=config)

@@ -24,15 +24,21 @@ def config_for(template: str | None, stack: str, base: Path) -> Path | None:
     return path
 
 
-def check_stacks(project: Project, previews: list[StackPreview], packs: list[Path],
-                 configs: list[str | None], base: Path) -> dict[str, list[Finding]]:
+def check_stacks(
+    project: Project, previews: list[StackPreview], packs: list[Path], configs: list[str | None], base: Path
+) -> dict[str, list[Finding]]:
     """Findings per stack; only stacks whose program ran are checked."""
-    jobs = [(preview, pack, config_for(config, preview.stack, base))
-            for preview in previews if preview.ok for pack, config in zip(packs, configs, strict=True)]
+    jobs = [
+        (preview, pack, config_for(config, preview.stack, base))
+        for preview in previews
+        if preview.ok
+        for pack, config in zip(packs, configs, strict=True)
+    ]
     findings: dict[str, list[Finding]] = {preview.stack: [] for preview in previews if preview.ok}
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-        futures = [(preview.stack, pool.submit(_evaluate, project, preview, pack, config))
-                   for preview, pack, config in jobs]
+        futures = [
+            (preview.stack, pool.submit(_evaluate, project, preview, pack, config)) for preview, pack, config in jobs
+        ]
         for stack, future in futures:
             findings[stack] += future.result()
     return findings
@@ -46,8 +52,10 @@ def _evaluate(project: Project, preview: StackPreview, pack: Path, config: Path 
 def pack_paths(packs: list[str], configs: list[str], base: Path) -> tuple[list[Path], list[str | None]]:
     """Like the CLI: one optional config per pack, matched by position."""
     if len(configs) > len(packs):
-        raise UsageError(f"{len(configs)} --policy-pack-config given for {len(packs)} --policy-pack; "
-                         "give at most one config per pack, in the same order")
+        raise UsageError(
+            f"{len(configs)} --policy-pack-config given for {len(packs)} --policy-pack; "
+            "give at most one config per pack, in the same order"
+        )
     paths = [(Path(p) if Path(p).is_absolute() else base / p).resolve() for p in packs]
     for path in paths:
         if not (path / "PulumiPolicy.yaml").is_file():

@@ -57,27 +57,46 @@ class Finding:
     exempted: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"policyPackName": self.pack, "policyName": self.policy, "enforcementLevel": self.level,
-                "severity": self.severity, "urn": self.urn, "message": self.message,
-                "description": self.description, "remediationSteps": self.remediation,
-                "framework": self.framework, "exempted": self.exempted}
+        return {
+            "policyPackName": self.pack,
+            "policyName": self.policy,
+            "enforcementLevel": self.level,
+            "severity": self.severity,
+            "urn": self.urn,
+            "message": self.message,
+            "description": self.description,
+            "remediationSteps": self.remediation,
+            "framework": self.framework,
+            "exempted": self.exempted,
+        }
 
 
-def evaluate(pack_dir: Path, config_file: Path | None, resources: list[dict[str, Any]], project: str, stack: str,
-             environment: dict[str, str]) -> list[Finding]:
+def evaluate(
+    pack_dir: Path,
+    config_file: Path | None,
+    resources: list[dict[str, Any]],
+    project: str,
+    stack: str,
+    environment: dict[str, str],
+) -> list[Finding]:
     with analyzer(pack_dir, environment) as stub:
         info = stub.GetAnalyzerInfo(empty_pb2.Empty())
         policies = {p.name: _policy_info(p) for p in info.policies}
         stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=_policy_config(info, config_file)))
-        stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=stack, project=project, organization="organization", dry_run=True))
+        stub.ConfigureStack(
+            analyzer_pb2.AnalyzerStackConfigureRequest(
+                stack=stack, project=project, organization="organization", dry_run=True
+            )
+        )
         analyzed = [r for r in resources if r["type"] != ROOT_STACK_TYPE]
         by_urn = {r["urn"]: r for r in resources}
         findings = []
         for resource in analyzed:
             # A resource policy reports without a URN; the engine attributes it to the analyzed resource.
-            findings += [_finding(d, info.name, policies, resource["urn"])
-                         for d in stub.Analyze(_analyze_request(resource, by_urn)).diagnostics]
+            findings += [
+                _finding(d, info.name, policies, resource["urn"])
+                for d in stub.Analyze(_analyze_request(resource, by_urn)).diagnostics
+            ]
         stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(r, by_urn) for r in analyzed])
         findings += [_finding(d, info.name, policies, "") for d in stub.AnalyzeStack(stack_request).diagnostics]
     return findings
@@ -88,8 +107,13 @@ def analyzer(pack_dir: Path, environment: dict[str, str]) -> Iterator[analyzer_p
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
         raise UsageError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml")
     process = subprocess.Popen(
-        [pack_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)], cwd=pack_dir,
-        env={**os.environ, **environment}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [pack_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)],
+        cwd=pack_dir,
+        env={**os.environ, **environment},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = _read_port(process, pack_dir)
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
@@ -112,8 +136,9 @@ def _read_port(process: subprocess.Popen, pack_dir: Path) -> int:
 
 
 def _handshake(stub: analyzer_pb2_grpc.AnalyzerStub, pack_dir: Path) -> None:
-    request = analyzer_pb2.AnalyzerHandshakeRequest(engine_address="127.0.0.1:0", root_directory=str(pack_dir),
-                                                    program_directory=str(pack_dir))
+    request = analyzer_pb2.AnalyzerHandshakeRequest(
+        engine_address="127.0.0.1:0", root_directory=str(pack_dir), program_directory=str(pack_dir)
+    )
     try:
         stub.Handshake(request, timeout=_STARTUP_SECONDS, wait_for_ready=True)
     except grpc.RpcError as error:
@@ -147,39 +172,62 @@ def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
 
 
 def _options(resource: dict[str, Any]) -> analyzer_pb2.AnalyzerResourceOptions:
-    return analyzer_pb2.AnalyzerResourceOptions(protect=resource["protect"], parent=resource["parent"],
-                                                aliases=resource.get("aliases", []))
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=resource["protect"], parent=resource["parent"], aliases=resource.get("aliases", [])
+    )
 
 
-def _provider(resource: dict[str, Any],
-              by_urn: dict[str, dict[str, Any]]) -> analyzer_pb2.AnalyzerProviderResource | None:
+def _provider(
+    resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]
+) -> analyzer_pb2.AnalyzerProviderResource | None:
     provider = by_urn.get(resource["provider"].rsplit("::", 1)[0]) if resource["provider"] else None
     if provider is None:
         return None
-    return analyzer_pb2.AnalyzerProviderResource(type=provider["type"], properties=_struct(provider["inputs"]),
-                                                 urn=provider["urn"], name=provider["name"])
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=provider["type"], properties=_struct(provider["inputs"]), urn=provider["urn"], name=provider["name"]
+    )
 
 
 def _analyze_request(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> analyzer_pb2.AnalyzeRequest:
-    return analyzer_pb2.AnalyzeRequest(type=resource["type"], properties=_struct(resource["inputs"]),
-                                       urn=resource["urn"], name=resource["name"], options=_options(resource),
-                                       provider=_provider(resource, by_urn))
+    return analyzer_pb2.AnalyzeRequest(
+        type=resource["type"],
+        properties=_struct(resource["inputs"]),
+        urn=resource["urn"],
+        name=resource["name"],
+        options=_options(resource),
+        provider=_provider(resource, by_urn),
+    )
 
 
 def _stack_resource(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> analyzer_pb2.AnalyzerResource:
-    dependencies = {key: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
-                    for key, urns in resource.get("propertyDependencies", {}).items()}
+    dependencies = {
+        key: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
+        for key, urns in resource.get("propertyDependencies", {}).items()
+    }
     return analyzer_pb2.AnalyzerResource(
-        type=resource["type"], properties=_struct(resource["inputs"]), urn=resource["urn"], name=resource["name"],
-        options=_options(resource), provider=_provider(resource, by_urn), parent=resource["parent"],
-        dependencies=resource["dependencies"], propertyDependencies=dependencies)
+        type=resource["type"],
+        properties=_struct(resource["inputs"]),
+        urn=resource["urn"],
+        name=resource["name"],
+        options=_options(resource),
+        provider=_provider(resource, by_urn),
+        parent=resource["parent"],
+        dependencies=resource["dependencies"],
+        propertyDependencies=dependencies,
+    )
 
 
 def _policy_info(policy: Any) -> PolicyInfo:
     framework = policy.framework
     label = f"{framework.name} {framework.reference}".strip() if framework.name else ""
-    return PolicyInfo(name=policy.name, description=policy.description, severity=_SEVERITIES[policy.severity],
-                      remediation=policy.remediation_steps, framework=label, tags=tuple(policy.tags))
+    return PolicyInfo(
+        name=policy.name,
+        description=policy.description,
+        severity=_SEVERITIES[policy.severity],
+        remediation=policy.remediation_steps,
+        framework=label,
+        tags=tuple(policy.tags),
+    )
 
 
 def _finding(diagnostic: Any, pack: str, policies: dict[str, PolicyInfo], analyzed_urn: str) -> Finding:
@@ -187,12 +235,18 @@ def _finding(diagnostic: Any, pack: str, policies: dict[str, PolicyInfo], analyz
     severity = _SEVERITIES.get(diagnostic.severity, "unspecified")
     # The SDK sends "<description>\n<message>"; the CLI shows them apart, and so do the reports.
     message = diagnostic.message.removeprefix(diagnostic.description).strip() or diagnostic.message
-    return Finding(pack=diagnostic.policyPackName or pack, policy=diagnostic.policyName,
-                   level=_LEVELS.get(diagnostic.enforcementLevel, "advisory"),
-                   severity=info.severity if info and severity == "unspecified" else severity,
-                   urn=diagnostic.urn or analyzed_urn, message=message, description=diagnostic.description,
-                   remediation=info.remediation if info else "", framework=info.framework if info else "",
-                   exempted=message.startswith(EXEMPTED_MARKER))
+    return Finding(
+        pack=diagnostic.policyPackName or pack,
+        policy=diagnostic.policyName,
+        level=_LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+        severity=info.severity if info and severity == "unspecified" else severity,
+        urn=diagnostic.urn or analyzed_urn,
+        message=message,
+        description=diagnostic.description,
+        remediation=info.remediation if info else "",
+        framework=info.framework if info else "",
+        exempted=message.startswith(EXEMPTED_MARKER),
+    )
 
 
 def pack_interpreter(pack_dir: Path) -> str:
@@ -209,7 +263,9 @@ def pack_interpreter(pack_dir: Path) -> str:
         return sys.executable
     candidate = pack_dir / str(declared) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     if not candidate.is_file():  # not resolved: a venv's python is a symlink that must stay one
-        raise UsageError(f"policy pack {pack_dir} declares runtime.options.virtualenv: {declared}, but "
-                         f"{candidate} does not exist; create it with `make install` at the repository root, "
-                         f"or `pulumi install` in {pack_dir}")
+        raise UsageError(
+            f"policy pack {pack_dir} declares runtime.options.virtualenv: {declared}, but "
+            f"{candidate} does not exist; create it with `make install` at the repository root, "
+            f"or `pulumi install` in {pack_dir}"
+        )
     return str(candidate)

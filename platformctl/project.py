@@ -37,7 +37,7 @@ class Project:
         return self.stack_config_dir / f"Pulumi.{stack}.yaml"
 
     def stacks(self) -> list[str]:
-        names = [path.name[len("Pulumi."):-len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml")]
+        names = [path.name[len("Pulumi.") : -len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml")]
         return sorted(names, key=lambda n: (_TIER_ORDER.index(n) if n in _TIER_ORDER else len(_TIER_ORDER), n))
 
 
@@ -48,9 +48,14 @@ class StackConfig:
     stand_ins: list[str] = field(default_factory=list)  # keys filled from OFFLINE_FILE, not from the stack
 
     def environment(self, project: Project, stack: str) -> dict[str, str]:
-        return {"PULUMI_PROJECT": project.name, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true",
-                "PULUMI_ORGANIZATION": "organization", "PULUMI_CONFIG": json.dumps(self.values),
-                "PULUMI_CONFIG_SECRET_KEYS": json.dumps(self.secret_keys)}
+        return {
+            "PULUMI_PROJECT": project.name,
+            "PULUMI_STACK": stack,
+            "PULUMI_DRY_RUN": "true",
+            "PULUMI_ORGANIZATION": "organization",
+            "PULUMI_CONFIG": json.dumps(self.values),
+            "PULUMI_CONFIG_SECRET_KEYS": json.dumps(self.secret_keys),
+        }
 
 
 def load_project(cwd: Path) -> Project:
@@ -65,19 +70,23 @@ def load_project(cwd: Path) -> Project:
     options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
     venv = options.get("virtualenv") or options.get("virtualEnv")
     root = path.parent
-    return Project(name=str(document["name"]), root=root,
-                   program_dir=(root / document.get("main", ".")).resolve(),
-                   stack_config_dir=(root / document.get("stackConfigDir", ".")).resolve(),
-                   declarations=document.get("config") or {},
-                   virtualenv=(root / venv) if venv else None)
+    return Project(
+        name=str(document["name"]),
+        root=root,
+        program_dir=(root / document.get("main", ".")).resolve(),
+        stack_config_dir=(root / document.get("stackConfigDir", ".")).resolve(),
+        declarations=document.get("config") or {},
+        virtualenv=(root / venv) if venv else None,
+    )
 
 
 def load_stack_config(project: Project, stack: str) -> StackConfig:
     path = project.stack_file(stack)
     if not path.is_file():
         known = ", ".join(project.stacks()) or "none"
-        raise UsageError(f"stack {stack!r} has no stack file {path.name} in {project.stack_config_dir}; "
-                         f"stacks found: {known}")
+        raise UsageError(
+            f"stack {stack!r} has no stack file {path.name} in {project.stack_config_dir}; stacks found: {known}"
+        )
     document = read_yaml(path) or {}
     if not isinstance(document, dict):
         raise UsageError(f"{path.name}: expected a mapping with a `config:` key")
@@ -181,14 +190,18 @@ def _check_declarations(project: Project, stack: str, stack_values: dict[str, An
             continue
         key = _qualify(project, str(raw_key))
         if key not in values:
-            raise UsageError(f"Stack '{stack}' is missing configuration value '{key}' "
-                             f"({declaration.get('description', 'no description')}); "
-                             f"set it in {project.stack_file(stack).name}")
+            raise UsageError(
+                f"Stack '{stack}' is missing configuration value '{key}' "
+                f"({declaration.get('description', 'no description')}); "
+                f"set it in {project.stack_file(stack).name}"
+            )
         expected = _DECLARED_TYPES.get(declaration["type"])
         value = given.get(key)
         if key in given and expected and not _is_type(value, expected) and not _is_secure(value):
-            raise UsageError(f"Stack '{stack}' with configuration key '{key}' must be of type "
-                             f"'{declaration['type']}'; got {json.dumps(value)}")
+            raise UsageError(
+                f"Stack '{stack}' with configuration key '{key}' must be of type "
+                f"'{declaration['type']}'; got {json.dumps(value)}"
+            )
 
 
 def _is_type(value: Any, expected: type) -> bool:

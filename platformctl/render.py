@@ -25,8 +25,13 @@ def preview_json(preview: StackPreview) -> dict[str, Any]:
 
 
 def _step(resource: dict[str, Any], stack_outputs: dict[str, Any]) -> dict[str, Any]:
-    new_state = {"urn": resource["urn"], "custom": resource["custom"], "type": resource["type"],
-                 "inputs": resource["inputs"], "parent": resource["parent"]}
+    new_state = {
+        "urn": resource["urn"],
+        "custom": resource["custom"],
+        "type": resource["type"],
+        "inputs": resource["inputs"],
+        "parent": resource["parent"],
+    }
     if resource["custom"]:
         new_state.update(id=resource["id"], outputs=resource["outputs"], provider=resource["provider"])
     if resource["protect"]:
@@ -42,15 +47,16 @@ def preview_text(preview: StackPreview) -> str:
     rows = list(_tree_rows(preview.resources))
     type_width = max([len("Type")] + [len(indent + kind) for _, indent, kind, _, _ in rows]) + 2
     name_width = max([len("Name")] + [len(name) for _, _, _, name, _ in rows]) + 2
-    lines = [f"Previewing update ({preview.stack}):", "",
-             f"     {'Type':<{type_width}}{'Name':<{name_width}}Plan"]
+    lines = [f"Previewing update ({preview.stack}):", "", f"     {'Type':<{type_width}}{'Name':<{name_width}}Plan"]
     for op, indent, kind, name, protected in rows:
         plan = f"{op} (protected)" if protected else op
         lines.append(f" {_OP_SYMBOL.get(op, '~')}   {indent + kind:<{type_width}}{name:<{name_width}}{plan}")
     lines += _outputs_block(preview.outputs)
     lines += _diagnostics_block(preview.diagnostics)
-    lines += ["", "Resources:"] + [f"    {_OP_SYMBOL.get(op, '~')} {count} to {op}"
-                                   for op, count in sorted(Counter(r["op"] for r in preview.resources).items())]
+    lines += ["", "Resources:"] + [
+        f"    {_OP_SYMBOL.get(op, '~')} {count} to {op}"
+        for op, count in sorted(Counter(r["op"] for r in preview.resources).items())
+    ]
     return "\n".join(lines)
 
 
@@ -65,8 +71,13 @@ def _tree_rows(resources: list[dict[str, Any]]):
             roots.append(resource)
 
     def walk(resource: dict[str, Any], prefix: str, connector: str):
-        yield (resource["op"], prefix + connector, display_type(resource["type"]), resource["name"],
-               resource["protect"])
+        yield (
+            resource["op"],
+            prefix + connector,
+            display_type(resource["type"]),
+            resource["name"],
+            resource["protect"],
+        )
         kids = children.get(resource["urn"], [])
         child_prefix = prefix + ("" if not connector else ("   " if connector == "└─ " else "│  "))
         for index, child in enumerate(kids):
@@ -80,12 +91,15 @@ def _outputs_block(outputs: dict[str, Any]) -> list[str]:
     if not outputs:
         return []
     width = max(len(key) for key in outputs) + 1
-    return ["", "Outputs:"] + [f"    {key + ':':<{width}} {json.dumps(value)}"
-                               for key, value in sorted(outputs.items())]
+    return ["", "Outputs:"] + [
+        f"    {key + ':':<{width}} {json.dumps(value)}" for key, value in sorted(outputs.items())
+    ]
 
 
 def _diagnostics_block(diagnostics: list[dict[str, str]]) -> list[str]:
     if not diagnostics:
         return []
-    return ["", "Diagnostics:"] + [f"    {entry['severity']}: {entry['urn'] + ': ' if entry.get('urn') else ''}"
-                                   f"{entry['message']}" for entry in diagnostics]
+    return ["", "Diagnostics:"] + [
+        f"    {entry['severity']}: {entry['urn'] + ': ' if entry.get('urn') else ''}{entry['message']}"
+        for entry in diagnostics
+    ]

@@ -17,20 +17,37 @@ from .project import UsageError
 LOW, MEDIUM, HIGH = "low", "medium", "high"
 
 # Resources whose replacement or deletion loses data or identity (keys, zones, clusters).
-STATEFUL_TYPES = frozenset({
-    "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
-    "aws:kms/key:Key", "aws:backup/vault:Vault", "aws:dynamodb/table:Table", "aws:efs/fileSystem:FileSystem",
-    "aws:eks/cluster:Cluster", "aws:route53/zone:Zone",
-})
+STATEFUL_TYPES = frozenset(
+    {
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:kms/key:Key",
+        "aws:backup/vault:Vault",
+        "aws:dynamodb/table:Table",
+        "aws:efs/fileSystem:FileSystem",
+        "aws:eks/cluster:Cluster",
+        "aws:route53/zone:Zone",
+    }
+)
 # Identity, keys and network paths: any change to them can lock people or traffic out, so any
 # non-`same` step on them needs change-advisory approval, creates included.
 SENSITIVE_PATTERNS = (
-    "aws:iam/*", "aws:kms/*", "aws:vpc/*", "aws:ec2/vpc*", "aws:ec2/subnet*", "aws:ec2/route*",
-    "aws:ec2/mainRouteTableAssociation*", "aws:ec2/securityGroup*", "aws:ec2/defaultSecurityGroup*",
-    "aws:ec2/natGateway*", "aws:ec2/internetGateway*", "aws:ec2/egressOnlyInternetGateway*",
+    "aws:iam/*",
+    "aws:kms/*",
+    "aws:vpc/*",
+    "aws:ec2/vpc*",
+    "aws:ec2/subnet*",
+    "aws:ec2/route*",
+    "aws:ec2/mainRouteTableAssociation*",
+    "aws:ec2/securityGroup*",
+    "aws:ec2/defaultSecurityGroup*",
+    "aws:ec2/natGateway*",
+    "aws:ec2/internetGateway*",
+    "aws:ec2/egressOnlyInternetGateway*",
 )
-REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced", "read-replacement",
-                         "import-replacement"})
+REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced", "read-replacement", "import-replacement"})
 DELETE_OPS = frozenset({"delete", "discard", "discard-replaced", "remove-pending-replace"})
 # Steps that change nothing in the cloud: a data-source read is not a "touch" even on an IAM type.
 UNCHANGED_OPS = frozenset({"same", "read", "refresh"})

@@ -21,15 +21,33 @@ from typing import Any
 from .engine import preview_stacks
 from .project import UsageError, load_project
 
-STATEFUL_TYPES = frozenset({
-    "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:s3/bucket:Bucket", "aws:kms/key:Key",
-    "aws:backup/vault:Vault", "aws:route53/zone:Zone", "aws:dynamodb/table:Table", "aws:efs/fileSystem:FileSystem",
-})
+STATEFUL_TYPES = frozenset(
+    {
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:s3/bucket:Bucket",
+        "aws:kms/key:Key",
+        "aws:backup/vault:Vault",
+        "aws:route53/zone:Zone",
+        "aws:dynamodb/table:Table",
+        "aws:efs/fileSystem:FileSystem",
+    }
+)
 SNAPSHOT_DIR = Path("tests") / "snapshots"
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 # `pulumi preview --json` operations that end the life of the existing cloud resource.
-DESTRUCTIVE_OPS = frozenset({"delete", "replace", "create-replacement", "delete-replaced", "discard",
-                             "discard-replaced", "read-replacement", "import-replacement"})
+DESTRUCTIVE_OPS = frozenset(
+    {
+        "delete",
+        "replace",
+        "create-replacement",
+        "delete-replaced",
+        "discard",
+        "discard-replaced",
+        "read-replacement",
+        "import-replacement",
+    }
+)
 EXIT_OK, EXIT_GONE = 0, 1
 
 Resource = dict[str, Any]
@@ -93,7 +111,7 @@ def read_baseline(path: Path) -> list[str]:
         return sorted(document["urns"])
     if isinstance(document, dict) and isinstance(document.get("deployment"), dict):
         return stateful_urns(document["deployment"].get("resources") or [])
-    raise UsageError(f"{path}: expected a snapshot ({{\"urns\": [...]}}) or a `pulumi stack export` file")
+    raise UsageError(f'{path}: expected a snapshot ({{"urns": [...]}}) or a `pulumi stack export` file')
 
 
 def effective_aliases(resources: list[Resource]) -> dict[str, list[str]]:
@@ -129,9 +147,10 @@ def _aliases(resource: Resource, aliases_of: Callable[[str], list[str]]) -> list
 
 def _inherited(me: Urn, child_type: str, child_name: str, parent_name: str, parent_alias: Urn) -> str:
     """The engine's `inheritedChildAlias`: a name derived from the parent's follows the parent's old name."""
-    name = parent_alias.name + child_name[len(parent_name):] if child_name.startswith(parent_name) else child_name
-    qualified = (child_type if parent_alias.qualified_type == ROOT_STACK_TYPE
-                 else f"{parent_alias.qualified_type}${child_type}")
+    name = parent_alias.name + child_name[len(parent_name) :] if child_name.startswith(parent_name) else child_name
+    qualified = (
+        child_type if parent_alias.qualified_type == ROOT_STACK_TYPE else f"{parent_alias.qualified_type}${child_type}"
+    )
     return str(Urn(me.stack, me.project, qualified, name))
 
 
@@ -142,10 +161,14 @@ def check(stack: str, baseline: Iterable[str], resources: list[Resource]) -> lis
     covered = set(aliases) | {alias for found in aliases.values() for alias in found}
     claimed = {urn for urn, found in aliases.items() if set(found) & set(expected)}
     # Stateful resources that are new to the baseline: where a gone one most likely went.
-    newcomers = [r for r in resources if r["type"] in STATEFUL_TYPES
-                 and r["urn"] not in expected and r["urn"] not in claimed]
-    return [Gone(stack, urn, _message(stack, Urn.parse(urn), newcomers, resources))
-            for urn in expected if urn not in covered]
+    newcomers = [
+        r for r in resources if r["type"] in STATEFUL_TYPES and r["urn"] not in expected and r["urn"] not in claimed
+    ]
+    return [
+        Gone(stack, urn, _message(stack, Urn.parse(urn), newcomers, resources))
+        for urn in expected
+        if urn not in covered
+    ]
 
 
 def _message(stack: str, old: Urn, newcomers: list[Resource], resources: list[Resource]) -> str:
@@ -155,8 +178,13 @@ def _message(stack: str, old: Urn, newcomers: list[Resource], resources: list[Re
     if not candidates:
         lines.append(f"No new {old.type} took its place.")
     else:
-        new = max(candidates, key=lambda r: (difflib.SequenceMatcher(None, old.name, r["name"]).ratio(),
-                                             Urn.parse(r["urn"]).parent_chain == old.parent_chain))
+        new = max(
+            candidates,
+            key=lambda r: (
+                difflib.SequenceMatcher(None, old.name, r["name"]).ratio(),
+                Urn.parse(r["urn"]).parent_chain == old.parent_chain,
+            ),
+        )
         lines += _alias_advice(old, new, {r["urn"]: r for r in resources}, chain)
     lines.append(f"Or run `python -m platformctl urns --stack {stack} --write` if the removal is intended.")
     return "\n    ".join(lines)
@@ -165,14 +193,18 @@ def _message(stack: str, old: Urn, newcomers: list[Resource], resources: list[Re
 def _alias_advice(old: Urn, new: Resource, by_urn: dict[str, Resource], chain: str) -> list[str]:
     renamed = _renamed_ancestor(old, new, by_urn)
     parent_arg = _parent_argument(old, new, by_urn, renamed)
-    advice = [f"If it moved to {new['urn']}, add "
-              f"`opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=\"{old.name}\"{parent_arg})])` to it "
-              f"(old name \"{old.name}\", old parent type chain {chain})."]
+    advice = [
+        f"If it moved to {new['urn']}, add "
+        f'`opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="{old.name}"{parent_arg})])` to it '
+        f'(old name "{old.name}", old parent type chain {chain}).'
+    ]
     if renamed:
         ancestor, old_name = renamed
-        advice.append(f"Its component {ancestor['urn']} looks renamed from \"{old_name}\": "
-                      f"`opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=\"{old_name}\")])` on that component "
-                      "covers this resource and every child whose name derives from the component's.")
+        advice.append(
+            f'Its component {ancestor["urn"]} looks renamed from "{old_name}": '
+            f'`opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="{old_name}")])` on that component '
+            "covers this resource and every child whose name derives from the component's."
+        )
     return advice
 
 
@@ -189,29 +221,33 @@ def _renamed_ancestor(old: Urn, new: Resource, by_urn: dict[str, Resource]) -> t
     match = None
     for ancestor in _ancestors(new, by_urn):
         name = ancestor["name"]
-        suffix = new["name"][len(name):] if new["name"].startswith(name) else ""
-        if (suffix and old.name.endswith(suffix) and len(old.name) > len(suffix)
-                and ancestor["type"] in old.parent_chain and old.name[:-len(suffix)] != name):
-            match = (ancestor, old.name[:-len(suffix)])
+        suffix = new["name"][len(name) :] if new["name"].startswith(name) else ""
+        if (
+            suffix
+            and old.name.endswith(suffix)
+            and len(old.name) > len(suffix)
+            and ancestor["type"] in old.parent_chain
+            and old.name[: -len(suffix)] != name
+        ):
+            match = (ancestor, old.name[: -len(suffix)])
     return match
 
 
-def _parent_argument(old: Urn, new: Resource, by_urn: dict[str, Resource],
-                     renamed: tuple[Resource, str] | None) -> str:
+def _parent_argument(old: Urn, new: Resource, by_urn: dict[str, Resource], renamed: tuple[Resource, str] | None) -> str:
     """`parent=` for the alias, when the old parent differs from the new one."""
     now = Urn.parse(new["urn"])
     parent = by_urn.get(new.get("parent", ""))
     if not old.parent_chain:
         return "" if not now.parent_chain else ", parent=None"
     if renamed and parent is renamed[0]:
-        return f", parent=\"{Urn(now.stack, now.project, parent['urn'].split('::')[2], renamed[1])}\""
+        return f', parent="{Urn(now.stack, now.project, parent["urn"].split("::")[2], renamed[1])}"'
     if old.parent_chain == now.parent_chain:
         return ""
     old_parent_type = "$".join(old.parent_chain)
     for candidate in by_urn.values():
         if candidate["urn"].split("::")[2] == old_parent_type and old.name.startswith(candidate["name"]):
-            return f", parent=\"{candidate['urn']}\""
-    return f", parent=\"{Urn(now.stack, now.project, old_parent_type, '<old parent name>')}\""
+            return f', parent="{candidate["urn"]}"'
+    return f', parent="{Urn(now.stack, now.project, old_parent_type, "<old parent name>")}"'
 
 
 def destructive_steps(document: dict[str, Any]) -> list[str]:
@@ -228,16 +264,28 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     urns = commands.add_parser("urns", help="List, snapshot (--write) or check the URNs of stateful resources.")
     urns.add_argument("--stack", default="all", help="Stack name, or `all` (default).")
     urns.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
-    urns.add_argument("--snapshot-dir", type=Path,
-                      help=f"Where the snapshots live (default: <project>/{SNAPSHOT_DIR}).")
+    urns.add_argument(
+        "--snapshot-dir", type=Path, help=f"Where the snapshots live (default: <project>/{SNAPSHOT_DIR})."
+    )
     mode = urns.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="Store the URNs as the stacks' snapshots.")
-    mode.add_argument("--check", action="store_true",
-                      help="Fail (exit 1) when a snapshot URN is neither produced nor aliased by the program.")
-    mode.add_argument("--preview-json", type=Path, metavar="FILE",
-                      help="Fail (exit 1) when this `pulumi preview --json` deletes or replaces a stateful resource.")
-    urns.add_argument("--baseline", type=Path, metavar="FILE",
-                      help="With --check and one stack: compare with this snapshot or `pulumi stack export` file.")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="Fail (exit 1) when a snapshot URN is neither produced nor aliased by the program.",
+    )
+    mode.add_argument(
+        "--preview-json",
+        type=Path,
+        metavar="FILE",
+        help="Fail (exit 1) when this `pulumi preview --json` deletes or replaces a stateful resource.",
+    )
+    urns.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="With --check and one stack: compare with this snapshot or `pulumi stack export` file.",
+    )
     urns.set_defaults(handler=run_urns)
 
 
@@ -249,8 +297,11 @@ def run_urns(args: argparse.Namespace) -> int:
     if args.baseline and (len(stacks) != 1 or not args.check):
         raise UsageError("--baseline needs --check and a single --stack")
     snapshot_dir = (args.snapshot_dir or project.root / SNAPSHOT_DIR).resolve()
-    baselines = {stack: read_baseline(args.baseline or snapshot_path(snapshot_dir, stack))
-                 for stack in stacks} if args.check else {}
+    baselines = (
+        {stack: read_baseline(args.baseline or snapshot_path(snapshot_dir, stack)) for stack in stacks}
+        if args.check
+        else {}
+    )
     status = EXIT_OK
     for preview in preview_stacks(project, stacks):
         if not preview.ok:

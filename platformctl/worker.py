@@ -66,7 +66,9 @@ def run(program_dir: Path) -> dict[str, Any]:
     if violations and status == "ok":
         status, message = "check-error", "\n".join(map(str, violations))
     return {
-        "status": status, "message": message, "programSeconds": elapsed,
+        "status": status,
+        "message": message,
+        "programSeconds": elapsed,
         "violations": [violation.to_json() for violation in violations],
         "resources": [_record_json(record) for record in monitor.records],
         "stackOutputs": plain(monitor.stack_outputs),
@@ -80,20 +82,38 @@ def _configure(monitor: RecordingMonitor, logger: logging.Logger) -> None:
     # The same settings `pulumi.runtime.set_mocks` builds, without its pre-made root stack:
     # `run_in_stack` creates the stack itself, as under the CLI.
     features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
-    runtime_settings.configure(MockSettings(
-        monitor=monitor, monitor_features=features, engine=MockEngine(logger),
-        project=os.environ["PULUMI_PROJECT"], stack=os.environ["PULUMI_STACK"], dry_run=True,
-        organization=os.environ.get("PULUMI_ORGANIZATION", "organization"), callbacks=None))
+    runtime_settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=features,
+            engine=MockEngine(logger),
+            project=os.environ["PULUMI_PROJECT"],
+            stack=os.environ["PULUMI_STACK"],
+            dry_run=True,
+            organization=os.environ.get("PULUMI_ORGANIZATION", "organization"),
+            callbacks=None,
+        )
+    )
 
 
 def _record_json(record) -> dict[str, Any]:
     return {
-        "urn": record.urn, "type": record.type, "name": record.name, "parent": record.parent,
-        "custom": record.custom, "id": record.id, "protect": record.protect, "provider": record.provider,
-        "dependencies": record.dependencies, "propertyDependencies": record.property_dependencies,
-        "aliases": record.aliases, "op": record.op, "deleteBeforeReplace": record.delete_before_replace,
+        "urn": record.urn,
+        "type": record.type,
+        "name": record.name,
+        "parent": record.parent,
+        "custom": record.custom,
+        "id": record.id,
+        "protect": record.protect,
+        "provider": record.provider,
+        "dependencies": record.dependencies,
+        "propertyDependencies": record.property_dependencies,
+        "aliases": record.aliases,
+        "op": record.op,
+        "deleteBeforeReplace": record.delete_before_replace,
         "ignoreChanges": record.ignore_changes,
-        "inputs": plain(record.inputs), "outputs": plain(record.outputs),
+        "inputs": plain(record.inputs),
+        "outputs": plain(record.outputs),
     }
 
 

@@ -1,6 +1,6 @@
 """The platform policy pack.
 
-    pulumi preview --policy-pack policies --policy-pack-config policies/config/<tier>.json
+pulumi preview --policy-pack policies --policy-pack-config policies/config/<tier>.json
 """
 
 import datetime

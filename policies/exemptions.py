@@ -47,9 +47,14 @@ def load_exemptions(path: Path = EXEMPTIONS_FILE) -> list[Exemption]:
 
 def parse_exemption(entry: Mapping[str, Any]) -> Exemption:
     entry = entry if isinstance(entry, Mapping) else {}
-    return Exemption(rule=str(entry.get("rule") or ""), urn=str(entry.get("urn") or ""),
-                     reason=str(entry.get("reason") or "").strip(), owner=str(entry.get("owner") or "").strip(),
-                     expires=_date(entry.get("expires")), raw=entry)
+    return Exemption(
+        rule=str(entry.get("rule") or ""),
+        urn=str(entry.get("urn") or ""),
+        reason=str(entry.get("reason") or "").strip(),
+        owner=str(entry.get("owner") or "").strip(),
+        expires=_date(entry.get("expires")),
+        raw=entry,
+    )
 
 
 def problems(exemption: Exemption, today: datetime.date, known_rules: Iterable[str]) -> list[str]:
@@ -66,8 +71,9 @@ def problems(exemption: Exemption, today: datetime.date, known_rules: Iterable[s
     return found
 
 
-def active(exemptions: Iterable[Exemption], today: datetime.date,
-           known_rules: Iterable[str]) -> dict[tuple[str, str], Exemption]:
+def active(
+    exemptions: Iterable[Exemption], today: datetime.date, known_rules: Iterable[str]
+) -> dict[tuple[str, str], Exemption]:
     """(rule, urn) -> the exemption that currently excuses it."""
     rules = set(known_rules)
     return {(e.rule, e.urn): e for e in exemptions if not problems(e, today, rules)}

@@ -26,8 +26,11 @@ EXEMPTIONS_VALID = "policy-exemptions-valid"
 EXEMPTED_FINDINGS = "exempted-findings"
 # Marks an exempted finding's message so reports can show it as exempted, not as advisory noise.
 EXEMPTED_MARKER = "[exempted]"
-_LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.MANDATORY,
-           "disabled": EnforcementLevel.DISABLED}
+_LEVELS = {
+    "advisory": EnforcementLevel.ADVISORY,
+    "mandatory": EnforcementLevel.MANDATORY,
+    "disabled": EnforcementLevel.DISABLED,
+}
 _SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
 
@@ -36,25 +39,44 @@ def build_policies(rules: list[Rule], exemptions: list[Exemption], today: dateti
     names = [rule.name for rule in rules]
     excused = active(exemptions, today, names)
     policies = [_policy(rule, excused) for rule in rules]
-    policies.append(StackValidationPolicy(
-        name=EXEMPTIONS_VALID, description="Every exemption names a known rule and carries a reason, an owner "
-        "and an expiry date that has not passed.", enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.HIGH, framework=_framework(("CC3.4", "CC8.1")),
-        remediation_steps="Fix or remove the entry in policies/exemptions.yaml; extend `expires` only with a "
-                          "new review.", validate=_check_exemptions(exemptions, today, names)))
-    policies.append(StackValidationPolicy(
-        name=EXEMPTED_FINDINGS, description="Findings excused by a valid exemption, kept visible.",
-        enforcement_level=EnforcementLevel.ADVISORY, severity=Severity.LOW, framework=_framework(("CC3.4",)),
-        remediation_steps="Fix the resource before the exemption expires.",
-        validate=_report_exempted(rules, excused)))
+    policies.append(
+        StackValidationPolicy(
+            name=EXEMPTIONS_VALID,
+            description="Every exemption names a known rule and carries a reason, an owner "
+            "and an expiry date that has not passed.",
+            enforcement_level=EnforcementLevel.MANDATORY,
+            severity=Severity.HIGH,
+            framework=_framework(("CC3.4", "CC8.1")),
+            remediation_steps="Fix or remove the entry in policies/exemptions.yaml; extend `expires` only with a "
+            "new review.",
+            validate=_check_exemptions(exemptions, today, names),
+        )
+    )
+    policies.append(
+        StackValidationPolicy(
+            name=EXEMPTED_FINDINGS,
+            description="Findings excused by a valid exemption, kept visible.",
+            enforcement_level=EnforcementLevel.ADVISORY,
+            severity=Severity.LOW,
+            framework=_framework(("CC3.4",)),
+            remediation_steps="Fix the resource before the exemption expires.",
+            validate=_report_exempted(rules, excused),
+        )
+    )
     return policies
 
 
 def _policy(rule: Rule, excused: Mapping[tuple[str, str], Exemption]) -> Any:
-    common = dict(name=rule.name, description=rule.description, enforcement_level=_LEVELS[rule.level],
-                  severity=_SEVERITIES[rule.severity], framework=_framework(rule.soc2),
-                  tags=[f"cis:{control}" for control in rule.cis], remediation_steps=rule.remediation,
-                  config_schema=_schema(rule.config))
+    common = dict(
+        name=rule.name,
+        description=rule.description,
+        enforcement_level=_LEVELS[rule.level],
+        severity=_SEVERITIES[rule.severity],
+        framework=_framework(rule.soc2),
+        tags=[f"cis:{control}" for control in rule.cis],
+        remediation_steps=rule.remediation,
+        config_schema=_schema(rule.config),
+    )
     if rule.is_stack_rule:
         return StackValidationPolicy(validate=_stack_validator(rule, excused), **common)
     return ResourceValidationPolicy(validate=_resource_validator(rule, excused), **common)
@@ -64,9 +86,14 @@ def _resource_validator(rule: Rule, excused: Mapping[tuple[str, str], Exemption]
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if (rule.name, args.urn) in excused:
             return  # reported by exempted-findings instead
-        resource = Resource(type=args.resource_type, props=args.props, urn=args.urn, name=args.name,
-                            protect=bool(args.opts and args.opts.protect),
-                            provider_props=args.provider.props if args.provider else {})
+        resource = Resource(
+            type=args.resource_type,
+            props=args.props,
+            urn=args.urn,
+            name=args.name,
+            protect=bool(args.opts and args.opts.protect),
+            provider_props=args.provider.props if args.provider else {},
+        )
         for message in rule.check_resource(resource, args.get_config()):
             report_violation(message)
 
@@ -88,8 +115,9 @@ def _check_exemptions(exemptions: list[Exemption], today: datetime.date, names: 
         for exemption in exemptions:
             found = problems(exemption, today, names)
             if found:
-                report_violation(f"exemption {exemption.label}: {'; '.join(found)}",
-                                 exemption.urn if exemption.urn in urns else None)
+                report_violation(
+                    f"exemption {exemption.label}: {'; '.join(found)}", exemption.urn if exemption.urn in urns else None
+                )
 
     return validate
 
@@ -114,21 +142,36 @@ def _findings(rule: Rule, resources: list[Resource], resource: Resource | None, 
 
 
 def to_resources(policy_resources: Iterable[PolicyResource]) -> list[Resource]:
-    return [Resource(type=r.resource_type, props=r.props, urn=r.urn, name=r.name,
-                     protect=bool(r.opts and r.opts.protect), provider_props=r.provider.props if r.provider else {},
-                     parent=r.parent.urn if r.parent else "",
-                     dependencies=tuple(d.urn for d in r.dependencies),
-                     property_dependencies={k: tuple(d.urn for d in v) for k, v in r.property_dependencies.items()})
-            for r in policy_resources]
+    return [
+        Resource(
+            type=r.resource_type,
+            props=r.props,
+            urn=r.urn,
+            name=r.name,
+            protect=bool(r.opts and r.opts.protect),
+            provider_props=r.provider.props if r.provider else {},
+            parent=r.parent.urn if r.parent else "",
+            dependencies=tuple(d.urn for d in r.dependencies),
+            property_dependencies={k: tuple(d.urn for d in v) for k, v in r.property_dependencies.items()},
+        )
+        for r in policy_resources
+    ]
 
 
 def _framework(soc2: tuple[str, ...]) -> PolicyComplianceFramework:
-    return PolicyComplianceFramework(name="SOC 2", version="2017 TSC (2022 points of focus)",
-                                     reference=", ".join(soc2), specification="AICPA Trust Services Criteria")
+    return PolicyComplianceFramework(
+        name="SOC 2",
+        version="2017 TSC (2022 points of focus)",
+        reference=", ".join(soc2),
+        specification="AICPA Trust Services Criteria",
+    )
 
 
 def _schema(defaults: Mapping[str, Any]) -> PolicyConfigSchema | None:
     if not defaults:
         return None
-    return PolicyConfigSchema(properties={key: {"type": _JSON_TYPES.get(type(value), "string"), "default": value}
-                                          for key, value in defaults.items()})
+    return PolicyConfigSchema(
+        properties={
+            key: {"type": _JSON_TYPES.get(type(value), "string"), "default": value} for key, value in defaults.items()
+        }
+    )

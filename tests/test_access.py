@@ -32,13 +32,27 @@ GITHUB_PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githu
 # The AWS managed policy PowerUserAccess, v12 (default)
 # (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html): everything but IAM,
 # Organizations and Account, plus a handful of their actions.
-POWER_USER_ACCESS = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
-    {"Effect": "Allow", "Action": [
-        "account:GetAccountInformation", "account:GetGovCloudAccountInformation", "account:GetPrimaryEmail",
-        "account:ListRegions", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
-        "organizations:DescribeEffectivePolicy", "organizations:DescribeOrganization"], "Resource": "*"},
-]}
+POWER_USER_ACCESS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "account:GetAccountInformation",
+                "account:GetGovCloudAccountInformation",
+                "account:GetPrimaryEmail",
+                "account:ListRegions",
+                "iam:CreateServiceLinkedRole",
+                "iam:DeleteServiceLinkedRole",
+                "iam:ListRoles",
+                "organizations:DescribeEffectivePolicy",
+                "organizations:DescribeOrganization",
+            ],
+            "Resource": "*",
+        },
+    ],
+}
 AWS_MANAGED = {"arn:aws:iam::aws:policy/PowerUserAccess": POWER_USER_ACCESS}
 
 # What the bridged provider calls for create, read (refresh), update, tag/untag and delete of each IAM resource
@@ -46,21 +60,53 @@ AWS_MANAGED = {"arn:aws:iam::aws:policy/PowerUserAccess": POWER_USER_ACCESS}
 # authorization reference (https://docs.aws.amazon.com/service-authorization/latest/reference/
 # list_awsidentityandaccessmanagementiam.html). Inline policies and attachments are authorised on the role.
 NEEDS: dict[str, tuple[str, ...]] = {
-    ROLE: ("iam:CreateRole", "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy",
-           "iam:ListAttachedRolePolicies", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
-           "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
-           "iam:ListInstanceProfilesForRole", "iam:DeleteRole", "iam:PassRole"),
-    "aws:iam/rolePolicy:RolePolicy": ("iam:PutRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies",
-                                      "iam:DeleteRolePolicy"),
+    ROLE: (
+        "iam:CreateRole",
+        "iam:GetRole",
+        "iam:ListRolePolicies",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:ListRoleTags",
+        "iam:ListInstanceProfilesForRole",
+        "iam:DeleteRole",
+        "iam:PassRole",
+    ),
+    "aws:iam/rolePolicy:RolePolicy": (
+        "iam:PutRolePolicy",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:DeleteRolePolicy",
+    ),
     ATTACHMENT: ("iam:AttachRolePolicy", "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy"),
-    POLICY: ("iam:CreatePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
-             "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion",
-             "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags", "iam:DeletePolicy"),
+    POLICY: (
+        "iam:CreatePolicy",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:ListPolicyVersions",
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeletePolicyVersion",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+        "iam:ListPolicyTags",
+        "iam:DeletePolicy",
+    ),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (
-        "iam:CreateOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
-        "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
-        "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags",
-        "iam:DeleteOpenIDConnectProvider"),
+        "iam:CreateOpenIDConnectProvider",
+        "iam:GetOpenIDConnectProvider",
+        "iam:UpdateOpenIDConnectProviderThumbprint",
+        "iam:AddClientIDToOpenIDConnectProvider",
+        "iam:RemoveClientIDFromOpenIDConnectProvider",
+        "iam:TagOpenIDConnectProvider",
+        "iam:UntagOpenIDConnectProvider",
+        "iam:ListOpenIDConnectProviderTags",
+        "iam:DeleteOpenIDConnectProvider",
+    ),
 }
 # The program's look-ups: aws.iam.get_open_id_connect_provider(url=...) lists the providers, then reads one.
 LOOKUPS = (("iam:ListOpenIDConnectProviders", "*"), ("iam:GetOpenIDConnectProvider", GITHUB_PROVIDER_ARN))
@@ -70,10 +116,12 @@ SERVICE_LINKED_ROLES = (
     "eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup",
     "rds.amazonaws.com/AWSServiceRoleForRDS",
     "elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing",
-    "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
+    "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+)
 
 
 # --- a small IAM evaluator ------------------------------------------------------------------------
+
 
 def _wildcard(pattern: str, value: str, ignore_case: bool) -> bool:
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
@@ -117,9 +165,15 @@ def allows(documents: list[dict], action: str, resource: str) -> bool:
 
 
 def test_the_evaluator_follows_iam():
-    docs_ = [POWER_USER_ACCESS, {"Statement": [
-        {"Effect": "Allow", "Action": "iam:Get*", "Resource": "arn:aws:iam::1:role/app-*"},
-        {"Effect": "Deny", "Action": "iam:GetRole", "Resource": "arn:aws:iam::1:role/app-secret"}]}]
+    docs_ = [
+        POWER_USER_ACCESS,
+        {
+            "Statement": [
+                {"Effect": "Allow", "Action": "iam:Get*", "Resource": "arn:aws:iam::1:role/app-*"},
+                {"Effect": "Deny", "Action": "iam:GetRole", "Resource": "arn:aws:iam::1:role/app-secret"},
+            ]
+        },
+    ]
     assert allows(docs_, "ec2:RunInstances", "*") and allows(docs_, "IAM:getrolepolicy", "arn:aws:iam::1:role/app-x")
     assert not allows(docs_, "iam:GetRole", "arn:aws:iam::1:role/app-secret")  # explicit deny wins
     assert not allows(docs_, "iam:GetRole", "arn:aws:iam::1:role/other")  # PowerUserAccess excludes iam:*
@@ -128,6 +182,7 @@ def test_the_evaluator_follows_iam():
 
 
 # --- helpers over a previewed stack -----------------------------------------------------------------
+
 
 def role(stack: Stack, key: str) -> dict:
     name = f"platform-{stack.outputs['tier']}-{key}"
@@ -165,6 +220,7 @@ def iam_targets(stack: Stack) -> list[tuple[dict, str]]:
 
 # --- accounts ----------------------------------------------------------------------------------------
 
+
 def test_every_aws_provider_refuses_any_account_but_the_configured_one(project, tier_stack):
     tier, stack = tier_stack
     account_id = load_stack_config(project, tier).values.get("platform:accountId")
@@ -179,6 +235,7 @@ def test_every_aws_provider_refuses_any_account_but_the_configured_one(project, 
 
 
 # --- humans: MFA and Identity Center -----------------------------------------------------------------
+
 
 def _principal_arn_patterns(statement: dict) -> list[str]:
     return statement.get("Condition", {}).get("ArnLike", {}).get("aws:PrincipalArn", [])
@@ -196,8 +253,11 @@ def test_identity_center_trust_admits_the_permission_set_roles_without_mfa():
     role_arn = f"{reserved}/eu-west-2/AWSReservedSSO_PlatformAdmin_1234567890abcdef"  # the documented form
     legacy_arn = f"{reserved}/AWSReservedSSO_PlatformAdmin_abcdef0123456789"  # instances without regional paths
     assert any(_arn_matches(p, role_arn) for p in patterns) and any(_arn_matches(p, legacy_arn) for p in patterns)
-    for other in (role_arn.replace("PlatformAdmin", "Developer"), role_arn.replace(ACCOUNT, "210987654321"),
-                  f"arn:aws:iam::{ACCOUNT}:role/AWSReservedSSO_PlatformAdmin_x"):
+    for other in (
+        role_arn.replace("PlatformAdmin", "Developer"),
+        role_arn.replace(ACCOUNT, "210987654321"),
+        f"arn:aws:iam::{ACCOUNT}:role/AWSReservedSSO_PlatformAdmin_x",
+    ):
         assert not any(_arn_matches(p, other) for p in patterns), other
     assert _mfa(iam_users), "where the tier requires MFA, IAM users keep the MFA statement"
     [only_sso] = json.loads(docs.human_trust(ACCOUNT, False, "Developer"))["Statement"]
@@ -223,8 +283,11 @@ def sso_prod(project, tmp_path_factory) -> Stack:
     """prod's own config (stand-ins included) plus Identity Center permission sets for both human roles."""
     directory = tmp_path_factory.mktemp("sso")
     prod = load_stack_config(project, "prod")
-    values = {key: (json.loads(value) if value[:1] in "{[" else value)
-              for key, value in prod.values.items() if key not in prod.secret_keys}
+    values = {
+        key: (json.loads(value) if value[:1] in "{[" else value)
+        for key, value in prod.values.items()
+        if key not in prod.secret_keys
+    }
     access = values.setdefault("platform:access", {})
     access["identityCenterPermissionSets"] = {"platform-admin": "PlatformAdmin", "developer": "Developer"}
     (directory / "Pulumi.sso-prod.yaml").write_text(yaml.safe_dump({"config": values}))
@@ -239,8 +302,10 @@ def test_roles_listed_for_identity_center_trust_their_permission_set(sso_prod):
         statements = trust(resource)
         [sso] = [s for s in statements if _principal_arn_patterns(s)]
         assert not _mfa(sso), resource["urn"]
-        assert all(f"AWSReservedSSO_{permission_set}_*" in p and p.startswith(f"arn:aws:iam::{ACCOUNT}:role/")
-                   for p in _principal_arn_patterns(sso)), resource["urn"]
+        assert all(
+            f"AWSReservedSSO_{permission_set}_*" in p and p.startswith(f"arn:aws:iam::{ACCOUNT}:role/")
+            for p in _principal_arn_patterns(sso)
+        ), resource["urn"]
         # prod requires MFA: IAM users still get in, with MFA only.
         assert [s for s in statements if s is not sso] and all(_mfa(s) for s in statements if s is not sso)
     assert "AWSReservedSSO" not in role(sso_prod, "break-glass")["inputs"]["assumeRolePolicy"]
@@ -253,9 +318,12 @@ def test_permission_set_roles_get_the_cluster_access_of_their_role(sso_prod):
     policies = {}
     for association in sso_prod.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"):
         policies.setdefault(association["inputs"]["principalArn"], set()).add(
-            association["inputs"]["policyArn"].rsplit("/", 1)[-1])
-    for permission_set, expected in (("PlatformAdmin", {"AmazonEKSClusterAdminPolicy"}),
-                                     ("Developer", {"AmazonEKSViewPolicy"})):  # prod developers only view
+            association["inputs"]["policyArn"].rsplit("/", 1)[-1]
+        )
+    for permission_set, expected in (
+        ("PlatformAdmin", {"AmazonEKSClusterAdminPolicy"}),
+        ("Developer", {"AmazonEKSViewPolicy"}),
+    ):  # prod developers only view
         [arn] = [a for a in entries if f"/AWSReservedSSO_{permission_set}_" in a]
         assert arn.startswith(f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/"), entries[arn]["urn"]
         assert policies[arn] == expected, entries[arn]["urn"]
@@ -264,6 +332,7 @@ def test_permission_set_roles_get_the_cluster_access_of_their_role(sso_prod):
 
 
 # --- pipelines -----------------------------------------------------------------------------------------
+
 
 def test_every_role_key_is_a_role_and_an_exported_arn(tier_stack):
     tier, stack = tier_stack
@@ -278,8 +347,11 @@ def test_pipelines_trust_the_account_github_provider_and_create_none(tier_stack)
     for key in ("ci-deployer", "ci-previewer"):
         [statement] = trust(role(stack, key))
         assert statement["Principal"] == {"Federated": GITHUB_PROVIDER_ARN}
-    assert not [p["urn"] for p in stack.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
-                if "token.actions.githubusercontent.com" in p["inputs"]["url"]]
+    assert not [
+        p["urn"]
+        for p in stack.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+        if "token.actions.githubusercontent.com" in p["inputs"]["url"]
+    ]
 
 
 def test_ci_previewer_is_read_only_for_this_repository_pull_requests(tier_stack):
@@ -287,13 +359,19 @@ def test_ci_previewer_is_read_only_for_this_repository_pull_requests(tier_stack)
     previewer = role(stack, "ci-previewer")
     [statement] = trust(previewer)
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert statement["Condition"] == {"StringEquals": {
-        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub": "repo:company/platform-infrastructure:pull_request"}}
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:company/platform-infrastructure:pull_request",
+        }
+    }
     assert previewer["inputs"]["maxSessionDuration"] == 3600
     attached = attached_documents_or_names(stack, "ci-previewer")
-    assert set(attached) == {"ReadOnlyAccess", f"platform-{stack.outputs['tier']}-ci-previewer-state",
-                             f"platform-{stack.outputs['tier']}-deny-role-assumption"}
+    assert set(attached) == {
+        "ReadOnlyAccess",
+        f"platform-{stack.outputs['tier']}-ci-previewer-state",
+        f"platform-{stack.outputs['tier']}-deny-role-assumption",
+    }
     # Beyond read: kms:Decrypt only, on the bootstrap's two keys, found by alias; chaining into platform roles denied.
     statements = attached[f"platform-{stack.outputs['tier']}-ci-previewer-state"]["Statement"]
     assert {s["Action"] for s in statements} == {"kms:Decrypt"}
@@ -312,7 +390,8 @@ def attached_documents_or_names(stack: Stack, key: str) -> dict[str, Any]:
         if attachment["inputs"]["role"] == name:
             policy = customer.get(attachment["inputs"]["policyArn"])
             found[policy["inputs"]["name"] if policy else attachment["inputs"]["policyArn"].rsplit("/", 1)[1]] = (
-                json.loads(policy["inputs"]["policy"]) if policy else None)
+                json.loads(policy["inputs"]["policy"]) if policy else None
+            )
     return found
 
 
@@ -320,8 +399,11 @@ def attached_documents_or_names(stack: Stack, key: str) -> dict[str, Any]:
 def _bootstrap_constant(name: str) -> str:
     """A module-level constant of bootstrap/__main__.py, read without running the program."""
     tree = ast.parse((REPO / "bootstrap" / "__main__.py").read_text())
-    [value] = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
-               and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
+    [value] = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    ]
     return value
 
 
@@ -331,12 +413,18 @@ def test_ci_deployer_may_manage_every_iam_resource_of_its_stack(tier_stack):
     targets = iam_targets(stack)
     assert {r["type"] for r, _ in targets} <= set(NEEDS), "a new IAM resource type: add what it needs to NEEDS"
     assert any("oidc.eks." in arn for _, arn in targets), "the cluster's IRSA provider is the stack's own"
-    missing = [f"{action} on {arn} ({resource['urn']})" for resource, arn in targets
-               for action in NEEDS[resource["type"]] if not allows(documents, action, arn)]
+    missing = [
+        f"{action} on {arn} ({resource['urn']})"
+        for resource, arn in targets
+        for action in NEEDS[resource["type"]]
+        if not allows(documents, action, arn)
+    ]
     missing += [f"{action} on {arn} (look-up)" for action, arn in LOOKUPS if not allows(documents, action, arn)]
-    missing += [f"iam:CreateServiceLinkedRole for {slr}" for slr in SERVICE_LINKED_ROLES
-                if not allows(documents, "iam:CreateServiceLinkedRole",
-                              f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{slr}")]
+    missing += [
+        f"iam:CreateServiceLinkedRole for {slr}"
+        for slr in SERVICE_LINKED_ROLES
+        if not allows(documents, "iam:CreateServiceLinkedRole", f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{slr}")
+    ]
     assert not missing, f"{tier} ci-deployer cannot:\n" + "\n".join(missing)
 
 
@@ -346,12 +434,16 @@ def test_ci_deployer_cannot_touch_what_is_not_its_stack(tier_stack):
     other = next(t for t in ("dev", "staging", "prod") if t != tier)
     iam = f"arn:aws:iam::{ACCOUNT}"
     forbidden = [
-        *((action, GITHUB_PROVIDER_ARN) for action in NEEDS["aws:iam/openIdConnectProvider:OpenIdConnectProvider"]
-          if action != "iam:GetOpenIDConnectProvider"),  # the baseline's: read only
+        *(
+            (action, GITHUB_PROVIDER_ARN)
+            for action in NEEDS["aws:iam/openIdConnectProvider:OpenIdConnectProvider"]
+            if action != "iam:GetOpenIDConnectProvider"
+        ),  # the baseline's: read only
         ("iam:UpdateAssumeRolePolicy", f"{iam}:role/platform-{other}-platform-admin"),
         ("iam:AttachRolePolicy", f"{iam}:role/platform-{other}-ci-deployer"),
         ("iam:CreatePolicyVersion", f"{iam}:policy/platform-{other}-ci-deployer-iam"),
-        ("iam:CreateUser", f"{iam}:user/anyone"), ("iam:CreateAccessKey", f"{iam}:user/anyone"),
+        ("iam:CreateUser", f"{iam}:user/anyone"),
+        ("iam:CreateAccessKey", f"{iam}:user/anyone"),
         ("iam:CreateOpenIDConnectProvider", f"{iam}:oidc-provider/example.com"),
         ("sts:AssumeRole", role(stack, "platform-admin")["outputs"]["arn"]),
         ("sts:AssumeRole", role(stack, "break-glass")["outputs"]["arn"]),
@@ -362,14 +454,23 @@ def test_ci_deployer_cannot_touch_what_is_not_its_stack(tier_stack):
 
 # --- replacements ------------------------------------------------------------------------------------
 
+
 def test_named_resources_of_access_and_audit_are_replaced_delete_first(tier_stack):
     """A fixed physical name cannot exist twice: create-before-delete fails with "already exists"."""
     _, stack = tier_stack
-    mine = [r for r in stack.resources if r["custom"]
-            and ("platform:access:Access$" in r["urn"] or "platform:audit:Audit$" in r["urn"])]
+    mine = [
+        r
+        for r in stack.resources
+        if r["custom"] and ("platform:access:Access$" in r["urn"] or "platform:audit:Audit$" in r["urn"])
+    ]
     named = [r for r in mine if r["inputs"].get("name") and not r["protect"]]
-    assert {r["type"] for r in named} >= {ROLE, POLICY, "aws:cloudtrail/trail:Trail",
-                                          "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/logGroup:LogGroup"}
+    assert {r["type"] for r in named} >= {
+        ROLE,
+        POLICY,
+        "aws:cloudtrail/trail:Trail",
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/logGroup:LogGroup",
+    }
     assert not [r["urn"] for r in named if not r["deleteBeforeReplace"]]
 
 

@@ -76,8 +76,10 @@ def test_github_oidc_provider_and_s3_account_block_exist_once_in_the_account(bas
     assert stack.provider_region(github) == config["regions"][0]
     assert stack.outputs["githubOidcProviderArn"] == github["outputs"]["arn"]
     block = stack.one(ACCOUNT_BLOCK)["inputs"]
-    assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
-                                                  "restrictPublicBuckets")), block
+    assert all(
+        block[flag] is True
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    ), block
 
 
 def test_guardduty_and_ebs_default_encryption_once_in_every_region(baseline):
@@ -122,8 +124,9 @@ def test_default_regions_are_the_platform_default_regions():
 def _copy_with(tmp_path: Path, values: dict[str, Any]) -> Path:
     copy = tmp_path / "account-baseline"
     shutil.copytree(BASELINE, copy, ignore=shutil.ignore_patterns("__pycache__", "Pulumi.example-*.yaml"))
-    (copy / "Pulumi.test.yaml").write_text(yaml.safe_dump({"config": {f"{NAMESPACE}:{k}": v
-                                                                       for k, v in values.items()}}))
+    (copy / "Pulumi.test.yaml").write_text(
+        yaml.safe_dump({"config": {f"{NAMESPACE}:{k}": v for k, v in values.items()}})
+    )
     return copy
 
 
@@ -132,11 +135,14 @@ def test_account_id_is_required(tmp_path):
         preview_stacks(load_project(_copy_with(tmp_path, {"domains": []})), ["test"])
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"accountId": "12345", "domains": []}, "accountId must be the 12-digit"),
-    ({"accountId": "123456789012", "domains": ["Platform.Company.com"]}, "domains must be"),
-    ({"accountId": "123456789012", "domains": [], "regions": []}, "regions must be"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"accountId": "12345", "domains": []}, "accountId must be the 12-digit"),
+        ({"accountId": "123456789012", "domains": ["Platform.Company.com"]}, "domains must be"),
+        ({"accountId": "123456789012", "domains": [], "regions": []}, "regions must be"),
+    ],
+)
 def test_config_mistakes_stop_before_any_resource(tmp_path, values, message):
     [preview] = preview_stacks(load_project(_copy_with(tmp_path, values)), ["test"])
     assert not preview.ok and message in preview.message, preview.message
@@ -144,6 +150,7 @@ def test_config_mistakes_stop_before_any_resource(tmp_path, values, message):
 
 
 # --- the platform stacks ------------------------------------------------------------------------------
+
 
 def test_platform_stacks_create_no_account_singleton(tier_stack):
     tier, stack = tier_stack
@@ -157,7 +164,10 @@ def test_platform_stacks_create_no_account_singleton(tier_stack):
 
 def test_platform_stacks_still_route_guardduty_findings(tier_stack):
     tier, stack = tier_stack
-    rules = {r["outputs"]["name"]: r for r in stack.of_type("aws:cloudwatch/eventRule:EventRule")
-             if "aws.guardduty" in json.loads(r["inputs"]["eventPattern"]).get("source", [])}
+    rules = {
+        r["outputs"]["name"]: r
+        for r in stack.of_type("aws:cloudwatch/eventRule:EventRule")
+        if "aws.guardduty" in json.loads(r["inputs"]["eventPattern"]).get("source", [])
+    }
     routed = {t["inputs"]["rule"] for t in stack.of_type("aws:cloudwatch/eventTarget:EventTarget")}
     assert rules and set(rules) <= routed, f"{tier}: {sorted(rules)} vs targets {sorted(routed)}"

@@ -55,22 +55,33 @@ def test_both_keys_rotate_and_are_protected_with_their_aliases(shared):
 def test_state_bucket_is_protected_versioned_and_encrypted_with_its_own_key(shared):
     bucket = shared.one("aws:s3/bucket:Bucket")
     assert bucket["protect"] is True and bucket["inputs"]["forceDestroy"] is False
-    assert controls_of(shared, "aws:s3/bucketVersioning:BucketVersioning")[
-        "versioningConfiguration"]["status"] == "Enabled"
-    [rule] = controls_of(shared, "aws:s3/bucketServerSideEncryptionConfiguration:"
-                                 "BucketServerSideEncryptionConfiguration")["rules"]
+    assert (
+        controls_of(shared, "aws:s3/bucketVersioning:BucketVersioning")["versioningConfiguration"]["status"]
+        == "Enabled"
+    )
+    [rule] = controls_of(
+        shared, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    )["rules"]
     state_key = next(key for key in shared.of_type("aws:kms/key:Key") if key["name"] == "state-key")
-    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms",
-                                                          "kmsMasterKeyId": state_key["outputs"]["arn"]}
+    assert rule["applyServerSideEncryptionByDefault"] == {
+        "sseAlgorithm": "aws:kms",
+        "kmsMasterKeyId": state_key["outputs"]["arn"],
+    }
 
 
 def test_state_bucket_blocks_public_access_and_plain_http(shared):
     block = controls_of(shared, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
-    assert all(block[flag] for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
-                                         "restrictPublicBuckets"))
+    assert all(
+        block[flag] for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
     statements = json.loads(controls_of(shared, "aws:s3/bucketPolicy:BucketPolicy")["policy"])["Statement"]
-    assert any(s["Effect"] == "Deny" and s["Principal"] == "*" and s["Action"] == "s3:*"
-               and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements)
+    assert any(
+        s["Effect"] == "Deny"
+        and s["Principal"] == "*"
+        and s["Action"] == "s3:*"
+        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
+    )
 
 
 def test_noncurrent_state_versions_expire_after_90_days(shared):

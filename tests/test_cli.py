@@ -21,8 +21,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platformctl", *args], cwd=REPO, capture_output=True,
-                          text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +72,9 @@ def test_json_is_shaped_like_pulumi_preview(prod_json):
         assert step["op"] == "create" and step["urn"].startswith("urn:pulumi:prod::platform::")
         assert set(step["newState"]) >= {"type", "inputs", "parent"}
     vpc = next(s for s in prod_json["steps"] if s["newState"]["type"] == "aws:ec2/vpc:Vpc")
-    assert vpc["urn"] == ("urn:pulumi:prod::platform::platform:network:Network$aws:ec2/vpc:Vpc::"
-                          "platform-prod-network-vpc")
+    assert vpc["urn"] == (
+        "urn:pulumi:prod::platform::platform:network:Network$aws:ec2/vpc:Vpc::platform-prod-network-vpc"
+    )
     assert "enableDnsHostnames" in vpc["newState"]["inputs"], "inputs are camelCase as registered"
 
 
@@ -86,8 +93,11 @@ def test_prod_json_shows_multi_az_database_nodes_per_az_and_dr_copies(prod_json)
     # One group per zone, chosen by zone ID (the mocks' us-east-1 has use1-az1..6; EKS does not support use1-az3).
     assert {subnets[g["inputs"]["subnetIds"][0]] for g in groups} == {"use1-az1", "use1-az2", "use1-az4"}
     (plan,) = _of_type(prod_json, "aws:backup/plan:Plan")
-    dr_vault_arns = {v["outputs"]["arn"] for v in _of_type(prod_json, "aws:backup/vault:Vault")
-                     if ":us-west-2:" in v["outputs"]["arn"]}
+    dr_vault_arns = {
+        v["outputs"]["arn"]
+        for v in _of_type(prod_json, "aws:backup/vault:Vault")
+        if ":us-west-2:" in v["outputs"]["arn"]
+    }
     for rule in plan["inputs"]["rules"]:
         assert rule["lifecycle"]["deleteAfter"] == 30
         assert {c["destinationVaultArn"] for c in rule["copyActions"]} == dr_vault_arns
@@ -104,13 +114,19 @@ def test_lower_tiers_json_shows_their_retention(stack, retention):
 
 
 BAD_STACK_FILES = {
-    "misspelled key": ({"platform:tier": "dev", "platform:databse": {"multiAz": True}},
-                       "platform:databse is not a known key"),
+    "misspelled key": (
+        {"platform:tier": "dev", "platform:databse": {"multiAz": True}},
+        "platform:databse is not a known key",
+    ),
     "unknown tier": ({"platform:tier": "qa"}, "platform:tier = 'qa' is not a tier; allowed: dev, staging, prod"),
-    "wrong type": ({"platform:tier": "dev", "platform:network": {"azCount": "two"}},
-                   "platform:network.azCount = \"two\": Input should be a valid integer"),
-    "declared type": ({"platform:tier": "dev", "platform:owner": 5},
-                      "configuration key 'platform:owner' must be of type 'string'"),
+    "wrong type": (
+        {"platform:tier": "dev", "platform:network": {"azCount": "two"}},
+        'platform:network.azCount = "two": Input should be a valid integer',
+    ),
+    "declared type": (
+        {"platform:tier": "dev", "platform:owner": 5},
+        "configuration key 'platform:owner' must be of type 'string'",
+    ),
     "missing tier": ({"aws:region": "us-east-1"}, "missing configuration value 'platform:tier'"),
 }
 
@@ -125,12 +141,15 @@ def test_bad_stack_file_exits_2_with_a_clear_message_and_creates_nothing(project
     assert "to create" not in result.stdout
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["preview", "--stack", "qa"], "stack 'qa' has no stack file Pulumi.qa.yaml"),
-    (["preview", "--cwd", "/"], "no Pulumi.yaml in /"),
-    (["preview", "--colour"], "unrecognized arguments: --colour"),
-    (["deploy"], "invalid choice: 'deploy'"),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["preview", "--stack", "qa"], "stack 'qa' has no stack file Pulumi.qa.yaml"),
+        (["preview", "--cwd", "/"], "no Pulumi.yaml in /"),
+        (["preview", "--colour"], "unrecognized arguments: --colour"),
+        (["deploy"], "invalid choice: 'deploy'"),
+    ],
+)
 def test_usage_errors_exit_2(args, expected):
     result = platformctl(*args)
     assert result.returncode == 2
@@ -152,7 +171,9 @@ def _program(tmp_path: Path, body: str, config: str = "") -> Path:
 
 
 def test_any_pulumi_python_program_previews(tmp_path):
-    project = _program(tmp_path, """
+    project = _program(
+        tmp_path,
+        """
         import pulumi, pulumi_aws as aws
         from helper import bucket_name   # the program's own modules import as under the CLI
         bucket = aws.s3.Bucket("assets", bucket=bucket_name())
@@ -165,7 +186,8 @@ def test_any_pulumi_python_program_previews(tmp_path):
         Widget("widget", {"size": 3})
         pulumi.export("zones", zones.names)
         pulumi.export("arn", bucket.arn)
-    """)
+    """,
+    )
     (project / "helper.py").write_text("def bucket_name():\n    return 'other-assets'\n")
     result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--json")
     assert result.returncode == 0, result.stderr
@@ -193,17 +215,27 @@ def test_run_error_is_a_user_error(tmp_path):
 
 
 def test_secure_values_stay_secret(tmp_path):
-    project = _program(tmp_path, """
+    project = _program(
+        tmp_path,
+        """
         import pulumi
         pulumi.export("hook", pulumi.Config().require_secret("hook"))
-    """, config="  other:hook:\n    secure: AAABAHcuHdLEqI8hs4l5Vs2n6tOCeGJz")
+    """,
+        config="  other:hook:\n    secure: AAABAHcuHdLEqI8hs4l5Vs2n6tOCeGJz",
+    )
     result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["steps"][0]["newState"]["outputs"] == {"hook": "[secret]"}
 
 
-TEAM_KEYS = {"platform:accountId": "123456789012", "platform:alerting": {
-    "slackWorkspaceId": "T0123ABCDE", "slackCriticalChannelId": "C0123ABCDE", "slackWarningChannelId": "C0456FGHIJ"}}
+TEAM_KEYS = {
+    "platform:accountId": "123456789012",
+    "platform:alerting": {
+        "slackWorkspaceId": "T0123ABCDE",
+        "slackCriticalChannelId": "C0123ABCDE",
+        "slackWarningChannelId": "C0456FGHIJ",
+    },
+}
 
 
 def test_missing_team_values_stop_staging_with_the_commands_to_set_them(project_copy):
@@ -251,8 +283,9 @@ def test_a_policy_pack_whose_declared_virtualenv_is_missing_is_a_usage_error(tmp
     pack = _pack(tmp_path / "pack", "venv")
     result = platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack))
     assert result.returncode == 2, f"the pack ran without its virtualenv: {result.stdout}{result.stderr}"
-    assert (f"policy pack {pack} declares runtime.options.virtualenv: venv, but {pack / 'venv/bin/python'} does "
-            "not exist") in result.stderr
+    assert (
+        f"policy pack {pack} declares runtime.options.virtualenv: venv, but {pack / 'venv/bin/python'} does not exist"
+    ) in result.stderr
     assert "`make install`" in result.stderr and f"`pulumi install` in {pack}" in result.stderr
     assert "Traceback" not in result.stderr and "to create" not in result.stdout
 
@@ -268,8 +301,9 @@ def test_the_interpreter_that_ran_each_pack_is_reported(tmp_path):
     text = platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack))
     assert text.returncode == 0, text.stderr
     assert f"    {pack}: ran with {interpreter}" in text.stdout
-    document = json.loads(platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack",
-                                      str(pack), "--json").stdout)
+    document = json.loads(
+        platformctl("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack), "--json").stdout
+    )
     assert document["policyPacks"] == [{"path": str(pack), "interpreter": interpreter}]
 
 

@@ -49,8 +49,11 @@ def stack_config(tier: str) -> PlatformConfig:
     project = load_project(REPO)
     values = load_stack_config(project, tier).values
     prefix = f"{project.name}:"
-    raw = {key[len(prefix):]: _decode(value) for key, value in values.items()
-           if key.startswith(prefix) and key[len(prefix):] not in SECRET_KEYS}
+    raw = {
+        key[len(prefix) :]: _decode(value)
+        for key, value in values.items()
+        if key.startswith(prefix) and key[len(prefix) :] not in SECRET_KEYS
+    }
     return load_platform_config(raw)
 
 
@@ -72,9 +75,13 @@ def expected_access(tier: str) -> dict[str, set[tuple[str, str, tuple[str, ...]]
     """role -> {(policy, scope type, namespaces)}: the brief's table of who may do what."""
     namespaces = tuple(sorted(stack_config(tier).kubernetes.app_namespaces))
     developer = {(VIEW, "cluster", ())} if tier == "prod" else {(EDIT, "namespace", namespaces)}
-    return {"ci-deployer": {(ADMIN, "cluster", ())}, "ci-previewer": {(VIEW, "cluster", ())},
-            "platform-admin": {(ADMIN, "cluster", ())}, "break-glass": {(ADMIN, "cluster", ())},
-            "developer": developer}
+    return {
+        "ci-deployer": {(ADMIN, "cluster", ())},
+        "ci-previewer": {(VIEW, "cluster", ())},
+        "platform-admin": {(ADMIN, "cluster", ())},
+        "break-glass": {(ADMIN, "cluster", ())},
+        "developer": developer,
+    }
 
 
 def _role_of(resource: dict[str, Any], roles) -> str:
@@ -158,8 +165,9 @@ def test_addons_overwrite_what_a_new_cluster_already_runs(tier_stack):
         inputs = addon["inputs"]
         assert inputs.get("resolveConflictsOnUpdate") == "OVERWRITE", addon["urn"]
         if inputs.get("configurationValues") or inputs["addonName"] in DEFAULT_SELF_MANAGED:
-            assert inputs.get("resolveConflictsOnCreate") == "OVERWRITE", \
+            assert inputs.get("resolveConflictsOnCreate") == "OVERWRITE", (
                 f"{addon['urn']}: creating it on a new cluster fails with ConfigurationConflict"
+            )
 
 
 CONTAINER_INSIGHTS_ADDON = "amazon-cloudwatch-observability"
@@ -170,8 +178,11 @@ def test_container_insights_log_groups_exist_encrypted_and_expiring_before_the_a
     tier, stack = tier_stack
     config = stack_config(tier)
     prefix = f"/aws/containerinsights/{cluster_name(tier)}/"
-    groups = {r["inputs"]["name"].removeprefix(prefix): r for r in stack.of_type(LOG_GROUP)
-              if r["inputs"]["name"].startswith("/aws/containerinsights/")}
+    groups = {
+        r["inputs"]["name"].removeprefix(prefix): r
+        for r in stack.of_type(LOG_GROUP)
+        if r["inputs"]["name"].startswith("/aws/containerinsights/")
+    }
     addons = [a for a in stack.of_type(ADDON) if a["inputs"]["addonName"] == CONTAINER_INSIGHTS_ADDON]
     if not config.observability.container_insights:
         assert not groups and not addons, f"{tier}: Container Insights is off: {sorted(groups)}"
@@ -202,12 +213,17 @@ def support_problem(version: str, today: datetime.date) -> str | None:
     if left > SUPPORT_MARGIN_DAYS:
         return None
     target = f"1.{_minor(version) + 1}"
-    calendar = (f"its standard support ends {EKS_STANDARD_SUPPORT_END[target]}" if target in EKS_STANDARD_SUPPORT_END
-                else f"add it to EKS_STANDARD_SUPPORT_END in components/config.py from {RELEASE_CALENDAR}")
-    return (f"EKS {version} leaves standard support on {end} ({left} days from {today}, margin "
-            f"{SUPPORT_MARGIN_DAYS}): move cluster.kubernetesVersion to {target} ({calendar}) in "
-            "components/tiers.py, one minor version at a time through dev, staging and prod. After that day AWS "
-            "upgrades the cluster itself (upgradePolicy STANDARD) and the next `up` would try to downgrade it.")
+    calendar = (
+        f"its standard support ends {EKS_STANDARD_SUPPORT_END[target]}"
+        if target in EKS_STANDARD_SUPPORT_END
+        else f"add it to EKS_STANDARD_SUPPORT_END in components/config.py from {RELEASE_CALENDAR}"
+    )
+    return (
+        f"EKS {version} leaves standard support on {end} ({left} days from {today}, margin "
+        f"{SUPPORT_MARGIN_DAYS}): move cluster.kubernetesVersion to {target} ({calendar}) in "
+        "components/tiers.py, one minor version at a time through dev, staging and prod. After that day AWS "
+        "upgrades the cluster itself (upgradePolicy STANDARD) and the next `up` would try to downgrade it."
+    )
 
 
 def test_every_tier_runs_its_pinned_version(tier_stack):
@@ -219,8 +235,7 @@ def test_every_tier_runs_its_pinned_version(tier_stack):
 
 def test_pinned_versions_stay_in_standard_support():
     today = datetime.date.today()
-    problems = [support_problem(v, today) for v in sorted({stack_config(t).cluster.kubernetes_version
-                                                           for t in TIERS})]
+    problems = [support_problem(v, today) for v in sorted({stack_config(t).cluster.kubernetes_version for t in TIERS})]
     assert not any(problems), "\n".join(p for p in problems if p)
 
 
@@ -246,18 +261,26 @@ def test_business_hours_schedules_keep_the_off_hours_floor(tier_stack):
     assert len(stack.of_type(SCHEDULE)) == 2 * len(node_groups), tier
     down, up = schedules["business-hours-scale-down"], schedules["business-hours-scale-up"]
     assert groups.off_hours_min_size >= 1
-    assert (down["inputs"]["minSize"], down["inputs"]["desiredCapacity"]) == (groups.off_hours_min_size,) * 2, \
-        down["urn"]
-    assert (up["inputs"]["minSize"], up["inputs"]["desiredCapacity"]) == (groups.min_size, groups.desired_size), \
-        up["urn"]
+    assert (down["inputs"]["minSize"], down["inputs"]["desiredCapacity"]) == (groups.off_hours_min_size,) * 2, down[
+        "urn"
+    ]
+    assert (up["inputs"]["minSize"], up["inputs"]["desiredCapacity"]) == (groups.min_size, groups.desired_size), up[
+        "urn"
+    ]
 
 
 # vCPUs, GiB and the pods the VPC CNI fits without prefix delegation, per instance type
 # (https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html;
 # https://github.com/awslabs/amazon-eks-ami/blob/main/templates/shared/runtime/eni-max-pods.txt).
 INSTANCE_TYPES = {
-    "m5.large": (2, 8, 29), "m5a.large": (2, 8, 29), "m6i.large": (2, 8, 29), "m6a.large": (2, 8, 29),
-    "m5.xlarge": (4, 16, 58), "m5a.xlarge": (4, 16, 58), "m6i.xlarge": (4, 16, 58), "m6a.xlarge": (4, 16, 58),
+    "m5.large": (2, 8, 29),
+    "m5a.large": (2, 8, 29),
+    "m6i.large": (2, 8, 29),
+    "m6a.large": (2, 8, 29),
+    "m5.xlarge": (4, 16, 58),
+    "m5a.xlarge": (4, 16, 58),
+    "m6i.xlarge": (4, 16, 58),
+    "m6a.xlarge": (4, 16, 58),
 }
 MIB = 1
 GIB = 1024 * MIB
@@ -305,8 +328,12 @@ def _requests(resources: dict[str, Any], where: str) -> tuple[int, int]:
 
 
 def release_values(config: PlatformConfig) -> dict[str, Any]:
-    return monitoring_values(config, {"warning": "arn:aws:sns:us-east-1:123456789012:warning"}, "us-east-1",
-                             ServiceRoles("arn:aws:iam::123456789012:role/am", "arn:aws:iam::123456789012:role/gf"))
+    return monitoring_values(
+        config,
+        {"warning": "arn:aws:sns:us-east-1:123456789012:warning"},
+        "us-east-1",
+        ServiceRoles("arn:aws:iam::123456789012:role/am", "arn:aws:iam::123456789012:role/gf"),
+    )
 
 
 def monitoring_pods(config: PlatformConfig) -> dict[str, tuple[int, int]]:
@@ -347,9 +374,11 @@ def off_hours_shortfall(config: PlatformConfig) -> list[str]:
     free_cpu, free_memory = nodes * one_cpu, nodes * one_memory
     problems = []
     if need_cpu > free_cpu or need_memory > free_memory:
-        problems.append(f"{nodes} x {smallest} leave {free_cpu}m / {free_memory} MiB after system pods; the "
-                        f"monitoring stack requests {need_cpu}m / {need_memory} MiB: raise "
-                        "cluster.nodeGroups.offHoursMinSize or shrink the requests")
+        problems.append(
+            f"{nodes} x {smallest} leave {free_cpu}m / {free_memory} MiB after system pods; the "
+            f"monitoring stack requests {need_cpu}m / {need_memory} MiB: raise "
+            "cluster.nodeGroups.offHoursMinSize or shrink the requests"
+        )
     too_big = {pod: need for pod, need in pods.items() if need[0] > one_cpu or need[1] > one_memory}
     if too_big:
         problems.append(f"pods larger than one {smallest} after system pods: {too_big}")
@@ -366,8 +395,13 @@ def test_off_hours_floor_holds_the_monitoring_stack():
 
 def test_off_hours_check_catches_a_floor_too_small():
     config = stack_config("dev")
-    starved = config.model_copy(update={"cluster": config.cluster.model_copy(update={
-        "node_groups": config.cluster.node_groups.model_copy(update={"instance_types": ["m6i.large"]})})})
+    starved = config.model_copy(
+        update={
+            "cluster": config.cluster.model_copy(
+                update={"node_groups": config.cluster.node_groups.model_copy(update={"instance_types": ["m6i.large"]})}
+            )
+        }
+    )
     monitoring = starved.kubernetes.monitoring.model_copy(update={"prometheus_replicas": 5})
     kubernetes = starved.kubernetes.model_copy(update={"monitoring": monitoring})
     starved = starved.model_copy(update={"kubernetes": kubernetes})
@@ -382,14 +416,18 @@ def test_monitoring_release_waits_for_volumes_nodes_priorities_and_access(tier_s
     _tier, stack = tier_stack
     release = stack.one(HELM_RELEASE)
     needed = {
-        "the EBS CSI add-on (its volume claims)": {a["urn"] for a in stack.of_type(ADDON)
-                                                   if a["inputs"]["addonName"] == "aws-ebs-csi-driver"},
+        "the EBS CSI add-on (its volume claims)": {
+            a["urn"] for a in stack.of_type(ADDON) if a["inputs"]["addonName"] == "aws-ebs-csi-driver"
+        },
         "every node group": {g["urn"] for g in stack.of_type(NODE_GROUP)},
         "the access entries": access_urns(stack),
         "the priority classes": {p["urn"] for p in stack.of_type(PRIORITY_CLASS)},
     }
-    missing = {what: sorted(urns - set(release["dependencies"])) for what, urns in needed.items()
-               if not urns or not urns <= set(release["dependencies"])}
+    missing = {
+        what: sorted(urns - set(release["dependencies"]))
+        for what, urns in needed.items()
+        if not urns or not urns <= set(release["dependencies"])
+    }
     assert not missing, f"{release['urn']} does not wait for {missing}"
 
 
@@ -397,8 +435,12 @@ def test_monitoring_release_waits_for_volumes_nodes_priorities_and_access(tier_s
 
 # The input holding each type's fixed physical name (per account, region or cluster).
 FIXED_NAME_INPUT = {
-    CLUSTER: "name", LOG_GROUP: "name", ADDON: "addonName", SCHEDULE: "scheduledActionName",
-    ACCESS_ENTRY: "principalArn", ASSOCIATION: "policyArn",
+    CLUSTER: "name",
+    LOG_GROUP: "name",
+    ADDON: "addonName",
+    SCHEDULE: "scheduledActionName",
+    ACCESS_ENTRY: "principalArn",
+    ASSOCIATION: "policyArn",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "url",
 }
 
@@ -406,8 +448,16 @@ FIXED_NAME_INPUT = {
 @pytest.fixture(scope="module")
 def registered_options() -> dict[str, list[dict[str, Any]]]:
     """Per tier, the cluster components' registrations with their resource options (one subprocess per tier)."""
-    runs = {tier: subprocess.Popen([sys.executable, "-m", "tests.test_cluster", tier], cwd=REPO,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tier in TIERS}
+    runs = {
+        tier: subprocess.Popen(
+            [sys.executable, "-m", "tests.test_cluster", tier],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tier in TIERS
+    }
     results = {}
     for tier, run in runs.items():
         out, err = run.communicate(timeout=300)
@@ -419,8 +469,11 @@ def registered_options() -> dict[str, list[dict[str, Any]]]:
 @pytest.mark.parametrize("tier", TIERS)
 def test_fixed_names_are_deleted_before_replacement(registered_options, tier):
     resources = registered_options[tier]
-    fixed = [r for r in resources if r["custom"] and (FIXED_NAME_INPUT.get(r["type"]) in r["inputs"]
-                                                      or "name" in r["inputs"])]
+    fixed = [
+        r
+        for r in resources
+        if r["custom"] and (FIXED_NAME_INPUT.get(r["type"]) in r["inputs"] or "name" in r["inputs"])
+    ]
     assert {r["type"] for r in fixed} >= {CLUSTER, LOG_GROUP, ADDON, ACCESS_ENTRY, ASSOCIATION}, tier
     late = [r["urn"] for r in fixed if not r["deleteBeforeReplace"] and not r["type"].startswith("pulumi:")]
     assert not late, f"{tier}: a replacement would fail with 'already exists': {late}"
@@ -455,36 +508,73 @@ def _register_cluster_components(tier: str) -> list[dict[str, Any]]:
 
         def RegisterResource(self, request):
             response = super().RegisterResource(request)
-            self.options[response.urn] = {"deleteBeforeReplace": request.deleteBeforeReplace,
-                                          "ignoreChanges": list(request.ignoreChanges)}
+            self.options[response.urn] = {
+                "deleteBeforeReplace": request.deleteBeforeReplace,
+                "ignoreChanges": list(request.ignoreChanges),
+            }
             return response
 
     config = stack_config(tier)
     monitor = OptionsMonitor(PlatformMocks())
-    settings.configure(MockSettings(
-        monitor=monitor, monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
-        engine=MockEngine(logging.getLogger("test_cluster")), project="platform", stack=tier, dry_run=True,
-        organization="organization", callbacks=None))
+    settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=MockEngine(logging.getLogger("test_cluster")),
+            project="platform",
+            stack=tier,
+            dry_run=True,
+            organization="organization",
+            callbacks=None,
+        )
+    )
     key = f"arn:aws:kms:{config.primary_region}:{ACCOUNT_ID}:key/00000000-0000-0000-0000-000000000000"
 
     def program() -> None:
         prefix = config.name_prefix
-        cluster = Cluster(f"{prefix}-cluster", ClusterArgs(
-            config=config, vpc_id="vpc-0123456789abcdef0",
-            subnet_ids={f"use1-az{i}": f"subnet-0{i}" for i in range(1, config.network.az_count + 1)},
-            secrets_key_arn=key, volume_key_arn=key, logs_key_arn=key))
-        WorkloadIdentity(f"{prefix}-workload-identity", WorkloadIdentityArgs(
-            config=config, cluster_name=cluster.cluster_name, oidc_issuer=cluster.oidc_issuer,
-            alert_topic_arns={"warning": f"arn:aws:sns:{config.primary_region}:{ACCOUNT_ID}:warning"},
-            alert_key_arn=key, volume_key_arn=key, logs_key_arn=key))
-        ClusterAccess(f"{prefix}-cluster-access", ClusterAccessArgs(
-            config=config, cluster_name=cluster.cluster_name,
-            role_arns={role: f"arn:aws:iam::{ACCOUNT_ID}:role/{prefix}-{role}" for role in ROLE_KEYS}))
+        cluster = Cluster(
+            f"{prefix}-cluster",
+            ClusterArgs(
+                config=config,
+                vpc_id="vpc-0123456789abcdef0",
+                subnet_ids={f"use1-az{i}": f"subnet-0{i}" for i in range(1, config.network.az_count + 1)},
+                secrets_key_arn=key,
+                volume_key_arn=key,
+                logs_key_arn=key,
+            ),
+        )
+        WorkloadIdentity(
+            f"{prefix}-workload-identity",
+            WorkloadIdentityArgs(
+                config=config,
+                cluster_name=cluster.cluster_name,
+                oidc_issuer=cluster.oidc_issuer,
+                alert_topic_arns={"warning": f"arn:aws:sns:{config.primary_region}:{ACCOUNT_ID}:warning"},
+                alert_key_arn=key,
+                volume_key_arn=key,
+                logs_key_arn=key,
+            ),
+        )
+        ClusterAccess(
+            f"{prefix}-cluster-access",
+            ClusterAccessArgs(
+                config=config,
+                cluster_name=cluster.cluster_name,
+                role_arns={role: f"arn:aws:iam::{ACCOUNT_ID}:role/{prefix}-{role}" for role in ROLE_KEYS},
+            ),
+        )
 
     _sync_await(run_in_stack(program))
-    return [{"urn": r.urn, "type": r.type, "custom": r.custom, "inputs": plain(r.inputs),
-             **monitor.options.get(r.urn, {"deleteBeforeReplace": False, "ignoreChanges": []})}
-            for r in monitor.records]
+    return [
+        {
+            "urn": r.urn,
+            "type": r.type,
+            "custom": r.custom,
+            "inputs": plain(r.inputs),
+            **monitor.options.get(r.urn, {"deleteBeforeReplace": False, "ignoreChanges": []}),
+        }
+        for r in monitor.records
+    ]
 
 
 if __name__ == "__main__":

@@ -13,11 +13,19 @@ from components.config import STANDARD_RETENTION_DAYS, PlatformConfig, Tier, win
 from components.config_loader import InvalidConfigError, _deep_merge, load_platform_config
 from components.tiers import TIER_DEFAULTS
 
-PROJECT_DEFAULTS = {"owner": "platform-team", "costCenter": "platform-engineering",
-                    "dataClassification": "confidential", "primaryRegion": "us-east-1", "drRegion": "us-west-2"}
+PROJECT_DEFAULTS = {
+    "owner": "platform-team",
+    "costCenter": "platform-engineering",
+    "dataClassification": "confidential",
+    "primaryRegion": "us-east-1",
+    "drRegion": "us-west-2",
+}
 # What a team sets in its own staging/prod stack files: there is no tier default for these.
-SLACK = {"slackWorkspaceId": "T0123ABCDE", "slackCriticalChannelId": "C0123ABCDE",
-         "slackWarningChannelId": "C0456FGHIJ"}
+SLACK = {
+    "slackWorkspaceId": "T0123ABCDE",
+    "slackCriticalChannelId": "C0123ABCDE",
+    "slackWarningChannelId": "C0456FGHIJ",
+}
 TEAM_VALUES = {
     "staging": {"accountId": "210987654321", "alerting": SLACK},
     "prod": {"accountId": "123456789012", "alerting": SLACK, "cluster": {"publicAccessCidrs": ["203.0.113.16/28"]}},
@@ -54,9 +62,17 @@ def test_overrides_merge_onto_tier_defaults_key_by_key():
 
 
 def test_objects_arrive_as_json_text_like_under_the_cli(monkeypatch):
-    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({
-        **{f"platform:{k}": v for k, v in PROJECT_DEFAULTS.items()}, "platform:tier": "dev",
-        "platform:network": json.dumps({"azCount": 3}), "aws:region": "us-east-1"}))
+    monkeypatch.setenv(
+        "PULUMI_CONFIG",
+        json.dumps(
+            {
+                **{f"platform:{k}": v for k, v in PROJECT_DEFAULTS.items()},
+                "platform:tier": "dev",
+                "platform:network": json.dumps({"azCount": 3}),
+                "aws:region": "us-east-1",
+            }
+        ),
+    )
     assert load_platform_config().network.az_count == 3
 
 
@@ -69,34 +85,52 @@ BAD_INPUTS = {
     "missing tier": ({"tier": None}, "platform:tier is not set"),
     "unknown tier": ({"tier": "qa"}, "platform:tier = 'qa' is not a tier; allowed: dev, staging, prod"),
     "misspelled top-level key": ({"databse": {}}, "platform:databse is not a known key"),
-    "misspelled nested key": ({"database": {"instanceClas": "db.t4g.micro"}},
-                              "platform:database.instanceClas is not a known key"),
-    "wrong type": ({"network": {"azCount": "three"}},
-                   "platform:network.azCount = \"three\": Input should be a valid integer"),
-    "object expected": ({"network": "big"}, "platform:network = \"big\""),
+    "misspelled nested key": (
+        {"database": {"instanceClas": "db.t4g.micro"}},
+        "platform:database.instanceClas is not a known key",
+    ),
+    "wrong type": (
+        {"network": {"azCount": "three"}},
+        'platform:network.azCount = "three": Input should be a valid integer',
+    ),
+    "object expected": ({"network": "big"}, 'platform:network = "big"'),
     "enum value": ({"cluster": {"nodeGroups": {"capacityType": "spot"}}}, "'SPOT' or 'ON_DEMAND'"),
-    "out of range": ({"network": {"azCount": 9}},
-                     "platform:network.azCount = 9: Input should be less than or equal to 6"),
+    "out of range": (
+        {"network": {"azCount": 9}},
+        "platform:network.azCount = 9: Input should be less than or equal to 6",
+    ),
     "bad cidr": ({"network": {"vpcCidr": "10.0.0.0/8"}}, "must be a /16 to /20 block"),
-    "not a cidr": ({"network": {"vpcCidr": "ten"}}, "platform:network.vpcCidr = \"ten\""),
-    "bad region": ({"primaryRegion": "us-east"}, "platform:primaryRegion = \"us-east\""),
+    "not a cidr": ({"network": {"vpcCidr": "ten"}}, 'platform:network.vpcCidr = "ten"'),
+    "bad region": ({"primaryRegion": "us-east"}, 'platform:primaryRegion = "us-east"'),
     "same regions": ({"drRegion": "us-east-1"}, "drRegion must differ from primaryRegion"),
-    "retention without reason": ({"backup": {"retentionDays": 3}},
-                                 "the dev tier keeps backups 7 days but backup.retentionDays=3"),
-    "short reason": ({"backup": {"retentionDays": 3, "retentionOverrideReason": "x"}},
-                     "platform:backup.retentionOverrideReason"),
+    "retention without reason": (
+        {"backup": {"retentionDays": 3}},
+        "the dev tier keeps backups 7 days but backup.retentionDays=3",
+    ),
+    "short reason": (
+        {"backup": {"retentionDays": 3, "retentionOverrideReason": "x"}},
+        "platform:backup.retentionOverrideReason",
+    ),
     "overlapping windows": ({"database": {"backupWindow": "10:30-11:30"}}, "overlaps maintenanceWindow"),
-    "bad maintenance window": ({"database": {"maintenanceWindow": "sunday 2am"}},
-                               "platform:database.maintenanceWindow = \"sunday 2am\""),
-    "node sizes out of order": ({"cluster": {"nodeGroups": {"minSize": 5, "desiredSize": 2}}},
-                                "minSize <= desiredSize <= maxSize"),
-    "empty instance types": ({"cluster": {"nodeGroups": {"instanceTypes": []}}},
-                             "platform:cluster.nodeGroups.instanceTypes"),
+    "bad maintenance window": (
+        {"database": {"maintenanceWindow": "sunday 2am"}},
+        'platform:database.maintenanceWindow = "sunday 2am"',
+    ),
+    "node sizes out of order": (
+        {"cluster": {"nodeGroups": {"minSize": 5, "desiredSize": 2}}},
+        "minSize <= desiredSize <= maxSize",
+    ),
+    "empty instance types": (
+        {"cluster": {"nodeGroups": {"instanceTypes": []}}},
+        "platform:cluster.nodeGroups.instanceTypes",
+    ),
     "bad schedule": ({"backup": {"schedules": {"daily": "every day"}}}, "must be an AWS cron(...) expression"),
-    "bad db class": ({"database": {"instanceClass": "t3.micro"}}, "platform:database.instanceClass = \"t3.micro\""),
+    "bad db class": ({"database": {"instanceClass": "t3.micro"}}, 'platform:database.instanceClass = "t3.micro"'),
     "bad log type": ({"cluster": {"logTypes": ["everything"]}}, "platform:cluster.logTypes.0"),
-    "storage ceiling below size": ({"database": {"maxAllocatedStorageGib": 20, "allocatedStorageGib": 50}},
-                                   "maxAllocatedStorageGib (20) must be >= allocatedStorageGib (50)"),
+    "storage ceiling below size": (
+        {"database": {"maxAllocatedStorageGib": 20, "allocatedStorageGib": 50}},
+        "maxAllocatedStorageGib (20) must be >= allocatedStorageGib (50)",
+    ),
 }
 
 
@@ -116,8 +150,7 @@ PROD_RULES = {
     "no continuous backup": ({"backup": {"continuousDatabaseBackup": False}}, "continuousDatabaseBackup"),
     "no DR copy": ({"backup": {"copyToDr": False}}, "backup.copyToDr must be true in prod"),
     "unprotected": ({"protectStateful": False}, "protectStateful must be true in prod"),
-    "nodes lost with an AZ": ({"cluster": {"nodeGroups": {"minSize": 1}}},
-                              "losing one of 3 AZs leaves 2 node(s)"),
+    "nodes lost with an AZ": ({"cluster": {"nodeGroups": {"minSize": 1}}}, "losing one of 3 AZs leaves 2 node(s)"),
 }
 
 
@@ -156,14 +189,17 @@ def test_tier_defaults_cover_every_tier():
     assert set(TIER_DEFAULTS) == set(Tier)
 
 
-@pytest.mark.parametrize("maintenance,backup,overlap", [
-    ("sun:02:00-sun:06:00", "00:00-01:00", False),
-    ("sun:02:00-sun:06:00", "05:30-06:30", True),
-    ("sun:02:00-sun:06:00", "06:00-07:00", False),   # touching ends do not overlap
-    ("sat:23:00-sun:01:00", "00:30-00:45", True),    # maintenance across midnight
-    ("tue:10:00-tue:12:00", "23:30-00:30", False),   # backup across midnight
-    ("sun:23:30-mon:00:30", "00:00-00:40", True),    # both wrap, across the week's end
-])
+@pytest.mark.parametrize(
+    "maintenance,backup,overlap",
+    [
+        ("sun:02:00-sun:06:00", "00:00-01:00", False),
+        ("sun:02:00-sun:06:00", "05:30-06:30", True),
+        ("sun:02:00-sun:06:00", "06:00-07:00", False),  # touching ends do not overlap
+        ("sat:23:00-sun:01:00", "00:30-00:45", True),  # maintenance across midnight
+        ("tue:10:00-tue:12:00", "23:30-00:30", False),  # backup across midnight
+        ("sun:23:30-mon:00:30", "00:00-00:40", True),  # both wrap, across the week's end
+    ],
+)
 def test_window_overlap(maintenance, backup, overlap):
     assert windows_overlap(maintenance, backup) is overlap
 

@@ -46,8 +46,11 @@ def test_a_locked_vault_refuses_retention_below_its_minimum():
 
 
 def test_a_locked_vault_accepts_a_longer_retention():
-    config = load("prod", backup={"retentionDays": 35, "retentionOverrideReason": "regulator asks for five weeks"},
-                  database={"backupRetentionDays": 35})
+    config = load(
+        "prod",
+        backup={"retentionDays": 35, "retentionOverrideReason": "regulator asks for five weeks"},
+        database={"backupRetentionDays": 35},
+    )
     assert config.backup.retention_days == 35
 
 
@@ -57,17 +60,20 @@ def test_a_backup_schedule_inside_the_rds_backup_window_is_refused():
     assert "database.backupWindow '03:00-04:00'" in message
 
 
-@pytest.mark.parametrize("expression,window,clash", [
-    ("cron(0 3 * * ? *)", "03:00-04:00", "03:00"),      # inside
-    ("cron(30 4 * * ? *)", "03:00-04:00", "04:30"),     # 30 min after the end
-    ("cron(0 5 * * ? *)", "03:00-04:00", None),         # exactly an hour after
-    ("cron(30 2 * * ? *)", "03:00-04:00", "02:30"),     # 30 min before the start
-    ("cron(0 2 * * ? *)", "03:00-04:00", None),         # exactly an hour before
-    ("cron(0 0/4 * * ? *)", "00:00-01:00", "00:00"),    # one of several runs
-    ("cron(0 0/4 * * ? *)", "01:00-01:30", None),       # prod: between the 4-hourly runs
-    ("cron(0 1 * * ? *)", "23:30-00:30", "01:00"),      # window across midnight
-    ("cron(15 3 ? * SUN *)", "03:00-04:00", "03:15"),   # weekly: the Sunday run still meets the window
-])
+@pytest.mark.parametrize(
+    "expression,window,clash",
+    [
+        ("cron(0 3 * * ? *)", "03:00-04:00", "03:00"),  # inside
+        ("cron(30 4 * * ? *)", "03:00-04:00", "04:30"),  # 30 min after the end
+        ("cron(0 5 * * ? *)", "03:00-04:00", None),  # exactly an hour after
+        ("cron(30 2 * * ? *)", "03:00-04:00", "02:30"),  # 30 min before the start
+        ("cron(0 2 * * ? *)", "03:00-04:00", None),  # exactly an hour before
+        ("cron(0 0/4 * * ? *)", "00:00-01:00", "00:00"),  # one of several runs
+        ("cron(0 0/4 * * ? *)", "01:00-01:30", None),  # prod: between the 4-hourly runs
+        ("cron(0 1 * * ? *)", "23:30-00:30", "01:00"),  # window across midnight
+        ("cron(15 3 ? * SUN *)", "03:00-04:00", "03:15"),  # weekly: the Sunday run still meets the window
+    ],
+)
 def test_backup_clearance_around_the_rds_window(expression, window, clash):
     assert backup_clashes_with_window(expression, window, 60) == clash
 
@@ -82,7 +88,8 @@ def test_tier_defaults_keep_backups_clear_of_the_rds_window(tier):
 @pytest.mark.parametrize("seconds", [60, 300, 901])
 def test_replica_lag_alarm_sits_between_the_idle_sawtooth_and_the_rpo(seconds):
     assert "platform:observability.replicationLagAlarmSeconds" in refused(
-        "prod", observability={"replicationLagAlarmSeconds": seconds})
+        "prod", observability={"replicationLagAlarmSeconds": seconds}
+    )
 
 
 def test_aws_region_must_match_the_primary_region():
@@ -94,17 +101,27 @@ def test_aws_region_must_match_the_primary_region():
 
 
 def test_aws_region_is_read_from_the_stack_config(monkeypatch):
-    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({
-        **{f"platform:{k}": v for k, v in PROJECT_DEFAULTS.items()}, "platform:tier": "dev",
-        "aws:region": "us-west-2"}))
+    monkeypatch.setenv(
+        "PULUMI_CONFIG",
+        json.dumps(
+            {
+                **{f"platform:{k}": v for k, v in PROJECT_DEFAULTS.items()},
+                "platform:tier": "dev",
+                "aws:region": "us-west-2",
+            }
+        ),
+    )
     with pytest.raises(InvalidConfigError, match="aws:region = 'us-west-2' conflicts"):
         load_platform_config()
 
 
-@pytest.mark.parametrize("owner,expected", [
-    ("x" * 300, "AWS limits to 256 characters; got 300"),
-    ("platform team \N{ROCKET}", "letters, digits, spaces and _ . : / = + - @ only"),
-])
+@pytest.mark.parametrize(
+    "owner,expected",
+    [
+        ("x" * 300, "AWS limits to 256 characters; got 300"),
+        ("platform team \N{ROCKET}", "letters, digits, spaces and _ . : / = + - @ only"),
+    ],
+)
 def test_tag_values_from_config_meet_the_aws_tag_rules(owner, expected):
     message = refused("dev", owner=owner)
     assert "platform:owner" in message and expected in message
@@ -132,11 +149,14 @@ def test_kubernetes_version_must_be_in_the_support_calendar():
     assert "1.35 (until 2027-03-27)" in message
 
 
-@pytest.mark.parametrize("cidrs,expected", [
-    ([], "publicAccessCidrs is empty but publicEndpoint is true"),
-    (["0.0.0.0/0"], "cluster.publicAccessCidrs must be /24 or narrower in prod"),
-    (["203.0.113.0/24", "10.0.0.0/16"], "cluster.publicAccessCidrs must be /24 or narrower in prod"),
-])
+@pytest.mark.parametrize(
+    "cidrs,expected",
+    [
+        ([], "publicAccessCidrs is empty but publicEndpoint is true"),
+        (["0.0.0.0/0"], "cluster.publicAccessCidrs must be /24 or narrower in prod"),
+        (["203.0.113.0/24", "10.0.0.0/16"], "cluster.publicAccessCidrs must be /24 or narrower in prod"),
+    ],
+)
 def test_prod_endpoint_is_fenced_to_narrow_runner_ranges(cidrs, expected):
     assert expected in refused("prod", cluster={"publicAccessCidrs": cidrs})
 

@@ -29,9 +29,17 @@ def usd(amount: float):
 
 
 def record(type_: str, name: str, inputs: dict, **extra) -> dict:
-    return {"urn": f"urn:pulumi:t::p::{type_}::{name}", "type": type_, "name": name, "inputs": inputs,
-            "outputs": extra.pop("outputs", {}), "id": extra.pop("id", ""), "custom": True, "parent": "",
-            "propertyDependencies": extra.pop("propertyDependencies", {})}
+    return {
+        "urn": f"urn:pulumi:t::p::{type_}::{name}",
+        "type": type_,
+        "name": name,
+        "inputs": inputs,
+        "outputs": extra.pop("outputs", {}),
+        "id": extra.pop("id", ""),
+        "custom": True,
+        "parent": "",
+        "propertyDependencies": extra.pop("propertyDependencies", {}),
+    }
 
 
 def total(resources: list[dict], usage: dict | None = None):
@@ -39,8 +47,11 @@ def total(resources: list[dict], usage: dict | None = None):
 
 
 def node_group(name: str, count: int, types: list[str], capacity: str = "ON_DEMAND") -> dict:
-    return record("aws:eks/nodeGroup:NodeGroup", name, {
-        "capacityType": capacity, "instanceTypes": types, "scalingConfig": {"desiredSize": count}})
+    return record(
+        "aws:eks/nodeGroup:NodeGroup",
+        name,
+        {"capacityType": capacity, "instanceTypes": types, "scalingConfig": {"desiredSize": count}},
+    )
 
 
 def test_one_on_demand_instance_runs_all_month():
@@ -54,8 +65,9 @@ def test_one_nat_gateway_is_hours_plus_data():
 
 
 def test_multi_az_database_pays_for_the_standby_and_its_storage():
-    db = record("aws:rds/instance:Instance", "db", {"instanceClass": "db.t4g.medium", "multiAz": True,
-                                                      "allocatedStorage": 100})
+    db = record(
+        "aws:rds/instance:Instance", "db", {"instanceClass": "db.t4g.medium", "multiAz": True, "allocatedStorage": 100}
+    )
     single = record("aws:rds/instance:Instance", "db1", {"instanceClass": "db.t4g.medium", "allocatedStorage": 100})
     assert total([db]).high == usd(0.130 * 730 + 100 * 0.23)  # 94.90 + 23.00
     assert total([single]).high == usd(0.065 * 730 + 100 * 0.115)  # 47.45 + 11.50
@@ -63,11 +75,15 @@ def test_multi_az_database_pays_for_the_standby_and_its_storage():
 
 def test_scheduled_spot_node_group_counts_business_hours_as_a_range():
     group = node_group("nodes", 2, ["m5.large"], capacity="SPOT")
-    schedule = record("aws:autoscaling/schedule:Schedule", "down", {"desiredCapacity": 0, "minSize": 0},
-                      propertyDependencies={"autoscalingGroupName": [group["urn"]]})
+    schedule = record(
+        "aws:autoscaling/schedule:Schedule",
+        "down",
+        {"desiredCapacity": 0, "minSize": 0},
+        propertyDependencies={"autoscalingGroupName": [group["urn"]]},
+    )
     estimate = total([group, schedule])
     full = 2 * 0.096 * 730
-    assert estimate.on_demand_24x7 == usd(full)                       # 140.16
+    assert estimate.on_demand_24x7 == usd(full)  # 140.16
     assert estimate.low == usd(2 * 0.096 * BUSINESS_HOURS * (1 - 0.62))  # 12.68
     assert estimate.high == usd(2 * 0.096 * BUSINESS_HOURS * (1 - 0.44))  # 18.69
 
@@ -78,11 +94,18 @@ def test_unscheduled_spot_group_runs_all_month_at_the_spot_band():
 
 
 def test_free_types_cost_nothing_and_unknown_ones_are_listed_not_zeroed():
-    estimate = total([record("aws:ec2/vpc:Vpc", "vpc", {}), record("aws:dynamodb/table:Table", "orders", {}),
-                      node_group("exotic", 1, ["x9.mega"])])
+    estimate = total(
+        [
+            record("aws:ec2/vpc:Vpc", "vpc", {}),
+            record("aws:dynamodb/table:Table", "orders", {}),
+            node_group("exotic", 1, ["x9.mega"]),
+        ]
+    )
     assert estimate.high == 0
     assert [(u["type"], "x9.mega" in u["reason"]) for u in estimate.unpriced] == [
-        ("aws:dynamodb/table:Table", False), ("aws:eks/nodeGroup:NodeGroup", True)]
+        ("aws:dynamodb/table:Table", False),
+        ("aws:eks/nodeGroup:NodeGroup", True),
+    ]
 
 
 def test_price_book_rows_are_sourced_and_fresh():
@@ -102,8 +125,12 @@ def test_every_resource_type_our_program_uses_is_priced_or_free(tier_stack):
 
 
 def test_budget_guard_compares_the_estimate_with_the_stacks_budget():
-    nodes = Resource(type="aws:eks/nodeGroup:NodeGroup", urn="urn:n", name="nodes",
-                     props={"instanceTypes": ["m6i.xlarge"], "scalingConfig": {"desiredSize": 10}})
+    nodes = Resource(
+        type="aws:eks/nodeGroup:NodeGroup",
+        urn="urn:n",
+        name="nodes",
+        props={"instanceTypes": ["m6i.xlarge"], "scalingConfig": {"desiredSize": 10}},
+    )
     rule = estimate_within_budget(BOOK, load_usage())
     budget = Resource(type="aws:budgets/budget:Budget", urn="urn:b", name="monthly", props={"limitAmount": "1000"})
     (violation,) = rule.check_stack([nodes, budget], {"usageProfile": "prod"})
@@ -113,11 +140,14 @@ def test_budget_guard_compares_the_estimate_with_the_stacks_budget():
 
 
 def test_markdown_flags_a_rise_above_the_threshold(tmp_path):
-    estimates = {"dev": total([node_group("nodes", 1, ["t3.large"])]),
-                 "prod": total([node_group("nodes", 2, ["t3.large"])])}
+    estimates = {
+        "dev": total([node_group("nodes", 1, ["t3.large"])]),
+        "prod": total([node_group("nodes", 2, ["t3.large"])]),
+    }
     baseline_file = tmp_path / "base.json"
-    baseline_file.write_text(json.dumps({"stacks": {
-        "dev": {"cost": {"monthlyHigh": 60.0}}, "prod": {"cost": {"monthlyHigh": 100.0}}}}))
+    baseline_file.write_text(
+        json.dumps({"stacks": {"dev": {"cost": {"monthlyHigh": 60.0}}, "prod": {"cost": {"monthlyHigh": 100.0}}}})
+    )
     text = markdown(estimates, read_baseline(baseline_file), alert_percent=10)
     assert "| dev | $60.74 | $60.00 | +$0.74 (+1.2 %) |" in text
     assert "| prod | $121.47 | $100.00 | +$21.47 (+21.5 %) ⚠️ above 10 % |" in text
@@ -125,8 +155,14 @@ def test_markdown_flags_a_rise_above_the_threshold(tmp_path):
 
 @pytest.fixture(scope="module")
 def cost_run():
-    return subprocess.run([sys.executable, "-m", "platformctl", "cost", "--stack", "all", "--json"], cwd=REPO,
-                          capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", "cost", "--stack", "all", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_cost_command_gives_three_totals_and_dev_is_cheap(cost_run):
@@ -143,10 +179,18 @@ def test_cost_command_gives_three_totals_and_dev_is_cheap(cost_run):
 
 def test_a_node_group_kept_at_a_floor_off_hours_pays_for_the_floor_all_week():
     group = node_group("nodes", 4, ["m5.large"])
-    down = record("aws:autoscaling/schedule:Schedule", "down", {"desiredCapacity": 1, "minSize": 1},
-                  propertyDependencies={"autoscalingGroupName": [group["urn"]]})
-    up = record("aws:autoscaling/schedule:Schedule", "up", {"desiredCapacity": 4, "minSize": 1},
-                propertyDependencies={"autoscalingGroupName": [group["urn"]]})
+    down = record(
+        "aws:autoscaling/schedule:Schedule",
+        "down",
+        {"desiredCapacity": 1, "minSize": 1},
+        propertyDependencies={"autoscalingGroupName": [group["urn"]]},
+    )
+    up = record(
+        "aws:autoscaling/schedule:Schedule",
+        "up",
+        {"desiredCapacity": 4, "minSize": 1},
+        propertyDependencies={"autoscalingGroupName": [group["urn"]]},
+    )
     estimate = total([group, down, up])
     assert estimate.high == usd(0.096 * (4 * BUSINESS_HOURS + 1 * (730 - BUSINESS_HOURS)))
     assert estimate.on_demand_24x7 == usd(4 * 0.096 * 730)

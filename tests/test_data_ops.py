@@ -37,8 +37,14 @@ SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 TOPIC = "aws:sns/topic:Topic"
 CLOUDTRAIL = {"Service": "cloudtrail.amazonaws.com"}
 # The components this file covers; their fixed-name resources are checked below.
-COMPONENTS = ("platform:encryption:Encryption", "platform:database:Database", "platform:backup:Backup",
-              "platform:alerting:Alerting", "platform:monitoring:Monitoring", "platform:budget:Budget")
+COMPONENTS = (
+    "platform:encryption:Encryption",
+    "platform:database:Database",
+    "platform:backup:Backup",
+    "platform:alerting:Alerting",
+    "platform:monitoring:Monitoring",
+    "platform:budget:Budget",
+)
 CLEARANCE_MINUTES = 60  # AWS Backup snapshot rules keep an hour away from the RDS automated backup window
 
 
@@ -50,6 +56,7 @@ def _ours(resource: dict[str, Any]) -> bool:
 
 # --- 1. CloudTrail and the logs key --------------------------------------------------------------------------
 
+
 def test_logs_key_has_the_three_cloudtrail_statements_of_the_guide(tier_stack):
     """https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"""
     _, stack = tier_stack
@@ -58,33 +65,53 @@ def test_logs_key_has_the_three_cloudtrail_statements_of_the_guide(tier_stack):
     account = trail["outputs"]["arn"].split(":")[4]
     statements = [s for s in json.loads(key["inputs"]["policy"])["Statement"] if s.get("Principal") == CLOUDTRAIL]
     assert statements == [
-        {"Sid": "Allow CloudTrail to encrypt logs", "Effect": "Allow", "Principal": CLOUDTRAIL,
-         "Action": "kms:GenerateDataKey*", "Resource": "*",
-         "Condition": {"StringEquals": {"aws:SourceArn": trail["outputs"]["arn"]},
-                       "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn":
-                                      f"arn:aws:cloudtrail:*:{account}:trail/*"}}},
+        {
+            "Sid": "Allow CloudTrail to encrypt logs",
+            "Effect": "Allow",
+            "Principal": CLOUDTRAIL,
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceArn": trail["outputs"]["arn"]},
+                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account}:trail/*"},
+            },
+        },
         # DescribeKey carries no encryption context: under that condition CreateTrail would fail.
-        {"Sid": "Allow CloudTrail to describe key", "Effect": "Allow", "Principal": CLOUDTRAIL,
-         "Action": "kms:DescribeKey", "Resource": "*",
-         "Condition": {"StringEquals": {"aws:SourceArn": trail["outputs"]["arn"]}}},
-        {"Sid": "Allow CloudTrail to decrypt a trail", "Effect": "Allow", "Principal": CLOUDTRAIL,
-         "Action": "kms:Decrypt", "Resource": "*"},
+        {
+            "Sid": "Allow CloudTrail to describe key",
+            "Effect": "Allow",
+            "Principal": CLOUDTRAIL,
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail["outputs"]["arn"]}},
+        },
+        {
+            "Sid": "Allow CloudTrail to decrypt a trail",
+            "Effect": "Allow",
+            "Principal": CLOUDTRAIL,
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        },
     ], f"{key['urn']} (used by {trail['urn']})"
 
 
 def test_the_trail_bucket_uses_a_bucket_key_which_is_why_cloudtrail_needs_decrypt(tier_stack):
     _, stack = tier_stack
     trail = stack.one("aws:cloudtrail/trail:Trail")
-    encryption = next(e for e in stack.of_type(
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-        if e["inputs"]["bucket"] == trail["inputs"]["s3BucketName"])
+    encryption = next(
+        e
+        for e in stack.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        if e["inputs"]["bucket"] == trail["inputs"]["s3BucketName"]
+    )
     (rule,) = encryption["inputs"]["rules"]
     assert rule["bucketKeyEnabled"] is True, encryption["urn"]
-    assert rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == trail["inputs"]["kmsKeyId"], \
-        encryption["urn"]
+    assert rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == trail["inputs"]["kmsKeyId"], encryption[
+        "urn"
+    ]
 
 
 # --- 3. Replica lag ------------------------------------------------------------------------------------------
+
 
 def test_prod_replica_lag_alarm_rides_out_the_idle_sawtooth_and_pages_before_the_rpo(stacks):
     prod = stacks["prod"]
@@ -115,13 +142,17 @@ def test_a_replica_lag_threshold_that_cannot_page_within_the_rpo_is_refused(seco
 
 # --- 4. Final snapshot identifier ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tier", ["staging", "prod"])
 def test_final_snapshot_name_carries_a_random_suffix_kept_in_the_state(stacks, tier):
     stack = stacks[tier]
     db = stack.database()
     assert db["inputs"]["finalSnapshotIdentifier"] != f"platform-{tier}-db-final", db["urn"]
-    (suffix,) = [r for r in stack.of_type("random:index/randomId:RandomId")
-                 if r["urn"] in db["propertyDependencies"]["finalSnapshotIdentifier"]]
+    (suffix,) = [
+        r
+        for r in stack.of_type("random:index/randomId:RandomId")
+        if r["urn"] in db["propertyDependencies"]["finalSnapshotIdentifier"]
+    ]
     assert suffix["parent"] == db["parent"], suffix["urn"]
     assert suffix["inputs"]["byteLength"] == 4, suffix["urn"]
     # A new instance (new identifier, new key, ...) gets a new suffix, so its final snapshot cannot collide.
@@ -150,11 +181,19 @@ def test_final_snapshot_identifier_follows_the_rds_rules():
 
 # type -> input holding the fixed physical name (None: one per parent object, e.g. a vault's lock).
 FIXED_NAMES = {
-    "aws:kms/alias:Alias": "name", ALARM: "name", "aws:cloudwatch/eventRule:EventRule": "name",
-    "aws:cloudwatch/dashboard:Dashboard": "dashboardName", "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudwatch/logMetricFilter:LogMetricFilter": "name", "aws:budgets/budget:Budget": "name",
-    PLAN: "name", "aws:backup/selection:Selection": "name", SLACK: "configurationName", DB: "identifier",
-    LOCK: None, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": None,
+    "aws:kms/alias:Alias": "name",
+    ALARM: "name",
+    "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": "name",
+    "aws:budgets/budget:Budget": "name",
+    PLAN: "name",
+    "aws:backup/selection:Selection": "name",
+    SLACK: "configurationName",
+    DB: "identifier",
+    LOCK: None,
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": None,
 }
 
 
@@ -167,11 +206,13 @@ def test_every_fixed_name_is_freed_before_its_replacement_unless_protected(tier_
         assert prop is None or resource["inputs"].get(prop), f"{resource['urn']} has no fixed {prop}"
         if resource["protect"]:
             continue  # protect refuses the replacement altogether
-        assert resource["deleteBeforeReplace"] is True, \
+        assert resource["deleteBeforeReplace"] is True, (
             f"{resource['urn']} keeps a fixed name but would be created before the old one is deleted"
+        )
 
 
 # --- 5. AWS Backup owns prod's automated backups -------------------------------------------------------------
+
 
 def test_prod_primary_leaves_its_automated_backup_settings_to_aws_backup(stacks):
     for tier, stack in stacks.items():
@@ -188,6 +229,7 @@ def test_prod_primary_leaves_its_automated_backup_settings_to_aws_backup(stacks)
 
 # --- 6. Vault lock -------------------------------------------------------------------------------------------
 
+
 def test_vault_lock_minimum_is_the_tier_standard_retention(stacks):
     for lock in stacks["prod"].of_type(LOCK):
         assert lock["inputs"]["minRetentionDays"] == STANDARD_RETENTION_DAYS[Tier.PROD], lock["urn"]
@@ -202,9 +244,13 @@ def prod_keeping_longer(tmp_path_factory):
         shutil.copy(REPO / name, directory / name)
     shutil.copytree(REPO / "components", directory / "components", ignore=shutil.ignore_patterns("__pycache__"))
     stack_file = (REPO / "Pulumi.prod.yaml").read_text()
-    (directory / "Pulumi.prod.yaml").write_text(stack_file + (
-        "  platform:backup:\n    retentionDays: 35\n"
-        "    retentionOverrideReason: Contract with the customer requires five weeks of recovery points.\n"))
+    (directory / "Pulumi.prod.yaml").write_text(
+        stack_file
+        + (
+            "  platform:backup:\n    retentionDays: 35\n"
+            "    retentionOverrideReason: Contract with the customer requires five weeks of recovery points.\n"
+        )
+    )
     (preview,) = preview_stacks(load_project(directory), ["prod"])
     assert preview.ok, preview.message
     return preview
@@ -220,6 +266,7 @@ def test_a_longer_retention_keeps_the_lock_floor_at_the_tier_standard(prod_keepi
 
 
 # --- 7. Backup rules clear of the RDS backup window ----------------------------------------------------------
+
 
 def _window_minutes(window: str) -> tuple[int, int]:
     start_h, start_m, end_h, end_m = map(int, re.fullmatch(r"(\d\d):(\d\d)-(\d\d):(\d\d)", window).groups())
@@ -242,15 +289,17 @@ def test_backup_rules_fire_at_least_an_hour_away_from_the_rds_backup_window(tier
         for hour, minute in sorted(times):
             after_start = (hour * 60 + minute - start) % 1440
             clear = length + CLEARANCE_MINUTES <= after_start <= 1440 - CLEARANCE_MINUTES
-            assert clear, (f"{plan['urn']} rule {rule['ruleName']} fires at {hour:02d}:{minute:02d}, within "
-                           f"{CLEARANCE_MINUTES} min of {db['urn']} backupWindow {db['inputs']['backupWindow']}")
+            assert clear, (
+                f"{plan['urn']} rule {rule['ruleName']} fires at {hour:02d}:{minute:02d}, within "
+                f"{CLEARANCE_MINUTES} min of {db['urn']} backupWindow {db['inputs']['backupWindow']}"
+            )
 
 
 # --- 8. Slack ------------------------------------------------------------------------------------------------
 
+
 def _chatbot_roles(stack) -> list[dict[str, Any]]:
-    return [r for r in stack.of_type("aws:iam/role:Role")
-            if "chatbot.amazonaws.com" in r["inputs"]["assumeRolePolicy"]]
+    return [r for r in stack.of_type("aws:iam/role:Role") if "chatbot.amazonaws.com" in r["inputs"]["assumeRolePolicy"]]
 
 
 @pytest.mark.parametrize("tier", ["staging", "prod"])
@@ -274,16 +323,26 @@ def test_dev_without_slack_ids_has_no_chatbot_and_mails_its_warnings(stacks):
     (warning,) = [t for t in dev.of_type(TOPIC) if t["name"].endswith("-warning")]
     deliveries = [s for s in dev.of_type(SUBSCRIPTION) if s["inputs"]["topic"] == warning["outputs"]["arn"]]
     assert [(s["inputs"]["protocol"], s["inputs"]["endpoint"]) for s in deliveries] == [
-        ("email", "platform-team@company.com")], f"{warning['urn']} must still deliver somewhere"
+        ("email", "platform-team@company.com")
+    ], f"{warning['urn']} must still deliver somewhere"
 
 
 # --- 9. Names within AWS limits ------------------------------------------------------------------------------
 
 # The name-bearing types of these components; their limits live in the offline engine's one table
 # (platformctl/aws_limits.py), each row citing its AWS page.
-NAMED_TYPES = (TOPIC, ALARM, "aws:cloudwatch/eventRule:EventRule", "aws:backup/vault:Vault", PLAN,
-               "aws:backup/selection:Selection", "aws:budgets/budget:Budget", "aws:cloudwatch/dashboard:Dashboard",
-               "aws:kms/alias:Alias", SLACK)
+NAMED_TYPES = (
+    TOPIC,
+    ALARM,
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:backup/vault:Vault",
+    PLAN,
+    "aws:backup/selection:Selection",
+    "aws:budgets/budget:Budget",
+    "aws:cloudwatch/dashboard:Dashboard",
+    "aws:kms/alias:Alias",
+    SLACK,
+)
 
 
 def test_names_fit_the_aws_limits(tier_stack):

@@ -49,10 +49,20 @@ AZ_TOKEN = "aws:index/getAvailabilityZones:getAvailabilityZones"
 ZONE_TOKEN = "aws:route53/getZone:getZone"
 # What an account sees: names map to zone IDs in no particular order (they differ per account).
 ACCOUNT_ZONES = {
-    "us-east-1": {"us-east-1a": "use1-az6", "us-east-1b": "use1-az1", "us-east-1c": "use1-az2",
-                  "us-east-1d": "use1-az4", "us-east-1e": "use1-az3", "us-east-1f": "use1-az5"},
-    "us-west-2": {"us-west-2a": "usw2-az2", "us-west-2b": "usw2-az1", "us-west-2c": "usw2-az3",
-                  "us-west-2d": "usw2-az4"},
+    "us-east-1": {
+        "us-east-1a": "use1-az6",
+        "us-east-1b": "use1-az1",
+        "us-east-1c": "use1-az2",
+        "us-east-1d": "use1-az4",
+        "us-east-1e": "use1-az3",
+        "us-east-1f": "use1-az5",
+    },
+    "us-west-2": {
+        "us-west-2a": "usw2-az2",
+        "us-west-2b": "usw2-az1",
+        "us-west-2c": "usw2-az3",
+        "us-west-2d": "usw2-az4",
+    },
 }
 LOOKED_UP_ZONE_ID = "Z0BASELINEZONE000001"
 LOOKED_UP_NAME_SERVERS = ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net", "ns-3.awsdns-03.org", "ns-4.awsdns-04.co.uk"]
@@ -84,8 +94,13 @@ class _Mocks(platform_mocks.PlatformMocks):
                 return {}, [("name", f"no matching Route 53 Hosted Zone found for {args.args.get('name')}")]
             answer = super().call(args)
             if not answer or not answer.get("zoneId"):  # the shared mocks do not answer the lookup (yet)
-                answer = {"id": LOOKED_UP_ZONE_ID, "zoneId": LOOKED_UP_ZONE_ID, "name": args.args["name"],
-                          "nameServers": LOOKED_UP_NAME_SERVERS, "privateZone": False}
+                answer = {
+                    "id": LOOKED_UP_ZONE_ID,
+                    "zoneId": LOOKED_UP_ZONE_ID,
+                    "name": args.args["name"],
+                    "nameServers": LOOKED_UP_NAME_SERVERS,
+                    "privateZone": False,
+                }
             self.zone_answers.append(answer)
             return answer
         return super().call(args)
@@ -147,9 +162,17 @@ def _program(components: dict[str, Any]) -> None:
     network = Network(f"{prefix}-network", NetworkArgs(config=config, logs_key_arn=LOGS_KEY_ARN), primary)
     components["network"] = network
     components["dr_network"] = DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config), in_dr)
-    components["edge"] = Edge(f"{prefix}-edge", EdgeArgs(
-        config=config, vpc_id=network.vpc_id, vpc_cidr=network.vpc_cidr,
-        public_subnet_ids=network.public_subnet_ids, cluster_security_group_id=CLUSTER_SECURITY_GROUP), primary)
+    components["edge"] = Edge(
+        f"{prefix}-edge",
+        EdgeArgs(
+            config=config,
+            vpc_id=network.vpc_id,
+            vpc_cidr=network.vpc_cidr,
+            public_subnet_ids=network.public_subnet_ids,
+            cluster_security_group_id=CLUSTER_SECURITY_GROUP,
+        ),
+        primary,
+    )
 
 
 def _run(tier: str, missing_zone: bool = False) -> Run:
@@ -158,9 +181,18 @@ def _run(tier: str, missing_zone: bool = False) -> Run:
     mocks = _Mocks(missing_zone=missing_zone)
     monitor = _Monitor(mocks)
     features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
-    runtime_settings.configure(MockSettings(
-        monitor=monitor, monitor_features=features, engine=MockEngine(logging.getLogger("test_edge_network")),
-        project=project.name, stack=tier, dry_run=True, organization="organization", callbacks=None))
+    runtime_settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=features,
+            engine=MockEngine(logging.getLogger("test_edge_network")),
+            project=project.name,
+            stack=tier,
+            dry_run=True,
+            organization="organization",
+            callbacks=None,
+        )
+    )
     token = runtime_config.CONFIG.set(dict(values))
     components: dict[str, Any] = {}
     error = None
@@ -171,11 +203,29 @@ def _run(tier: str, missing_zone: bool = False) -> Run:
     finally:
         runtime_config.CONFIG.reset(token)
         runtime_settings.reset_options()
-    resources = [{"urn": r.urn, "type": r.type, "name": r.name, "custom": r.custom, "id": r.id,
-                  "protect": r.protect, "dependencies": r.dependencies,
-                  "inputs": plain(r.inputs), "outputs": plain(r.outputs)} for r in monitor.records]
-    return Run(tier=tier, resources=resources, delete_before_replace=monitor.delete_before_replace,
-               calls=mocks.calls, zone_answers=mocks.zone_answers, components=components, error=error)
+    resources = [
+        {
+            "urn": r.urn,
+            "type": r.type,
+            "name": r.name,
+            "custom": r.custom,
+            "id": r.id,
+            "protect": r.protect,
+            "dependencies": r.dependencies,
+            "inputs": plain(r.inputs),
+            "outputs": plain(r.outputs),
+        }
+        for r in monitor.records
+    ]
+    return Run(
+        tier=tier,
+        resources=resources,
+        delete_before_replace=monitor.delete_before_replace,
+        calls=mocks.calls,
+        zone_answers=mocks.zone_answers,
+        components=components,
+        error=error,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +283,7 @@ def test_the_target_group_still_feeds_the_listener_and_the_alarms(run):
 
 # --- 2. the public zone is a prerequisite, looked up ------------------------------------------------------------
 
+
 def test_the_public_zone_is_looked_up_not_created(run):
     created = run.of_type("aws:route53/zone:Zone")
     assert not created, f"the zone belongs to the account baseline, not the stack: {[r['urn'] for r in created]}"
@@ -264,11 +315,11 @@ def test_a_missing_zone_stops_the_preview_at_the_lookup_before_the_certificate()
 
 # --- 3. the ALB reaches the ingress pods ------------------------------------------------------------------------
 
+
 def test_the_cluster_security_group_admits_the_alb_on_the_ingress_port(run):
     alb_group = next(r for r in run.of_type("aws:ec2/securityGroup:SecurityGroup") if r["name"].endswith("-alb-sg"))
     assert run.one(LB)["inputs"]["securityGroups"] == [alb_group["id"]]
-    into_pods = [r for r in run.of_type(INGRESS_RULE)
-                 if r["inputs"]["securityGroupId"] == CLUSTER_SECURITY_GROUP]
+    into_pods = [r for r in run.of_type(INGRESS_RULE) if r["inputs"]["securityGroupId"] == CLUSTER_SECURITY_GROUP]
     assert len(into_pods) == 1, f"{run.tier}: expected one rule on the cluster security group: {into_pods}"
     rule = into_pods[0]
     inputs = rule["inputs"]
@@ -281,13 +332,17 @@ def test_the_cluster_security_group_admits_the_alb_on_the_ingress_port(run):
 
 def test_public_subnet_cidrs_are_exposed_in_zone_order(run):
     network = run.network
-    by_zone = {r["inputs"].get("availabilityZoneId"): r["inputs"]["cidrBlock"] for r in run.of_type(SUBNET)
-               if "-network-public-" in r["name"]}
+    by_zone = {
+        r["inputs"].get("availabilityZoneId"): r["inputs"]["cidrBlock"]
+        for r in run.of_type(SUBNET)
+        if "-network-public-" in r["name"]
+    }
     assert network.public_subnet_cidrs == [by_zone[z] for z in network.availability_zone_ids]
     assert all(type(cidr) is str for cidr in network.public_subnet_cidrs)
 
 
 # --- 4. AZs by zone ID ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("region", sorted(EKS_UNSUPPORTED_ZONE_IDS))
 def test_zone_ids_eks_does_not_support_are_never_picked(region):
@@ -309,11 +364,16 @@ def test_the_excluded_zone_ids_are_the_documented_ones():
 def test_zones_are_picked_by_zone_id_and_keep_their_names():
     zones = ACCOUNT_ZONES["us-east-1"]
     picked = choose_zones("us-east-1", list(zones), list(zones.values()), wanted=3)
-    assert picked == [AvailabilityZone("use1-az1", "us-east-1b"), AvailabilityZone("use1-az2", "us-east-1c"),
-                      AvailabilityZone("use1-az4", "us-east-1d")]
+    assert picked == [
+        AvailabilityZone("use1-az1", "us-east-1b"),
+        AvailabilityZone("use1-az2", "us-east-1c"),
+        AvailabilityZone("use1-az4", "us-east-1d"),
+    ]
     # By number, not by string: az10 comes after az2.
-    assert [z.zone_id for z in choose_zones("eu-west-9", ["a", "b"], ["euw9-az10", "euw9-az2"], 2)] == \
-        ["euw9-az2", "euw9-az10"]
+    assert [z.zone_id for z in choose_zones("eu-west-9", ["a", "b"], ["euw9-az10", "euw9-az2"], 2)] == [
+        "euw9-az2",
+        "euw9-az10",
+    ]
 
 
 def test_a_zone_keeps_its_subnet_slot_whatever_else_is_picked():
@@ -343,13 +403,19 @@ def test_subnets_are_created_and_keyed_by_zone_id(run):
         assert zone_id and "availabilityZone" not in subnet["inputs"], f"{subnet['urn']}: not placed by zone ID"
         assert subnet["name"].endswith(f"-{zone_id}"), f"{subnet['urn']}: not named by its zone ID {zone_id}"
         assert zone_id in primary.availability_zone_ids + dr.availability_zone_ids, subnet["urn"]
-    for mapping in (primary.public_subnet_ids, primary.private_subnet_ids, primary.database_subnet_ids,
-                    primary.nat_gateway_ids, dr.database_subnet_ids):
+    for mapping in (
+        primary.public_subnet_ids,
+        primary.private_subnet_ids,
+        primary.database_subnet_ids,
+        primary.nat_gateway_ids,
+        dr.database_subnet_ids,
+    ):
         assert set(mapping) <= set(primary.availability_zone_ids + dr.availability_zone_ids), mapping
     assert list(primary.private_subnet_ids) == primary.availability_zone_ids
 
 
 # --- 5./6. fixed names, flow logs -------------------------------------------------------------------------------
+
 
 def test_fixed_physical_names_are_deleted_before_replacement(run):
     named = [r for r in run.ours() if r["type"] != "aws:route53/record:Record" and r["inputs"].get("name")]
@@ -357,7 +423,8 @@ def test_fixed_physical_names_are_deleted_before_replacement(run):
     for resource in named:
         assert resource["protect"] or run.delete_before_replace[resource["urn"]], (
             f"{resource['urn']} has a fixed name: without delete_before_replace a replacement fails with "
-            "'already exists'")
+            "'already exists'"
+        )
     if run.tier != "dev":
         assert any(r["type"] == "aws:cloudwatch/logGroup:LogGroup" for r in named), "the flow-log group is named"
 
@@ -380,11 +447,16 @@ def test_flow_log_group_and_role_are_valid(run):
     assert statement["Action"] == "sts:AssumeRole"
     assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": platform_mocks.ACCOUNT_ID}
     assert statement["Condition"]["ArnLike"] == {
-        "aws:SourceArn": f"arn:aws:ec2:us-east-1:{platform_mocks.ACCOUNT_ID}:vpc-flow-log/*"}
+        "aws:SourceArn": f"arn:aws:ec2:us-east-1:{platform_mocks.ACCOUNT_ID}:vpc-flow-log/*"
+    }
     policy = next(r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if r["name"].endswith("-flow-logs-write"))
     granted = {action for s in json.loads(policy["inputs"]["policy"])["Statement"] for action in s["Action"]}
-    assert granted >= {"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
-                       "logs:DescribeLogGroups"}, policy["urn"]
+    assert granted >= {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:DescribeLogStreams",
+        "logs:DescribeLogGroups",
+    }, policy["urn"]
     assert flow_log["inputs"]["logDestination"] == group["outputs"]["arn"]
     assert flow_log["inputs"]["iamRoleArn"] == role["outputs"]["arn"]
     assert policy["urn"] in flow_log["dependencies"], "the policy must exist before the first delivery"

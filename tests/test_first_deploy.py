@@ -37,9 +37,15 @@ def test_fixed_names_are_freed_before_a_replacement_unless_protected(tier_stack)
     """A replacement creates the new resource first; with a fixed name AWS refuses it ("already exists").
     Protected resources cannot be replaced at all, so they are the only ones allowed to skip it."""
     tier, stack = tier_stack
-    offenders = [f"{r['urn']} ({fixed_name(r)})" for r in stack.resources
-                 if r["type"].startswith("aws:") and fixed_name(r) and not r["protect"]
-                 and not r.get("deleteBeforeReplace") and r["type"] not in NEW_NAME_ON_EVERY_REPLACEMENT]
+    offenders = [
+        f"{r['urn']} ({fixed_name(r)})"
+        for r in stack.resources
+        if r["type"].startswith("aws:")
+        and fixed_name(r)
+        and not r["protect"]
+        and not r.get("deleteBeforeReplace")
+        and r["type"] not in NEW_NAME_ON_EVERY_REPLACEMENT
+    ]
     assert not offenders, f"{tier}: fixed names without delete_before_replace: {offenders}"
 
 
@@ -55,8 +61,11 @@ def shared_account(project, tmp_path_factory) -> dict:
     directory = tmp_path_factory.mktemp("shared")
     for stack in ("dev", "staging"):
         config = load_stack_config(project, stack)
-        values = {key: json.loads(value) if value[:1] in "{[" else value
-                  for key, value in config.values.items() if key not in config.secret_keys}
+        values = {
+            key: json.loads(value) if value[:1] in "{[" else value
+            for key, value in config.values.items()
+            if key not in config.secret_keys
+        }
         values["platform:accountId"] = SHARED_ACCOUNT
         (directory / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": values}))
     previews = preview_stacks(dataclasses.replace(project, stack_config_dir=directory), ["dev", "staging"])
@@ -67,10 +76,12 @@ def test_dev_and_staging_share_an_account_without_colliding(shared_account):
     for stack, preview in shared_account.items():
         assert preview.ok, f"{stack}: {preview.message}"
         aws_providers = [r for r in preview.resources if r["type"] == "pulumi:providers:aws"]
-        assert aws_providers and all(json.loads(r["inputs"]["allowedAccountIds"]) == [SHARED_ACCOUNT]
-                                     if isinstance(r["inputs"]["allowedAccountIds"], str)
-                                     else r["inputs"]["allowedAccountIds"] == [SHARED_ACCOUNT]
-                                     for r in aws_providers), stack
+        assert aws_providers and all(
+            json.loads(r["inputs"]["allowedAccountIds"]) == [SHARED_ACCOUNT]
+            if isinstance(r["inputs"]["allowedAccountIds"], str)
+            else r["inputs"]["allowedAccountIds"] == [SHARED_ACCOUNT]
+            for r in aws_providers
+        ), stack
     stacks = {stack: preview.resources for stack, preview in shared_account.items()}
     assert name_collisions(stacks, {stack: SHARED_ACCOUNT for stack in stacks}) == []
 
@@ -85,6 +96,7 @@ def test_collision_check_would_catch_two_stacks_claiming_one_name(shared_account
 
 # --- the platform program itself, edited the way a defect would creep in, fails offline as it would for real ---
 
+
 def _program_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     copy = tmp_path / "program"
     copy.mkdir()
@@ -98,35 +110,46 @@ def _program_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 
 def _preview_dev(program: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platformctl", "preview", "--cwd", str(program), "--stack", "dev"],
-                          cwd=REPO, capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", "preview", "--cwd", str(program), "--stack", "dev"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def test_the_old_long_target_group_name_fails_the_preview_with_the_providers_message(tmp_path):
-    program = _program_copy(tmp_path, "components/edge.py", 'elb_logical_name(config, "ingress")',
-                            'f"{name}-ingress"')
+    program = _program_copy(tmp_path, "components/edge.py", 'elb_logical_name(config, "ingress")', 'f"{name}-ingress"')
     result = _preview_dev(program)
     urn = "urn:pulumi:dev::platform::platform:edge:Edge$aws:lb/targetGroup:TargetGroup::platform-dev-edge-ingress"
     assert result.returncode == 1, result.stdout[-1500:] + result.stderr
-    assert (f"error: {urn}: could not make instance of 'aws:lb/targetGroup:TargetGroup': name "
-            "'platform-dev-edge-ingress-' plus 7 random chars is longer than maximum length 32") in result.stderr
+    assert (
+        f"error: {urn}: could not make instance of 'aws:lb/targetGroup:TargetGroup': name "
+        "'platform-dev-edge-ingress-' plus 7 random chars is longer than maximum length 32"
+    ) in result.stderr
 
 
 def test_an_over_long_iam_role_name_fails_the_preview_naming_the_role(tmp_path):
-    program = _program_copy(tmp_path, "components/access.py", 'name=f"{args.config.name_prefix}-{role_key}"',
-                            'name=f"{args.config.name_prefix}-{role_key}-for-the-platform-team-and-its-pipelines"')
+    program = _program_copy(
+        tmp_path,
+        "components/access.py",
+        'name=f"{args.config.name_prefix}-{role_key}"',
+        'name=f"{args.config.name_prefix}-{role_key}-for-the-platform-team-and-its-pipelines"',
+    )
     result = _preview_dev(program)
     assert result.returncode == 1, result.stdout[-1500:] + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: urn:")]
-    assert any("aws:iam/role:Role::platform-dev-access-platform-admin" in line and "longer than 64" in line
-               for line in errors), \
-        result.stderr
+    assert any(
+        "aws:iam/role:Role::platform-dev-access-platform-admin" in line and "longer than 64" in line for line in errors
+    ), result.stderr
 
 
 def test_a_300_character_tag_value_fails_the_preview_naming_the_tag(tmp_path):
-    program = _program_copy(tmp_path, "components/providers.py", '"managed-by": "pulumi"',
-                            '"managed-by": "pulumi" * 50')
+    program = _program_copy(
+        tmp_path, "components/providers.py", '"managed-by": "pulumi"', '"managed-by": "pulumi" * 50'
+    )
     result = _preview_dev(program)
     assert result.returncode == 1, result.stdout[-1500:] + result.stderr
     assert "pulumi:providers:aws::aws-primary" in result.stderr and "managed-by" in result.stderr, result.stderr

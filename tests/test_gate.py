@@ -27,8 +27,14 @@ def at(day: str, clock: str) -> datetime:
 
 
 def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platformctl", "gate", *args], cwd=REPO, capture_output=True,
-                          text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", "gate", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def step(op: str, kind: str, name: str = "thing", *, protect: bool = False, state: str = "newState") -> dict[str, Any]:
@@ -44,21 +50,25 @@ def write_preview(tmp_path: Path, steps: list[dict[str, Any]]) -> str:
 
 # --- windows -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("tier", "day", "clock", "inside"), [
-    ("prod", SUN, "02:00", True),       # start is inclusive
-    ("prod", SUN, "05:59:59", True),
-    ("prod", SUN, "06:00", False),      # end is exclusive
-    ("prod", SUN, "01:59", False),
-    ("prod", SAT, "23:59", False),      # the day before, and the start of the right day before the window
-    ("prod", SUN, "00:00", False),
-    ("prod", MON, "03:00", False),
-    ("staging", SAT, "02:00", True),
-    ("staging", SUN, "03:00", False),
-    ("dev", MON, "09:00", True),
-    ("dev", FRI, "16:59", True),
-    ("dev", FRI, "17:00", False),
-    ("dev", SAT, "10:00", False),
-])
+
+@pytest.mark.parametrize(
+    ("tier", "day", "clock", "inside"),
+    [
+        ("prod", SUN, "02:00", True),  # start is inclusive
+        ("prod", SUN, "05:59:59", True),
+        ("prod", SUN, "06:00", False),  # end is exclusive
+        ("prod", SUN, "01:59", False),
+        ("prod", SAT, "23:59", False),  # the day before, and the start of the right day before the window
+        ("prod", SUN, "00:00", False),
+        ("prod", MON, "03:00", False),
+        ("staging", SAT, "02:00", True),
+        ("staging", SUN, "03:00", False),
+        ("dev", MON, "09:00", True),
+        ("dev", FRI, "16:59", True),
+        ("dev", FRI, "17:00", False),
+        ("dev", SAT, "10:00", False),
+    ],
+)
 def test_window_edges(tier, day, clock, inside):
     assert gate.WINDOWS[tier].contains(at(day, clock)) is inside
 
@@ -90,9 +100,11 @@ def test_at_needs_a_timezone_and_is_converted_to_utc():
 
 # --- emergency -----------------------------------------------------------------------------------
 
+
 def test_emergency_needs_reason_and_incident():
     assert gate.parse_emergency(True, "replica lag corrupts reads", "INC-1234") == gate.Emergency(
-        "replica lag corrupts reads", "INC-1234")
+        "replica lag corrupts reads", "INC-1234"
+    )
     with pytest.raises(UsageError, match=r"needs --reason .* and --incident"):
         gate.parse_emergency(True, None, None)
     with pytest.raises(UsageError, match=r"--reason of at least 10 characters \(got 'urgent'\)"):
@@ -121,9 +133,11 @@ def test_emergency_does_not_bypass_the_change_advisory():
 
 # --- risk ----------------------------------------------------------------------------------------
 
+
 def test_only_creates_and_sames_are_low_risk():
-    assert risk.assess([step("create", "aws:sns/topic:Topic"), step("same", DB),
-                        step("read", "aws:iam/role:Role")]) == risk.Risk(risk.LOW)
+    assert risk.assess(
+        [step("create", "aws:sns/topic:Topic"), step("same", DB), step("read", "aws:iam/role:Role")]
+    ) == risk.Risk(risk.LOW)
 
 
 def test_an_update_of_an_ordinary_resource_is_medium_risk():
@@ -143,13 +157,22 @@ def test_a_database_replacement_or_deletion_is_high_risk(op):
 
 def test_an_iam_change_is_high_risk_even_a_create():
     assert risk.assess([step("update", "aws:iam/role:Role", "ci-deployer")]).reasons == [
-        "update aws:iam/role:Role ci-deployer (IAM, KMS or network)"]
+        "update aws:iam/role:Role ci-deployer (IAM, KMS or network)"
+    ]
     assert risk.assess([step("create", "aws:iam/rolePolicy:RolePolicy")]).level == "high"
 
 
-@pytest.mark.parametrize("kind", ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:"
-                                  "SecurityGroupIngressRule", "aws:ec2/routeTable:RouteTable",
-                                  "aws:ec2/natGateway:NatGateway", "aws:kms/alias:Alias", "aws:ec2/subnet:Subnet"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/natGateway:NatGateway",
+        "aws:kms/alias:Alias",
+        "aws:ec2/subnet:Subnet",
+    ],
+)
 def test_network_and_key_changes_are_high_risk(kind):
     assert risk.assess([step("update", kind)]).level == "high"
 
@@ -192,13 +215,16 @@ def test_high_risk_is_refused_without_approval_and_allowed_with_it():
     high = risk.assess([step("replace", DB, "db")])
     refused = gate.decide("prod", "prod", at(SUN, "03:00"), high, None, False)
     assert not refused.allowed
-    assert refused.reason.startswith("refused: risk high: replace aws:rds/instance:Instance db (stateful); "
-                                     "high risk needs --change-advisory-approved")
+    assert refused.reason.startswith(
+        "refused: risk high: replace aws:rds/instance:Instance db (stateful); "
+        "high risk needs --change-advisory-approved"
+    )
     allowed = gate.decide("prod", "prod", at(SUN, "03:00"), high, None, True)
     assert allowed.allowed and allowed.reason.endswith("change-advisory approved")
 
 
 # --- the command ---------------------------------------------------------------------------------
+
 
 def test_cli_allows_prod_on_a_sunday_inside_its_window():
     result = platformctl("--stack", "prod", "--at", "2026-11-29T03:00:00Z")
@@ -210,7 +236,8 @@ def test_cli_refuses_prod_on_a_monday_naming_the_window():
     result = platformctl("--stack", "prod", "--at", "2026-11-30T10:00:00Z")
     assert result.returncode == 3
     assert result.stdout.splitlines() == [
-        "refused: prod deploys only in its maintenance window Sun 02:00-06:00 UTC; now Mon 10:00 UTC"]
+        "refused: prod deploys only in its maintenance window Sun 02:00-06:00 UTC; now Mon 10:00 UTC"
+    ]
 
 
 def test_cli_rejects_a_naive_time():
@@ -219,11 +246,14 @@ def test_cli_rejects_a_naive_time():
     assert "has no timezone" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("extra", "missing"), [
-    ((), "--reason (at least 10 characters) and --incident"),
-    (("--incident", "INC-1234"), "--reason (at least 10 characters)"),
-    (("--reason", "the database is down"), "--incident (an incident ID like INC-1234)"),
-])
+@pytest.mark.parametrize(
+    ("extra", "missing"),
+    [
+        ((), "--reason (at least 10 characters) and --incident"),
+        (("--incident", "INC-1234"), "--reason (at least 10 characters)"),
+        (("--reason", "the database is down"), "--incident (an incident ID like INC-1234)"),
+    ],
+)
 def test_cli_refuses_an_emergency_without_reason_or_incident(extra, missing):
     result = platformctl("--stack", "prod", "--at", "2026-11-30T10:00:00Z", "--emergency", *extra)
     assert result.returncode == 2
@@ -232,15 +262,32 @@ def test_cli_refuses_an_emergency_without_reason_or_incident(extra, missing):
 
 
 def test_cli_emergency_json_records_reason_and_incident():
-    result = platformctl("--stack", "prod", "--at", "2026-11-30T10:00:00Z", "--emergency", "--reason",
-                         "the database is down", "--incident", "INC-1234", "--json")
+    result = platformctl(
+        "--stack",
+        "prod",
+        "--at",
+        "2026-11-30T10:00:00Z",
+        "--emergency",
+        "--reason",
+        "the database is down",
+        "--incident",
+        "INC-1234",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0].startswith("allowed: emergency override outside prod window")
     document = json.loads(result.stdout)
     assert document == {
-        "allowed": True, "reason": result.stderr.splitlines()[0], "stack": "prod", "tier": "prod",
-        "window": "Sun 02:00-06:00 UTC", "at": "2026-11-30T10:00:00Z", "risk": None, "riskReasons": [],
-        "emergency": {"reason": "the database is down", "incident": "INC-1234"}}
+        "allowed": True,
+        "reason": result.stderr.splitlines()[0],
+        "stack": "prod",
+        "tier": "prod",
+        "window": "Sun 02:00-06:00 UTC",
+        "at": "2026-11-30T10:00:00Z",
+        "risk": None,
+        "riskReasons": [],
+        "emergency": {"reason": "the database is down", "incident": "INC-1234"},
+    }
 
 
 def test_cli_database_replacement_needs_the_change_advisory(tmp_path):
@@ -248,8 +295,9 @@ def test_cli_database_replacement_needs_the_change_advisory(tmp_path):
     refused = platformctl("--stack", "prod", "--at", "2026-11-29T03:00:00Z", "--preview", preview)
     assert refused.returncode == 3
     assert "risk high" in refused.stdout and "--change-advisory-approved" in refused.stdout
-    approved = platformctl("--stack", "prod", "--at", "2026-11-29T03:00:00Z", "--preview", preview,
-                           "--change-advisory-approved", "--json")
+    approved = platformctl(
+        "--stack", "prod", "--at", "2026-11-29T03:00:00Z", "--preview", preview, "--change-advisory-approved", "--json"
+    )
     assert approved.returncode == 0, approved.stderr
     document = json.loads(approved.stdout)
     assert (document["risk"], document["riskReasons"]) == ("high", [f"replace {DB} db (stateful)"])

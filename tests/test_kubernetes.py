@@ -26,8 +26,11 @@ def kubernetes_objects(stack) -> list[dict]:
 
 
 def of_kind(stack, kind: str, namespace: str | None = None) -> list[dict]:
-    return [r["inputs"] for r in kubernetes_objects(stack) if r["inputs"]["kind"] == kind
-            and (namespace is None or r["inputs"]["metadata"].get("namespace") == namespace)]
+    return [
+        r["inputs"]
+        for r in kubernetes_objects(stack)
+        if r["inputs"]["kind"] == kind and (namespace is None or r["inputs"]["metadata"].get("namespace") == namespace)
+    ]
 
 
 def release_values(stack) -> dict:
@@ -37,8 +40,9 @@ def release_values(stack) -> dict:
 @pytest.mark.parametrize("tier", TIERS)
 def test_kubernetes_validate_ships_the_pinned_version_schema(tier):
     """Without the pinned version's schema the checks below would validate against some other version."""
-    assert schema_version(tier) in all_versions(), \
+    assert schema_version(tier) in all_versions(), (
         f"kubernetes-validate {kubernetes_validate.__version__} has no {schema_version(tier)} schema; upgrade it"
+    )
 
 
 def test_every_object_validates_strictly_against_the_cluster_version(tier_stack):
@@ -56,8 +60,12 @@ def test_every_object_validates_strictly_against_the_cluster_version(tier_stack)
 
 @pytest.mark.parametrize("tier", TIERS)
 def test_a_schema_violation_is_caught(tier):
-    broken = {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q"},
-              "spec": {"hard": {"pods": "10"}, "hardd": {}}}
+    broken = {
+        "apiVersion": "v1",
+        "kind": "ResourceQuota",
+        "metadata": {"name": "q"},
+        "spec": {"hard": {"pods": "10"}, "hardd": {}},
+    }
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(broken, schema_version(tier), strict=True)
 
@@ -68,11 +76,13 @@ def test_load_balancer_reaches_the_ingress_pods(tier_stack):
     tier, stack = tier_stack
     (target_group,) = stack.of_type("aws:lb/targetGroup:TargetGroup")
     assert (target_group["inputs"]["targetType"], target_group["inputs"]["port"]) == ("ip", INGRESS_PORT)
-    public = sorted(s["inputs"]["cidrBlock"] for s in stack.of_type("aws:ec2/subnet:Subnet")
-                    if "-public-" in s["name"])
+    public = sorted(s["inputs"]["cidrBlock"] for s in stack.of_type("aws:ec2/subnet:Subnet") if "-public-" in s["name"])
     assert public, f"{tier}: no public subnets"
-    policies = [r for r in kubernetes_objects(stack) if r["inputs"]["kind"] == "NetworkPolicy"
-                and r["inputs"]["metadata"]["namespace"] == "platform"]
+    policies = [
+        r
+        for r in kubernetes_objects(stack)
+        if r["inputs"]["kind"] == "NetworkPolicy" and r["inputs"]["metadata"]["namespace"] == "platform"
+    ]
     allowed = set()
     for policy in policies:
         for rule in policy["inputs"]["spec"].get("ingress") or []:
@@ -80,10 +90,15 @@ def test_load_balancer_reaches_the_ingress_pods(tier_stack):
             blocks = [peer["ipBlock"]["cidr"] for peer in rule.get("from") or [] if "ipBlock" in peer]
             if ("TCP", INGRESS_PORT) in ports:
                 allowed.update(blocks)
-    covered = [cidr for cidr in public
-               if any(ipaddress.ip_network(cidr).subnet_of(ipaddress.ip_network(block)) for block in allowed)]
-    assert covered == public, f"{tier}: platform NetworkPolicies admit port {INGRESS_PORT} from {sorted(allowed)}, " \
-                              f"not from every public subnet {public}: {[p['urn'] for p in policies]}"
+    covered = [
+        cidr
+        for cidr in public
+        if any(ipaddress.ip_network(cidr).subnet_of(ipaddress.ip_network(block)) for block in allowed)
+    ]
+    assert covered == public, (
+        f"{tier}: platform NetworkPolicies admit port {INGRESS_PORT} from {sorted(allowed)}, "
+        f"not from every public subnet {public}: {[p['urn'] for p in policies]}"
+    )
     assert not any(ipaddress.ip_network(block).prefixlen == 0 for block in allowed), f"{tier}: {sorted(allowed)}"
 
 
@@ -121,17 +136,20 @@ def test_monitoring_stack_is_sized_per_tier_and_highly_available_in_prod(stacks)
     assert replicas == {"dev": 1, "staging": 1, "prod": 2}
     prod = release_values(stacks["prod"])
     assert prod["alertmanager"]["alertmanagerSpec"]["replicas"] == 3
-    assert prod["prometheus"]["prometheusSpec"]["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"] \
-        == {"requests": {"storage": "100Gi"}}
+    assert prod["prometheus"]["prometheusSpec"]["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"] == {
+        "requests": {"storage": "100Gi"}
+    }
     assert "storageSpec" not in release_values(stacks["dev"])["prometheus"]["prometheusSpec"]
 
 
 def test_platform_workloads_have_disruption_budgets_in_prod_only(stacks):
     for tier, stack in stacks.items():
         values = release_values(stack)
-        enabled = [values["prometheus"]["podDisruptionBudget"].get("enabled"),
-                   values["alertmanager"]["podDisruptionBudget"].get("enabled"),
-                   bool(values["grafana"]["podDisruptionBudget"])]
+        enabled = [
+            values["prometheus"]["podDisruptionBudget"].get("enabled"),
+            values["alertmanager"]["podDisruptionBudget"].get("enabled"),
+            bool(values["grafana"]["podDisruptionBudget"]),
+        ]
         assert enabled == [tier == "prod"] * 3, f"{tier}: {enabled}"
 
 
@@ -156,8 +174,11 @@ def test_dev_logs_at_debug_and_keeps_every_control_plane_log(stacks):
 
 def test_four_grafana_dashboards_with_real_panels(tier_stack):
     _, stack = tier_stack
-    dashboards = [c for c in of_kind(stack, "ConfigMap", "monitoring")
-                  if c["metadata"].get("labels", {}).get("grafana_dashboard") == "1"]
+    dashboards = [
+        c
+        for c in of_kind(stack, "ConfigMap", "monitoring")
+        if c["metadata"].get("labels", {}).get("grafana_dashboard") == "1"
+    ]
     titles = set()
     for config_map in dashboards:
         (document,) = [json.loads(text) for text in config_map["data"].values()]

@@ -28,9 +28,14 @@ def alarm(stack, key: str) -> dict:
     return found[0]
 
 
-@pytest.mark.parametrize("tier,severities", [("dev", {"warning", "info"}),
-                                             ("staging", {"critical", "warning", "info"}),
-                                             ("prod", {"critical", "warning", "info"})])
+@pytest.mark.parametrize(
+    "tier,severities",
+    [
+        ("dev", {"warning", "info"}),
+        ("staging", {"critical", "warning", "info"}),
+        ("prod", {"critical", "warning", "info"}),
+    ],
+)
 def test_one_encrypted_topic_per_severity_of_the_tier(stacks, tier, severities):
     stack = stacks[tier]
     topics = stack.of_type("aws:sns/topic:Topic")
@@ -52,12 +57,20 @@ def test_every_alarm_notifies_existing_topics_on_alarm_and_recovery(tier_stack):
         assert resource["inputs"]["okActions"] == actions, resource["urn"]
 
 
-@pytest.mark.parametrize("key,severity", [
-    ("root-account-usage", "critical"), ("break-glass-role-use", "critical"), ("api-error-rate", "critical"),
-    ("db-free-storage", "critical"), ("api-latency-p95", "warning"), ("db-read-latency-p95", "warning"),
-    ("db-connections", "warning"), ("console-login-failures", "warning"),
-    ("unauthorized-api-calls", "warning"),
-])
+@pytest.mark.parametrize(
+    "key,severity",
+    [
+        ("root-account-usage", "critical"),
+        ("break-glass-role-use", "critical"),
+        ("api-error-rate", "critical"),
+        ("db-free-storage", "critical"),
+        ("api-latency-p95", "warning"),
+        ("db-read-latency-p95", "warning"),
+        ("db-connections", "warning"),
+        ("console-login-failures", "warning"),
+        ("unauthorized-api-calls", "warning"),
+    ],
+)
 def test_alarms_route_by_severity_with_dev_falling_back_to_warning(tier_stack, key, severity):
     tier, stack = tier_stack
     resource = alarm(stack, key)
@@ -69,8 +82,11 @@ def test_alarms_route_by_severity_with_dev_falling_back_to_warning(tier_stack, k
 def test_node_alarms_exist_where_container_insights_feeds_them(stacks):
     for tier, stack in stacks.items():
         node_alarms = [a for a in stack.of_type(ALARM) if a["inputs"]["name"].startswith(f"platform-{tier}-node-")]
-        addons = [a for a in stack.of_type("aws:eks/addon:Addon")
-                  if a["inputs"]["addonName"] == "amazon-cloudwatch-observability"]
+        addons = [
+            a
+            for a in stack.of_type("aws:eks/addon:Addon")
+            if a["inputs"]["addonName"] == "amazon-cloudwatch-observability"
+        ]
         assert len(node_alarms) == (0 if tier == "dev" else 3) and len(addons) == (0 if tier == "dev" else 1), tier
         for resource in node_alarms:
             routed = {topic_severities(stack)[arn] for arn in resource["inputs"]["alarmActions"]}
@@ -140,9 +156,11 @@ def test_ci_deployer_is_assumable_only_by_this_stacks_github_environment(tier_st
 def test_developer_access_narrows_by_tier(stacks):
     def managed(stack):
         developer = role(stack, "developer")
-        return {a["inputs"]["policyArn"].rsplit("/", 1)[1] for a in
-                stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-                if a["inputs"]["role"] == developer["outputs"]["name"]}
+        return {
+            a["inputs"]["policyArn"].rsplit("/", 1)[1]
+            for a in stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            if a["inputs"]["role"] == developer["outputs"]["name"]
+        }
 
     assert "PowerUserAccess" in managed(stacks["dev"])
     assert "PowerUserAccess" not in managed(stacks["staging"]) and "ReadOnlyAccess" in managed(stacks["staging"])
@@ -165,11 +183,19 @@ def test_cloudtrail_is_multi_region_validated_and_encrypted_and_guardduty_findin
     assert trail["s3BucketName"] == stack.outputs["logsBucket"]
     # The detector is the account baseline's (account-baseline/); the stack routes its findings to the topics.
     assert not stack.of_type("aws:guardduty/detector:Detector")
-    rules = {r["outputs"]["name"] for r in stack.of_type("aws:cloudwatch/eventRule:EventRule")
-             if json.loads(r["inputs"]["eventPattern"]).get("source") == ["aws.guardduty"]}
+    rules = {
+        r["outputs"]["name"]
+        for r in stack.of_type("aws:cloudwatch/eventRule:EventRule")
+        if json.loads(r["inputs"]["eventPattern"]).get("source") == ["aws.guardduty"]
+    }
     topics = set(topic_severities(stack))
-    assert rules and all(any(t["inputs"]["rule"] == rule and t["inputs"]["arn"] in topics
-                             for t in stack.of_type("aws:cloudwatch/eventTarget:EventTarget")) for rule in rules)
+    assert rules and all(
+        any(
+            t["inputs"]["rule"] == rule and t["inputs"]["arn"] in topics
+            for t in stack.of_type("aws:cloudwatch/eventTarget:EventTarget")
+        )
+        for rule in rules
+    )
 
 
 def test_budget_per_stack_with_both_thresholds(tier_stack):
@@ -193,8 +219,9 @@ def test_every_taggable_resource_carries_the_five_cost_tags(tier_stack):
     provider_tags = {}
     for provider in stack.of_type("pulumi:providers:aws"):
         default_tags = provider["inputs"]["defaultTags"]
-        provider_tags[provider["urn"]] = (json.loads(default_tags) if isinstance(default_tags, str)
-                                          else default_tags)["tags"]
+        provider_tags[provider["urn"]] = (json.loads(default_tags) if isinstance(default_tags, str) else default_tags)[
+            "tags"
+        ]
     taggable = [r for r in stack.resources if r["type"].startswith("aws:") and _taggable(r["type"])]
     assert len(taggable) > 50
     for resource in taggable:
@@ -214,8 +241,10 @@ def test_https_only_edge_with_a_tls13_policy(tier_stack):
 def test_cloudwatch_dashboards_outside_dev(tier_stack):
     tier, stack = tier_stack
     names = {d["inputs"]["dashboardName"] for d in stack.of_type("aws:cloudwatch/dashboard:Dashboard")}
-    expected = {f"platform-{tier}-{n}" for n in ("infrastructure-overview", "application-performance",
-                                                 "database-metrics", "cost-analysis")}
+    expected = {
+        f"platform-{tier}-{n}"
+        for n in ("infrastructure-overview", "application-performance", "database-metrics", "cost-analysis")
+    }
     assert names == (set() if tier == "dev" else expected)
     for dashboard in stack.of_type("aws:cloudwatch/dashboard:Dashboard"):
         assert len(json.loads(dashboard["inputs"]["dashboardBody"])["widgets"]) >= 3, dashboard["urn"]
@@ -223,8 +252,11 @@ def test_cloudwatch_dashboards_outside_dev(tier_stack):
 
 def test_pagerduty_endpoint_stays_secret(stacks):
     for tier, stack in stacks.items():
-        hooks = [s for s in stack.of_type("aws:sns/topicSubscription:TopicSubscription")
-                 if s["inputs"]["protocol"] == "https"]
+        hooks = [
+            s
+            for s in stack.of_type("aws:sns/topicSubscription:TopicSubscription")
+            if s["inputs"]["protocol"] == "https"
+        ]
         assert len(hooks) == (0 if tier == "dev" else 1)
         for hook in hooks:
             assert hook["inputs"]["endpoint"] == "[secret]", hook["urn"]
@@ -234,8 +266,20 @@ def test_pagerduty_endpoint_stays_secret(stacks):
 
 def test_outputs_carry_what_the_backup_and_dr_tools_read(tier_stack):
     _, stack = tier_stack
-    needed = {"tier", "drRegion", "primaryRegion", "backupVaultName", "backupVaultArn", "backupKeyArn", "backupPlanId",
-              "databaseIdentifier", "databaseArn", "dataBucket", "logsBucket", "hostedZoneId"}
+    needed = {
+        "tier",
+        "drRegion",
+        "primaryRegion",
+        "backupVaultName",
+        "backupVaultArn",
+        "backupKeyArn",
+        "backupPlanId",
+        "databaseIdentifier",
+        "databaseArn",
+        "dataBucket",
+        "logsBucket",
+        "hostedZoneId",
+    }
     assert needed <= set(stack.outputs), needed - set(stack.outputs)
     key = next(k for k in stack.of_type("aws:kms/key:Key") if k["name"].endswith("-backups"))
     assert stack.outputs["backupKeyArn"] == key["outputs"]["arn"]

@@ -17,8 +17,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platformctl", *args], cwd=REPO, capture_output=True, text=True,
-                          check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -26,19 +32,30 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("file_name,text,expected", [
-    ("Pulumi.yaml", """
+@pytest.mark.parametrize(
+    "file_name,text,expected",
+    [
+        (
+            "Pulumi.yaml",
+            """
         name: tiny
         runtime: python
         name: other
-     """, "Pulumi.yaml: line 3: mapping key 'name' already defined at line 1"),
-    ("Pulumi.dev.yaml", """
+     """,
+            "Pulumi.yaml: line 3: mapping key 'name' already defined at line 1",
+        ),
+        (
+            "Pulumi.dev.yaml",
+            """
         config:
           aws:region: us-east-1
           tiny:size: 2
           aws:region: eu-west-1
-     """, "Pulumi.dev.yaml: line 4: mapping key 'aws:region' already defined at line 2"),
-])
+     """,
+            "Pulumi.dev.yaml: line 4: mapping key 'aws:region' already defined at line 2",
+        ),
+    ],
+)
 def test_a_duplicate_key_stops_the_preview_with_the_file_key_and_line(tmp_path, file_name, text, expected):
     write(tmp_path / "Pulumi.yaml", "name: tiny\nruntime: python\n")
     write(tmp_path / "Pulumi.dev.yaml", "config:\n  aws:region: us-east-1\n")
@@ -51,7 +68,9 @@ def test_a_duplicate_key_stops_the_preview_with_the_file_key_and_line(tmp_path, 
 
 
 def test_equal_keys_in_different_mappings_and_merge_keys_are_fine(tmp_path):
-    path = write(tmp_path / "Pulumi.dev.yaml", """
+    path = write(
+        tmp_path / "Pulumi.dev.yaml",
+        """
         base: &base {size: 1, zone: a}
         config:
           tiny:a: {size: 2}
@@ -59,22 +78,29 @@ def test_equal_keys_in_different_mappings_and_merge_keys_are_fine(tmp_path):
           tiny:c:
             <<: *base
             size: 4
-    """)
+    """,
+    )
     assert read_yaml(path)["config"]["tiny:c"] == {"size": 4, "zone": "a"}
 
 
 def test_a_duplicate_deep_in_a_config_object_is_found(tmp_path):
-    path = write(tmp_path / "Pulumi.dev.yaml", """
+    path = write(
+        tmp_path / "Pulumi.dev.yaml",
+        """
         config:
           tiny:network:
             azCount: 2
             azCount: 3
-    """)
+    """,
+    )
     with pytest.raises(UsageError, match=r"line 4: mapping key 'azCount' already defined at line 3"):
         read_yaml(path)
 
 
-@pytest.mark.parametrize("path", sorted(REPO.glob("Pulumi*.yaml")) + sorted((REPO / "bootstrap").glob("Pulumi*.yaml")),
-                         ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.parametrize(
+    "path",
+    sorted(REPO.glob("Pulumi*.yaml")) + sorted((REPO / "bootstrap").glob("Pulumi*.yaml")),
+    ids=lambda p: str(p.relative_to(REPO)),
+)
 def test_the_projects_own_files_read_as_before(path):
     assert read_yaml(path) == yaml.safe_load(path.read_text())

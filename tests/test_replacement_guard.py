@@ -23,8 +23,10 @@ REPO = Path(__file__).resolve().parent.parent
 SNAPSHOTS = REPO / urn_guard.SNAPSHOT_DIR
 DB_COMPONENT = 'f"{prefix}-db"'
 PROD = "urn:pulumi:prod::platform::"
-OLD_DB_URNS = [f"{PROD}platform:database:Database$aws:rds/instance:Instance::platform-prod-db-{suffix}"
-               for suffix in ("instance", "replica")]
+OLD_DB_URNS = [
+    f"{PROD}platform:database:Database$aws:rds/instance:Instance::platform-prod-db-{suffix}"
+    for suffix in ("instance", "replica")
+]
 
 
 def test_no_stateful_resource_of_the_snapshot_is_gone(tier_stack):
@@ -39,8 +41,10 @@ def test_snapshot_lists_every_stateful_resource(tier_stack):
     snapshot = json.loads(urn_guard.snapshot_path(SNAPSHOTS, tier).read_text())
     assert snapshot["stack"] == tier
     unlisted = sorted(set(urn_guard.stateful_urns(stack.resources)) - set(snapshot["urns"]))
-    assert not unlisted, (f"stateful resources missing from the {tier} snapshot, so the guard cannot protect them: "
-                          f"{unlisted}; run `python -m platformctl urns --stack {tier} --write` and commit it")
+    assert not unlisted, (
+        f"stateful resources missing from the {tier} snapshot, so the guard cannot protect them: "
+        f"{unlisted}; run `python -m platformctl urns --stack {tier} --write` and commit it"
+    )
 
 
 def test_stateful_types_not_covered_by_test_security_are_protected_in_prod(stacks):
@@ -55,20 +59,23 @@ def test_stateful_types_not_covered_by_test_security_are_protected_in_prod(stack
 
 # --- the acceptance case: rename the prod database component, then alias it ---------------------------------
 
+
 def _program_copy(directory: Path, aliased: bool) -> Path:
     directory.mkdir()
     for name in ("Pulumi.yaml", "Pulumi.prod.yaml", "platformctl.offline.yaml"):
         shutil.copy(REPO / name, directory / name)
     shutil.copytree(REPO / "components", directory / "components", ignore=shutil.ignore_patterns("__pycache__"))
     program = (REPO / "__main__.py").read_text()
-    assert program.count(DB_COMPONENT) == 1, "the database component is no longer named f\"{prefix}-db\""
+    assert program.count(DB_COMPONENT) == 1, 'the database component is no longer named f"{prefix}-db"'
     program = program.replace(DB_COMPONENT, 'f"{prefix}-database"')
     if aliased:
         start = program.index('f"{prefix}-database"')
-        end = program.index("), primary)", start) + len("), primary)")
-        assert "storage = Storage" in program[end:end + 20], "unexpected shape of the Database call"
-        program = (program[:end - len("primary)")] + "pulumi.ResourceOptions.merge(primary, pulumi.ResourceOptions("
-                   'aliases=[pulumi.Alias(name=f"{prefix}-db")])))' + program[end:])
+        end = program.index("\n    primary,\n)", start) + len("\n    primary,\n)")
+        assert "storage = Storage" in program[end : end + 20], "unexpected shape of the Database call"
+        program = (
+            program[: end - len("primary,\n)")] + "pulumi.ResourceOptions.merge(primary, pulumi.ResourceOptions("
+            'aliases=[pulumi.Alias(name=f"{prefix}-db")])))' + program[end:]
+        )
     (directory / "__main__.py").write_text(program)
     return directory
 
@@ -76,8 +83,10 @@ def _program_copy(directory: Path, aliased: bool) -> Path:
 @pytest.fixture(scope="module")
 def renamed_previews(tmp_path_factory) -> dict[str, StackPreview]:
     root = tmp_path_factory.mktemp("renamed")
-    copies = {"renamed": _program_copy(root / "renamed", aliased=False),
-              "aliased": _program_copy(root / "aliased", aliased=True)}
+    copies = {
+        "renamed": _program_copy(root / "renamed", aliased=False),
+        "aliased": _program_copy(root / "aliased", aliased=True),
+    }
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {key: pool.submit(preview_stacks, load_project(path), ["prod"]) for key, path in copies.items()}
         previews = {key: future.result()[0] for key, future in futures.items()}
@@ -91,10 +100,14 @@ def test_renaming_the_database_component_is_reported_with_the_alias_to_add(renam
     assert [item.urn for item in gone] == OLD_DB_URNS
     for item, suffix in zip(gone, ("instance", "replica"), strict=True):
         assert f"stateful resource {item.urn} is gone" in item.message and "data loss" in item.message
-        assert (f"If it moved to {PROD}platform:database:Database$aws:rds/instance:Instance::"
-                f"platform-prod-database-{suffix}") in item.message
-        assert (f'aliases=[pulumi.Alias(name="platform-prod-db-{suffix}", '
-                f'parent="{PROD}platform:database:Database::platform-prod-db")]') in item.message
+        assert (
+            f"If it moved to {PROD}platform:database:Database$aws:rds/instance:Instance::"
+            f"platform-prod-database-{suffix}"
+        ) in item.message
+        assert (
+            f'aliases=[pulumi.Alias(name="platform-prod-db-{suffix}", '
+            f'parent="{PROD}platform:database:Database::platform-prod-db")]'
+        ) in item.message
         assert 'aliases=[pulumi.Alias(name="platform-prod-db")]' in item.message
         assert "old parent type chain platform:database:Database" in item.message
         assert "python -m platformctl urns --stack prod --write" in item.message
@@ -127,7 +140,8 @@ def test_alias_specs_collapse_to_urns_as_the_engine_does():
     assert collapse(root, parentUrn=parent) == f"{PROD}platform:database:Database${bucket}::data"
     assert collapse(parent, noParent=True) == f"{PROD}{bucket}::data"
     assert collapse(parent, type="aws:s3/bucketV2:BucketV2") == (
-        f"{PROD}platform:database:Database$aws:s3/bucketV2:BucketV2::data")
+        f"{PROD}platform:database:Database$aws:s3/bucketV2:BucketV2::data"
+    )
 
 
 # --- the alias rules on small, hand-made resource lists ---------------------------------------------------------
@@ -137,15 +151,25 @@ STACK = f"{DEV}pulumi:pulumi:Stack::p-dev"
 
 
 def resource(qualified_type: str, name: str, parent: str = STACK, aliases: tuple[str, ...] = ()) -> dict:
-    return {"urn": f"{DEV}{qualified_type}::{name}", "type": qualified_type.split("$")[-1], "name": name,
-            "parent": parent, "aliases": list(aliases), "protect": False}
+    return {
+        "urn": f"{DEV}{qualified_type}::{name}",
+        "type": qualified_type.split("$")[-1],
+        "name": name,
+        "parent": parent,
+        "aliases": list(aliases),
+        "protect": False,
+    }
 
 
 def test_inherited_aliases_follow_nested_components_and_declared_child_aliases():
     outer = resource("x:a:Outer", "app-new", aliases=(f"{DEV}x:a:Outer::app",))
     inner = resource("x:a:Outer$x:b:Inner", "app-new-inner", parent=outer["urn"])
-    bucket = resource("x:a:Outer$x:b:Inner$aws:s3/bucket:Bucket", "app-new-inner-data", parent=inner["urn"],
-                      aliases=(f"{DEV}x:a:Outer$x:b:Inner$aws:s3/bucket:Bucket::app-new-inner-old-data",))
+    bucket = resource(
+        "x:a:Outer$x:b:Inner$aws:s3/bucket:Bucket",
+        "app-new-inner-data",
+        parent=inner["urn"],
+        aliases=(f"{DEV}x:a:Outer$x:b:Inner$aws:s3/bucket:Bucket::app-new-inner-old-data",),
+    )
     aliases = urn_guard.effective_aliases([outer, inner, bucket])
     assert f"{DEV}x:a:Outer$x:b:Inner::app-inner" in aliases[inner["urn"]]
     assert f"{DEV}x:a:Outer$x:b:Inner$aws:s3/bucket:Bucket::app-inner-data" in aliases[bucket["urn"]]
@@ -170,23 +194,46 @@ def test_a_removed_resource_without_successor_says_so():
 
 def test_a_stack_export_is_a_baseline(tmp_path):
     export = tmp_path / "state.json"
-    export.write_text(json.dumps({"version": 3, "deployment": {"resources": [
-        {"urn": f"{DEV}aws:kms/key:Key::k", "type": "aws:kms/key:Key"},
-        {"urn": f"{DEV}aws:iam/role:Role::r", "type": "aws:iam/role:Role"}]}}))
+    export.write_text(
+        json.dumps(
+            {
+                "version": 3,
+                "deployment": {
+                    "resources": [
+                        {"urn": f"{DEV}aws:kms/key:Key::k", "type": "aws:kms/key:Key"},
+                        {"urn": f"{DEV}aws:iam/role:Role::r", "type": "aws:iam/role:Role"},
+                    ]
+                },
+            }
+        )
+    )
     assert urn_guard.read_baseline(export) == [f"{DEV}aws:kms/key:Key::k"]
 
 
 def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platformctl", *args], cwd=REPO, capture_output=True, text=True,
-                          check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_a_preview_that_replaces_a_stateful_resource_fails_the_check(tmp_path):
     preview = tmp_path / "preview.json"
-    preview.write_text(json.dumps({"steps": [
-        {"op": "replace", "urn": f"{DEV}x:d:Database$aws:rds/instance:Instance::db"},
-        {"op": "replace", "urn": f"{DEV}aws:ec2/securityGroup:SecurityGroup::sg"},
-        {"op": "update", "urn": f"{DEV}aws:s3/bucket:Bucket::b"}]}))
+    preview.write_text(
+        json.dumps(
+            {
+                "steps": [
+                    {"op": "replace", "urn": f"{DEV}x:d:Database$aws:rds/instance:Instance::db"},
+                    {"op": "replace", "urn": f"{DEV}aws:ec2/securityGroup:SecurityGroup::sg"},
+                    {"op": "update", "urn": f"{DEV}aws:s3/bucket:Bucket::b"},
+                ]
+            }
+        )
+    )
     result = platformctl("urns", "--stack", "dev", "--preview-json", str(preview))
     assert result.returncode == 1, result.stderr
     assert f"replace: {DEV}x:d:Database$aws:rds/instance:Instance::db" in result.stderr
@@ -200,9 +247,16 @@ def test_baseline_needs_check_and_one_stack():
 
 # --- scripts/rollback.sh ----------------------------------------------------------------------------------------
 
+
 def rollback(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(REPO / "scripts" / "rollback.sh"), *args], cwd=REPO, capture_output=True,
-                          text=True, check=False, env={**os.environ, "PYTHON": sys.executable, **(env or {})})
+    return subprocess.run(
+        ["bash", str(REPO / "scripts" / "rollback.sh"), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHON": sys.executable, **(env or {})},
+    )
 
 
 STUB_PULUMI = """#!/usr/bin/env bash
@@ -215,8 +269,9 @@ if [[ "$1" == preview ]]; then cat "$STUB_PREVIEW"; fi
 def test_rollback_dry_run_on_head_guards_and_prints_the_pulumi_steps():
     result = rollback("--dry-run", "dev", "HEAD")
     assert result.returncode == 0, result.stdout + result.stderr
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
     kept = len(json.loads(urn_guard.snapshot_path(SNAPSHOTS, "dev").read_text())["urns"])
     lines = result.stdout.splitlines()
     assert lines[0] == f"Rolling back stack dev to {head} (HEAD), dry run"
@@ -224,9 +279,11 @@ def test_rollback_dry_run_on_head_guards_and_prints_the_pulumi_steps():
     worktree = lines[lines.index("[1/4] worktree of HEAD") + 1].strip()
     plan = str(Path(worktree).parent / "plan.json")
     commands = [line.strip() for line in lines if line.startswith("  $ ")]
-    assert commands == [f"$ pulumi install --cwd {worktree}",
-                        f"$ pulumi preview --cwd {worktree} --stack dev --save-plan {plan} --json",
-                        f"$ pulumi up --cwd {worktree} --stack dev --plan {plan}"]
+    assert commands == [
+        f"$ pulumi install --cwd {worktree}",
+        f"$ pulumi preview --cwd {worktree} --stack dev --save-plan {plan} --json",
+        f"$ pulumi up --cwd {worktree} --stack dev --plan {plan}",
+    ]
     assert [line[:5] for line in lines if line.startswith("[")] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
     assert not Path(worktree).exists(), "the worktree outlived the script"
     listed = subprocess.run(["git", "worktree", "list"], cwd=REPO, capture_output=True, text=True, check=True).stdout
@@ -241,8 +298,9 @@ def test_rollback_refuses_to_drop_a_stateful_resource_unless_allowed(tmp_path):
     assert refused.returncode == 3, refused.stdout + refused.stderr
     assert f"stateful resource {dropped} is gone" in refused.stderr and "refused:" in refused.stderr
     assert "pulumi up" not in refused.stdout
-    allowed = rollback("--dry-run", "--allow-stateful-change", "--baseline", str(tmp_path / "state.json"),
-                       "dev", "HEAD")
+    allowed = rollback(
+        "--dry-run", "--allow-stateful-change", "--baseline", str(tmp_path / "state.json"), "dev", "HEAD"
+    )
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "--allow-stateful-change" in allowed.stderr and "$ pulumi up" in allowed.stdout
 
@@ -258,12 +316,19 @@ def test_rollback_runs_preview_then_up_with_the_plan_unless_the_preview_replaces
     (tmp_path / "pulumi").chmod(0o755)
     database = "urn:pulumi:dev::platform::platform:database:Database$aws:rds/instance:Instance::platform-dev-db-x"
     (tmp_path / "preview.json").write_text(json.dumps({"steps": [{"op": op, "urn": database}]}))
-    result = rollback("--yes", "dev", "HEAD", env={"PATH": f"{tmp_path}:{os.environ['PATH']}",
-                                                   "STUB_LOG": str(tmp_path / "calls"),
-                                                   "STUB_PREVIEW": str(tmp_path / "preview.json")})
+    result = rollback(
+        "--yes",
+        "dev",
+        "HEAD",
+        env={
+            "PATH": f"{tmp_path}:{os.environ['PATH']}",
+            "STUB_LOG": str(tmp_path / "calls"),
+            "STUB_PREVIEW": str(tmp_path / "preview.json"),
+        },
+    )
     assert result.returncode == status, result.stdout + result.stderr
     calls = [line.split(" --cwd ")[0] for line in (tmp_path / "calls").read_text().splitlines()]
-    assert calls == ["install", "preview", "up"][:3 if status == 0 else 2]
+    assert calls == ["install", "preview", "up"][: 3 if status == 0 else 2]
     if status == 0:
         up = (tmp_path / "calls").read_text().splitlines()[-1]
         assert "--stack dev --plan " in up and up.endswith("/plan.json --yes")

@@ -129,8 +129,11 @@ def test_prod_keeps_a_read_replica_in_the_dr_region(tier_stack):
     assert replica["inputs"]["replicateSourceDb"] == stack.database()["outputs"]["arn"]
     assert stack.provider_region(replica) == stack.outputs["drRegion"], replica["urn"]
     assert replica["inputs"]["storageEncrypted"] and replica["protect"], replica["urn"]
-    subnet_group = next(g for g in stack.of_type("aws:rds/subnetGroup:SubnetGroup")
-                        if g["outputs"]["name"] == replica["inputs"]["dbSubnetGroupName"])
+    subnet_group = next(
+        g
+        for g in stack.of_type("aws:rds/subnetGroup:SubnetGroup")
+        if g["outputs"]["name"] == replica["inputs"]["dbSubnetGroupName"]
+    )
     assert stack.provider_region(subnet_group) == stack.outputs["drRegion"]
 
 
@@ -187,8 +190,9 @@ def test_backup_selection_covers_every_stateful_resource(tier_stack):
     _, stack = tier_stack
     selected = set(stack.one("aws:backup/selection:Selection")["inputs"]["resources"])
     primary = stack.outputs["primaryRegion"]
-    stateful = [r for r in stack.of_type(DB) + stack.of_type("aws:s3/bucket:Bucket")
-                if stack.provider_region(r) == primary]
+    stateful = [
+        r for r in stack.of_type(DB) + stack.of_type("aws:s3/bucket:Bucket") if stack.provider_region(r) == primary
+    ]
     assert len(stateful) == 3
     for resource in stateful:
         assert resource["outputs"]["arn"] in selected, f"{resource['urn']} is not selected by the backup plan"

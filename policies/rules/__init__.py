@@ -16,8 +16,17 @@ from . import (
 )
 
 ALL_RULES = [
-    *encryption.RULES, *encryption_services.RULES, *transit.RULES, *resilience.RULES, *resilience_infra.RULES,
-    *cost.RULES, *cost_budget.RULES, *cost_governance.RULES, *security.RULES, *security_iam.RULES, *kubernetes.RULES,
+    *encryption.RULES,
+    *encryption_services.RULES,
+    *transit.RULES,
+    *resilience.RULES,
+    *resilience_infra.RULES,
+    *cost.RULES,
+    *cost_budget.RULES,
+    *cost_governance.RULES,
+    *security.RULES,
+    *security_iam.RULES,
+    *kubernetes.RULES,
     *kubernetes_namespaces.RULES,
 ]
 

@@ -28,8 +28,6 @@ SCHEDULE = "aws:autoscaling/schedule:Schedule"
 _NAME_KEYS = ("name", "bucket", "identifier", "nodeGroupName", "clusterName")
 
 
-
-
 def urn_type(urn: str) -> str:
     parts = urn.split("::")
     return parts[2].split("$")[-1] if len(parts) > 3 else ""
@@ -55,8 +53,6 @@ def refers_to(src: Resource, prop: str, target: Resource) -> bool:
     return [d for d in src.dependencies if urn_type(d) == target.type] == [target.urn]
 
 
-
-
 def matches_any(value: str, patterns: Iterable[str]) -> bool:
     """Allowed lists take exact names or shell patterns ("t4g.*")."""
     return any(fnmatchcase(value, p) for p in patterns)
@@ -68,6 +64,7 @@ def _allowed_text(patterns: Iterable[str]) -> str:
 
 # --- node-groups-use-spot ---------------------------------------------------------------------
 
+
 def _check_spot(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type != NODE_GROUP:
         return
@@ -77,6 +74,7 @@ def _check_spot(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
 
 
 # --- node-instance-types-allowed ----------------------------------------------------------------
+
 
 def _check_node_types(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     allowed = as_list(config.get("allowed"))
@@ -95,6 +93,7 @@ def _check_node_types(resource: Resource, config: Mapping[str, Any]) -> Iterator
 
 # --- rds-instance-class-allowed -----------------------------------------------------------------
 
+
 def _check_rds_class(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type not in (RDS_INSTANCE, RDS_CLUSTER_INSTANCE):
         return
@@ -105,6 +104,7 @@ def _check_rds_class(resource: Resource, config: Mapping[str, Any]) -> Iterator[
 
 
 # --- volumes-use-gp3 ----------------------------------------------------------------------------
+
 
 def _volume_types(resource: Resource) -> Iterator[tuple[str, str | None, str]]:
     """(where, declared type or None, what AWS uses when it is None)."""
@@ -147,13 +147,15 @@ def _check_volumes(resource: Resource, config: Mapping[str, Any]) -> Iterator[st
 
 # --- nat-gateway-count --------------------------------------------------------------------------
 
+
 def _check_nat_count(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
     nats = of_type(resources, NAT_GATEWAY)
     limit = as_int(config.get("max"))
     limit = 1 if limit is None else limit
     for i, nat in enumerate(nats[limit:], start=limit + 1):
-        yield Violation(f"NAT gateway {nat.name} is number {i} of {len(nats)}; this tier allows at most {limit}",
-                        nat.urn)
+        yield Violation(
+            f"NAT gateway {nat.name} is number {i} of {len(nats)}; this tier allows at most {limit}", nat.urn
+        )
     if not config.get("perAz"):
         return
     subnets = of_type(resources, SUBNET)
@@ -165,13 +167,17 @@ def _check_nat_count(resources: list[Resource], config: Mapping[str, Any]) -> It
     for nat in nats:
         az = next((az_of[s.urn] for s in subnets if az_of[s.urn] and refers_to(nat, "subnetId", s)), None)
         if az and az in seen:
-            yield Violation(f"NAT gateway {nat.name} is a second one in {az} (after {seen[az]}); "
-                            "one per availability zone is enough", nat.urn)
+            yield Violation(
+                f"NAT gateway {nat.name} is a second one in {az} (after {seen[az]}); "
+                "one per availability zone is enough",
+                nat.urn,
+            )
         elif az:
             seen[az] = nat.name
 
 
 # --- dev-schedules-scale-to-zero ----------------------------------------------------------------
+
 
 def _schedule_targets(schedule: Resource, group: Resource) -> bool:
     if schedule.property_dependencies.get("autoscalingGroupName"):
@@ -202,9 +208,11 @@ def _check_scale_to_zero(resources: list[Resource], config: Mapping[str, Any]) -
     for group in groups:
         candidates = matched[group.urn] or unclaimed
         if not any(_scales_down(s, floor) for s in candidates):
-            yield Violation(f"node group {group.name} has no aws.autoscaling.Schedule that scales it down to at "
-                            f"most {floor} node(s) (desiredCapacity and minSize <= {floor}) outside working hours",
-                            group.urn)
+            yield Violation(
+                f"node group {group.name} has no aws.autoscaling.Schedule that scales it down to at "
+                f"most {floor} node(s) (desiredCapacity and minSize <= {floor}) outside working hours",
+                group.urn,
+            )
 
 
 RULES: list[Rule] = [
@@ -212,8 +220,8 @@ RULES: list[Rule] = [
         name="node-groups-use-spot",
         description="EKS managed node groups run on Spot capacity where interruptions are acceptable.",
         severity="low",
-        remediation="Set `capacity_type=\"SPOT\"` on aws.eks.NodeGroup and list several interchangeable "
-                    "`instance_types` so Spot has capacity pools to choose from.",
+        remediation='Set `capacity_type="SPOT"` on aws.eks.NodeGroup and list several interchangeable '
+        "`instance_types` so Spot has capacity pools to choose from.",
         soc2=("A1.1",),
         level="advisory",
         resource_check=_check_spot,
@@ -223,10 +231,9 @@ RULES: list[Rule] = [
         description="EKS node groups and launch templates use only the instance types approved for the tier.",
         severity="medium",
         remediation="Set `instance_types` on aws.eks.NodeGroup (or `instance_type` on aws.ec2.LaunchTemplate) "
-                    "to types from the tier's allowed list, or get the list extended in the policy config.",
+        "to types from the tier's allowed list, or get the list extended in the policy config.",
         soc2=("A1.1", "CC5.2"),
-        config={"allowed": ["m6i.xlarge", "m6i.2xlarge", "m7i.xlarge", "m7i.2xlarge", "m7g.xlarge",
-                            "m7g.2xlarge"]},
+        config={"allowed": ["m6i.xlarge", "m6i.2xlarge", "m7i.xlarge", "m7i.2xlarge", "m7g.xlarge", "m7g.2xlarge"]},
         resource_check=_check_node_types,
     ),
     Rule(
@@ -234,20 +241,28 @@ RULES: list[Rule] = [
         description="RDS instances use only the instance classes approved for the tier.",
         severity="medium",
         remediation="Set `instance_class` on aws.rds.Instance (or aws.rds.ClusterInstance) to a class from the "
-                    "tier's allowed list, or get the list extended in the policy config.",
+        "tier's allowed list, or get the list extended in the policy config.",
         soc2=("A1.1", "CC5.2"),
-        config={"allowed": ["db.r6g.large", "db.r6g.xlarge", "db.r6g.2xlarge", "db.r7g.large", "db.r7g.xlarge",
-                            "db.r7g.2xlarge"]},
+        config={
+            "allowed": [
+                "db.r6g.large",
+                "db.r6g.xlarge",
+                "db.r6g.2xlarge",
+                "db.r7g.large",
+                "db.r7g.xlarge",
+                "db.r7g.2xlarge",
+            ]
+        },
         resource_check=_check_rds_class,
     ),
     Rule(
         name="volumes-use-gp3",
         description="EBS volumes, launch template block devices, RDS storage and EBS storage classes use gp3 "
-                    "(or another type the tier allows) instead of gp2, io1 or magnetic storage.",
+        "(or another type the tier allows) instead of gp2, io1 or magnetic storage.",
         severity="low",
-        remediation="Set `type=\"gp3\"` on aws.ebs.Volume, `volume_type=\"gp3\"` in aws.ec2.LaunchTemplate "
-                    "`block_device_mappings[].ebs`, `storage_type=\"gp3\"` on aws.rds.Instance and "
-                    "`parameters={\"type\": \"gp3\"}` on the Kubernetes StorageClass.",
+        remediation='Set `type="gp3"` on aws.ebs.Volume, `volume_type="gp3"` in aws.ec2.LaunchTemplate '
+        '`block_device_mappings[].ebs`, `storage_type="gp3"` on aws.rds.Instance and '
+        '`parameters={"type": "gp3"}` on the Kubernetes StorageClass.',
         soc2=("A1.1",),
         config={"allowedTypes": ["gp3", "io2"]},
         resource_check=_check_volumes,
@@ -255,10 +270,10 @@ RULES: list[Rule] = [
     Rule(
         name="nat-gateway-count",
         description="The stack runs no more NAT gateways than the tier needs: a fixed maximum, and with perAz at "
-                    "most one per availability zone.",
+        "most one per availability zone.",
         severity="medium",
         remediation="Route the private subnets through fewer aws.ec2.NatGateway resources (one shared gateway "
-                    "outside prod, one per availability zone in prod).",
+        "outside prod, one per availability zone in prod).",
         soc2=("A1.1",),
         config={"max": 3, "perAz": True},
         stack_check=_check_nat_count,
@@ -266,11 +281,11 @@ RULES: list[Rule] = [
     Rule(
         name="dev-schedules-scale-to-zero",
         description="When required, every EKS node group has an autoscaling schedule that scales it down to at "
-                    "most maxOffHoursNodes (zero unless configured) outside working hours.",
+        "most maxOffHoursNodes (zero unless configured) outside working hours.",
         severity="low",
         remediation="Add aws.autoscaling.Schedule resources on the node group's autoscaling group "
-                    "(`node_group.resources[0].autoscaling_groups[0].name`): one with `desired_capacity` and "
-                    "`min_size` at most maxOffHoursNodes in the evening and one scaling back up in the morning.",
+        "(`node_group.resources[0].autoscaling_groups[0].name`): one with `desired_capacity` and "
+        "`min_size` at most maxOffHoursNodes in the evening and one scaling back up in the morning.",
         soc2=("A1.1",),
         # A node kept off-hours lets an off-hours deploy finish (Helm waits for its pods): dev keeps one.
         config={"required": False, "maxOffHoursNodes": 0},

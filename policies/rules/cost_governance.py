@@ -22,6 +22,7 @@ _NEVER = 0
 
 # --- log-retention-capped -----------------------------------------------------------------------
 
+
 def _check_log_retention(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type != LOG_GROUP:
         return
@@ -35,6 +36,7 @@ def _check_log_retention(resource: Resource, config: Mapping[str, Any]) -> Itera
 
 
 # --- cost-tags-present --------------------------------------------------------------------------
+
 
 @functools.cache
 def is_taggable(type_token: str) -> bool:
@@ -95,11 +97,14 @@ def _check_cost_tags(resource: Resource, config: Mapping[str, Any]) -> Iterator[
     tags = {**default_tags(resource.provider_props), **_as_tag_dict(resource.get("tags"))}
     missing = [str(k) for k in as_list(config.get("required")) if tags.get(k) in (None, "")]
     if missing:
-        yield (f"missing cost allocation tags: {', '.join(missing)} (neither in the provider's defaultTags "
-               "nor in the resource's tags)")
+        yield (
+            f"missing cost allocation tags: {', '.join(missing)} (neither in the provider's defaultTags "
+            "nor in the resource's tags)"
+        )
 
 
 # --- budget-exists ------------------------------------------------------------------------------
+
 
 def _budget_problems(budget: Resource) -> list[str]:
     problems = []
@@ -112,8 +117,11 @@ def _budget_problems(budget: Resource) -> list[str]:
         amount = 0.0
     if amount <= 0 and not budget.get("plannedLimits"):
         problems.append("no limitAmount (or plannedLimits) above zero")
-    notified = [n for n in as_list(budget.get("notifications")) if isinstance(n, Mapping)
-                and (n.get("subscriberEmailAddresses") or n.get("subscriberSnsTopicArns"))]
+    notified = [
+        n
+        for n in as_list(budget.get("notifications"))
+        if isinstance(n, Mapping) and (n.get("subscriberEmailAddresses") or n.get("subscriberSnsTopicArns"))
+    ]
     if not notified:
         problems.append("no notification with an email or SNS subscriber")
     return problems
@@ -128,8 +136,7 @@ def _check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Itera
     if any(not p for p in problems.values()):
         return
     for budget in budgets:
-        yield Violation(f"budget {budget.name} does not alert on spend: {'; '.join(problems[budget.urn])}",
-                        budget.urn)
+        yield Violation(f"budget {budget.name} does not alert on spend: {'; '.join(problems[budget.urn])}", budget.urn)
 
 
 RULES: list[Rule] = [
@@ -138,7 +145,7 @@ RULES: list[Rule] = [
         description="CloudWatch log groups set a retention no longer than the tier allows, never 'forever'.",
         severity="low",
         remediation="Set `retention_in_days` on aws.cloudwatch.LogGroup to a value no greater than the tier's "
-                    "maxDays; archive to S3 with lifecycle rules when logs must be kept longer.",
+        "maxDays; archive to S3 with lifecycle rules when logs must be kept longer.",
         soc2=("C1.2", "A1.1"),
         config={"maxDays": 365},
         resource_check=_check_log_retention,
@@ -146,11 +153,11 @@ RULES: list[Rule] = [
     Rule(
         name="cost-tags-present",
         description="Every taggable AWS resource carries the cost allocation tags, from the provider's "
-                    "defaultTags or its own tags.",
+        "defaultTags or its own tags.",
         severity="medium",
         remediation="Set `default_tags=aws.ProviderDefaultTagsArgs(tags={...})` on the aws.Provider with every "
-                    "required tag (environment, owner, cost-center, managed-by, data-classification), or add the "
-                    "missing keys to the resource's `tags`.",
+        "required tag (environment, owner, cost-center, managed-by, data-classification), or add the "
+        "missing keys to the resource's `tags`.",
         soc2=("CC6.1", "C1.1"),
         config={"required": ["environment", "owner", "cost-center", "managed-by", "data-classification"]},
         resource_check=_check_cost_tags,
@@ -159,8 +166,8 @@ RULES: list[Rule] = [
         name="budget-exists",
         description="The stack declares an AWS cost budget with a limit and at least one subscribed notification.",
         severity="medium",
-        remediation="Add an aws.budgets.Budget with `budget_type=\"COST\"`, `limit_amount`, `time_unit=\"MONTHLY\"` "
-                    "and `notifications` that have `subscriber_sns_topic_arns` or `subscriber_email_addresses`.",
+        remediation='Add an aws.budgets.Budget with `budget_type="COST"`, `limit_amount`, `time_unit="MONTHLY"` '
+        "and `notifications` that have `subscriber_sns_topic_arns` or `subscriber_email_addresses`.",
         soc2=("A1.1", "CC4.1"),
         stack_check=_check_budget,
     ),

@@ -33,12 +33,6 @@ def key_problem(value: Any, what: str) -> str | None:
     return None
 
 
-
-
-
-
-
-
 def linked(source: Resource, key: str, target: Resource, *names: Any) -> bool:
     """Whether input `key` of `source` refers to `target`: by property dependency, else by name/ARN string.
 
@@ -50,8 +44,6 @@ def linked(source: Resource, key: str, target: Resource, *names: Any) -> bool:
         return target.urn in deps
     wanted = {name for name in names if isinstance(name, str) and name}
     return any(isinstance(value, str) and value in wanted for value in as_list(source.get(key)))
-
-
 
 
 def is_read_replica(resource: Resource) -> bool:
@@ -90,9 +82,12 @@ def _s3_has_encryption_config(resources: list[Resource], config: Mapping[str, An
         if bucket.get("serverSideEncryptionConfiguration"):
             continue
         if not any(linked(sse, "bucket", bucket, bucket.get("bucket")) for sse in configs):
-            yield Violation(f"bucket {bucket.get('bucket') or bucket.name} has no "
-                            "aws.s3.BucketServerSideEncryptionConfiguration; expected one with aws:kms and a "
-                            "customer-managed key", bucket.urn)
+            yield Violation(
+                f"bucket {bucket.get('bucket') or bucket.name} has no "
+                "aws.s3.BucketServerSideEncryptionConfiguration; expected one with aws:kms and a "
+                "customer-managed key",
+                bucket.urn,
+            )
 
 
 def _rds_storage_encrypted(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
@@ -127,8 +122,10 @@ def _launch_template_volumes(resource: Resource, config: Mapping[str, Any]) -> I
         return
     mappings = [m for m in as_list(resource.get("blockDeviceMappings")) if isinstance(m, Mapping) and m.get("ebs")]
     if not mappings and config.get("requireEbsMapping", True):
-        yield ("no blockDeviceMappings with an ebs block: node volumes would follow the AMI and account defaults; "
-               "expected an explicit encrypted root volume with a customer-managed key")
+        yield (
+            "no blockDeviceMappings with an ebs block: node volumes would follow the AMI and account defaults; "
+            "expected an explicit encrypted root volume with a customer-managed key"
+        )
     for mapping in mappings:
         device, ebs = mapping.get("deviceName", "?"), mapping["ebs"]
         if not is_true(ebs.get("encrypted")):
@@ -162,8 +159,8 @@ RULES: list[Rule] = [
         description="S3 default encryption is SSE-KMS with a customer-managed key.",
         severity="high",
         remediation="On aws.s3.BucketServerSideEncryptionConfiguration set `rules[0].apply_server_side_encryption_"
-                    "by_default` to `sse_algorithm=\"aws:kms\"` and `kms_master_key_id` to a customer-managed "
-                    "aws.kms.Key ARN (not alias/aws/s3); keep `bucket_key_enabled=True` to limit KMS calls.",
+        'by_default` to `sse_algorithm="aws:kms"` and `kms_master_key_id` to a customer-managed '
+        "aws.kms.Key ARN (not alias/aws/s3); keep `bucket_key_enabled=True` to limit KMS calls.",
         soc2=_AT_REST,
         resource_check=_s3_encrypted_with_cmk,
     ),
@@ -172,19 +169,19 @@ RULES: list[Rule] = [
         description="Every S3 bucket has a server-side encryption configuration resource.",
         severity="high",
         remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration with `bucket=<bucket>.id` (or `.bucket`), "
-                    "`sse_algorithm=\"aws:kms\"` and `kms_master_key_id` set to a customer-managed key.",
+        '`sse_algorithm="aws:kms"` and `kms_master_key_id` set to a customer-managed key.',
         soc2=_AT_REST,
         stack_check=_s3_has_encryption_config,
     ),
     Rule(
         name="rds-storage-encrypted-with-cmk",
         description="RDS instances, clusters, read replicas and replicated backups are encrypted with a "
-                    "customer-managed key.",
+        "customer-managed key.",
         severity="high",
         remediation="Set `storage_encrypted=True` and `kms_key_id` to a customer-managed key ARN on aws.rds.Instance "
-                    "/ aws.rds.Cluster (a cross-region replica needs a key in its own region); set `kms_key_id` on "
-                    "aws.rds.InstanceAutomatedBackupsReplication. Encryption can't be added in place: restore from "
-                    "an encrypted snapshot copy.",
+        "/ aws.rds.Cluster (a cross-region replica needs a key in its own region); set `kms_key_id` on "
+        "aws.rds.InstanceAutomatedBackupsReplication. Encryption can't be added in place: restore from "
+        "an encrypted snapshot copy.",
         soc2=_AT_REST,
         cis=("2.3.1",),
         resource_check=_rds_storage_encrypted,
@@ -203,8 +200,8 @@ RULES: list[Rule] = [
         description="Launch templates declare their EBS volumes encrypted with a customer-managed key.",
         severity="high",
         remediation="In aws.ec2.LaunchTemplate `block_device_mappings`, give every mapping an `ebs` block with "
-                    "`encrypted=\"true\"` and `kms_key_id` set to a customer-managed key ARN (the key policy must "
-                    "let the AWSServiceRoleForAutoScaling role use it).",
+        '`encrypted="true"` and `kms_key_id` set to a customer-managed key ARN (the key policy must '
+        "let the AWSServiceRoleForAutoScaling role use it).",
         soc2=_AT_REST,
         cis=("2.2.1",),
         config={"requireEbsMapping": True},
@@ -215,7 +212,7 @@ RULES: list[Rule] = [
         description="AWS Backup vaults encrypt recovery points with a customer-managed key.",
         severity="high",
         remediation="Set `kms_key_arn` to a customer-managed key ARN on aws.backup.Vault (the vault is replaced: "
-                    "create the new vault first and move the plans to it).",
+        "create the new vault first and move the plans to it).",
         soc2=_AT_REST,
         resource_check=_backup_vault_encrypted,
     ),
@@ -224,7 +221,7 @@ RULES: list[Rule] = [
         description="Performance Insights data is encrypted with a customer-managed key when enabled.",
         severity="medium",
         remediation="Set `performance_insights_kms_key_id` to a customer-managed key ARN on aws.rds.Instance / "
-                    "aws.rds.Cluster whenever `performance_insights_enabled=True`.",
+        "aws.rds.Cluster whenever `performance_insights_enabled=True`.",
         soc2=_AT_REST,
         resource_check=_performance_insights_encrypted,
     ),

@@ -74,9 +74,9 @@ RULES: list[Rule] = [
         name="eks-secrets-encrypted",
         description="EKS envelope-encrypts Kubernetes secrets with a customer-managed KMS key.",
         severity="high",
-        remediation="Set `encryption_config=aws.eks.ClusterEncryptionConfigArgs(resources=[\"secrets\"], "
-                    "provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=<customer-managed key ARN>))` on "
-                    "aws.eks.Cluster (it can be added to a running cluster but never removed).",
+        remediation='Set `encryption_config=aws.eks.ClusterEncryptionConfigArgs(resources=["secrets"], '
+        "provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=<customer-managed key ARN>))` on "
+        "aws.eks.Cluster (it can be added to a running cluster but never removed).",
         soc2=_AT_REST,
         cis=("EKS-5.3.1",),
         resource_check=_eks_secrets_encrypted,
@@ -86,8 +86,8 @@ RULES: list[Rule] = [
         description="SNS topics are encrypted with a customer-managed KMS key.",
         severity="medium",
         remediation="Set `kms_master_key_id` to a customer-managed key ARN on aws.sns.Topic (not alias/aws/sns, "
-                    "which CloudWatch and EventBridge can't use) and let the publishing services use the key in its "
-                    "key policy.",
+        "which CloudWatch and EventBridge can't use) and let the publishing services use the key in its "
+        "key policy.",
         soc2=_AT_REST,
         resource_check=_single_key_check("aws:sns/topic:Topic", "kmsMasterKeyId"),
     ),
@@ -96,7 +96,7 @@ RULES: list[Rule] = [
         description="CloudTrail log files are encrypted with a customer-managed KMS key.",
         severity="high",
         remediation="Set `kms_key_id` to a customer-managed key ARN on aws.cloudtrail.Trail; the key policy must let "
-                    "cloudtrail.amazonaws.com call kms:GenerateDataKey* for this trail.",
+        "cloudtrail.amazonaws.com call kms:GenerateDataKey* for this trail.",
         soc2=("CC6.1", "CC7.2"),
         cis=("3.5",),
         resource_check=_single_key_check("aws:cloudtrail/trail:Trail", "kmsKeyId"),
@@ -106,7 +106,7 @@ RULES: list[Rule] = [
         description="CloudWatch log groups are encrypted with a customer-managed KMS key.",
         severity="medium",
         remediation="Set `kms_key_id` to a customer-managed key ARN on aws.cloudwatch.LogGroup; the key policy must "
-                    "let logs.<region>.amazonaws.com use it for this account's log groups.",
+        "let logs.<region>.amazonaws.com use it for this account's log groups.",
         soc2=_AT_REST,
         resource_check=_single_key_check("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId"),
     ),
@@ -115,8 +115,8 @@ RULES: list[Rule] = [
         description="Secrets Manager secrets, including RDS-managed master passwords, use a customer-managed key.",
         severity="high",
         remediation="Set `kms_key_id` to a customer-managed key ARN on aws.secretsmanager.Secret, and "
-                    "`master_user_secret_kms_key_id` on aws.rds.Instance / aws.rds.Cluster when "
-                    "`manage_master_user_password=True`.",
+        "`master_user_secret_kms_key_id` on aws.rds.Instance / aws.rds.Cluster when "
+        "`manage_master_user_password=True`.",
         soc2=_AT_REST,
         resource_check=_secrets_use_cmk,
     ),
@@ -125,7 +125,7 @@ RULES: list[Rule] = [
         description="Symmetric customer-managed KMS keys rotate automatically, at least yearly.",
         severity="medium",
         remediation="Set `enable_key_rotation=True` on aws.kms.Key (and `rotation_period_in_days` no higher than "
-                    "the configured maximum, 365 by default).",
+        "the configured maximum, 365 by default).",
         soc2=("CC6.1",),
         cis=("3.6",),
         config={"maxRotationPeriodDays": 365},

@@ -54,20 +54,24 @@ def _section(mapping: Any, *path: str) -> Mapping[str, Any]:
 
 # --- k8s-containers-have-requests-limits --------------------------------------------------------
 
+
 def _check_requests_limits(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     spec = pod_spec(resource)
     if spec is None:
         return
     for label, container in containers(spec):
-        missing = [f"{kind}.{res}"
-                   for kind in ("requests", "limits")
-                   for res in as_list(config.get(kind))
-                   if _section(container, "resources", kind).get(res) in (None, "")]
+        missing = [
+            f"{kind}.{res}"
+            for kind in ("requests", "limits")
+            for res in as_list(config.get(kind))
+            if _section(container, "resources", kind).get(res) in (None, "")
+        ]
         if missing:
             yield f"{label} has no resources {', '.join(missing)}"
 
 
 # --- k8s-no-privileged-containers ---------------------------------------------------------------
+
 
 def _capability(name: Any) -> str:
     return str(name).upper().removeprefix("CAP_")
@@ -91,6 +95,7 @@ def _check_privileged(resource: Resource, config: Mapping[str, Any]) -> Iterator
 
 # --- k8s-run-as-non-root ------------------------------------------------------------------------
 
+
 def _check_non_root(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     spec = pod_spec(resource)
     if spec is None:
@@ -112,9 +117,9 @@ RULES: list[Rule] = [
         name="k8s-containers-have-requests-limits",
         description="Every container and init container of a workload declares CPU and memory requests and limits.",
         severity="medium",
-        remediation="Set `resources={\"requests\": {\"cpu\": ..., \"memory\": ...}, \"limits\": {\"cpu\": ..., "
-                    "\"memory\": ...}}` on each entry of `containers` and `init_containers` in the pod template "
-                    "(a namespace LimitRange only supplies defaults, it does not replace sizing the workload).",
+        remediation='Set `resources={"requests": {"cpu": ..., "memory": ...}, "limits": {"cpu": ..., '
+        '"memory": ...}}` on each entry of `containers` and `init_containers` in the pod template '
+        "(a namespace LimitRange only supplies defaults, it does not replace sizing the workload).",
         soc2=("A1.1",),
         config={"requests": ["cpu", "memory"], "limits": ["cpu", "memory"]},
         resource_check=_check_requests_limits,
@@ -124,8 +129,8 @@ RULES: list[Rule] = [
         description="No container runs privileged, allows privilege escalation or adds dangerous capabilities.",
         severity="high",
         remediation="In each container's `security_context` drop `privileged=True`, set "
-                    "`allow_privilege_escalation=False` and remove SYS_ADMIN, NET_ADMIN and ALL from "
-                    "`capabilities.add` (prefer `capabilities={\"drop\": [\"ALL\"]}`).",
+        "`allow_privilege_escalation=False` and remove SYS_ADMIN, NET_ADMIN and ALL from "
+        '`capabilities.add` (prefer `capabilities={"drop": ["ALL"]}`).',
         soc2=("CC6.1", "CC6.8"),
         cis=("EKS-4.2.1", "EKS-4.2.5", "EKS-4.2.8"),
         config={"forbiddenCapabilities": ["SYS_ADMIN", "NET_ADMIN", "ALL"]},
@@ -135,8 +140,8 @@ RULES: list[Rule] = [
         name="k8s-run-as-non-root",
         description="Every container runs as a non-root user, set on the pod or the container security context.",
         severity="high",
-        remediation="Set `security_context={\"run_as_non_root\": True, \"run_as_user\": 10001}` on the pod spec "
-                    "(or on each container) and build images that do not need root.",
+        remediation='Set `security_context={"run_as_non_root": True, "run_as_user": 10001}` on the pod spec '
+        "(or on each container) and build images that do not need root.",
         soc2=("CC6.1", "CC6.8"),
         cis=("EKS-4.2.6",),
         resource_check=_check_non_root,

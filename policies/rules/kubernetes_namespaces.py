@@ -44,20 +44,26 @@ def _namespace_label(namespace: Resource) -> str:
 
 # --- k8s-namespace-has-quota --------------------------------------------------------------------
 
+
 def _check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
     quotas = [q for q in _of_kind(resources, "ResourceQuota") if q.get("spec", "hard")]
     ranges = [lr for lr in _of_kind(resources, "LimitRange") if lr.get("spec", "limits")]
     for namespace in _of_kind(resources, "Namespace"):
         if not _selected(_labels(namespace), config.get("appLabel")):
             continue
-        missing = [what for what, objs in (("ResourceQuota", quotas), ("LimitRange", ranges))
-                   if not any(in_namespace(o, namespace) for o in objs)]
+        missing = [
+            what
+            for what, objs in (("ResourceQuota", quotas), ("LimitRange", ranges))
+            if not any(in_namespace(o, namespace) for o in objs)
+        ]
         if missing:
-            yield Violation(f"application namespace {_namespace_label(namespace)} has no "
-                            f"{' and no '.join(missing)}", namespace.urn)
+            yield Violation(
+                f"application namespace {_namespace_label(namespace)} has no {' and no '.join(missing)}", namespace.urn
+            )
 
 
 # --- k8s-namespace-default-deny -----------------------------------------------------------------
+
 
 def _denies(policy: Resource) -> set[str]:
     """The directions ("Ingress", "Egress") a NetworkPolicy denies for every pod of its namespace."""
@@ -81,12 +87,15 @@ def _check_default_deny(resources: list[Resource], config: Mapping[str, Any]) ->
                 denied |= _denies(policy)
         missing = sorted({"Egress", "Ingress"} - denied)
         if missing:
-            yield Violation(f"application namespace {_namespace_label(namespace)} has no default-deny NetworkPolicy "
-                            f"for {' and '.join(missing)} (podSelector {{}}, policyTypes listed, no rules)",
-                            namespace.urn)
+            yield Violation(
+                f"application namespace {_namespace_label(namespace)} has no default-deny NetworkPolicy "
+                f"for {' and '.join(missing)} (podSelector {{}}, policyTypes listed, no rules)",
+                namespace.urn,
+            )
 
 
 # --- k8s-pdbs-for-platform-workloads ------------------------------------------------------------
+
 
 def _expression_matches(labels: Mapping[str, Any], expression: Mapping[str, Any]) -> bool:
     key, operator, values = expression.get("key"), expression.get("operator"), as_list(expression.get("values"))
@@ -107,8 +116,11 @@ def selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
         return False
     match_labels = selector.get("matchLabels") or {}
     expressions = [e for e in as_list(selector.get("matchExpressions")) if isinstance(e, Mapping)]
-    return (isinstance(match_labels, Mapping) and all(labels.get(k) == v for k, v in match_labels.items())
-            and all(_expression_matches(labels, e) for e in expressions))
+    return (
+        isinstance(match_labels, Mapping)
+        and all(labels.get(k) == v for k, v in match_labels.items())
+        and all(_expression_matches(labels, e) for e in expressions)
+    )
 
 
 def _value_at(values: Any, dotted: str) -> Any:
@@ -125,8 +137,11 @@ def _check_helm_pdbs(resources: list[Resource], config: Mapping[str, Any]) -> It
             value = _value_at(release.get("values"), str(path))
             if not (is_true(value) or (isinstance(value, Mapping) and value)):
                 shown = "{}" if isinstance(value, Mapping) else repr(value)
-                yield Violation(f"Helm release {release.name} of chart {chart} does not set values.{path} "
-                                f"(got {shown}); its replicas get no PodDisruptionBudget", release.urn)
+                yield Violation(
+                    f"Helm release {release.name} of chart {chart} does not set values.{path} "
+                    f"(got {shown}); its replicas get no PodDisruptionBudget",
+                    release.urn,
+                )
 
 
 def _check_pdbs(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
@@ -141,11 +156,15 @@ def _check_pdbs(resources: list[Resource], config: Mapping[str, Any]) -> Iterato
         if namespace is None or (1 if replicas is None else replicas) < min_replicas:
             continue
         pod_labels = _labels(workload, "spec", "template")
-        if not any(in_namespace(p, namespace) and selector_matches(p.get("spec", "selector"), pod_labels)
-                   for p in pdbs):
-            yield Violation(f"{kind_of(workload)} {workload.get('metadata', 'name', default=workload.name)} runs "
-                            f"{replicas} replicas in platform namespace {_namespace_label(namespace)} without a "
-                            "PodDisruptionBudget selecting its pods", workload.urn)
+        if not any(
+            in_namespace(p, namespace) and selector_matches(p.get("spec", "selector"), pod_labels) for p in pdbs
+        ):
+            yield Violation(
+                f"{kind_of(workload)} {workload.get('metadata', 'name', default=workload.name)} runs "
+                f"{replicas} replicas in platform namespace {_namespace_label(namespace)} without a "
+                "PodDisruptionBudget selecting its pods",
+                workload.urn,
+            )
     yield from _check_helm_pdbs(resources, config)
 
 
@@ -155,8 +174,8 @@ RULES: list[Rule] = [
         description="Every application namespace has a ResourceQuota and a LimitRange.",
         severity="medium",
         remediation="Create a kubernetes.core.v1.ResourceQuota (`spec.hard` for requests/limits of cpu and memory, "
-                    "pods) and a kubernetes.core.v1.LimitRange (`spec.limits` with container defaults) in the "
-                    "namespace's `metadata.namespace`.",
+        "pods) and a kubernetes.core.v1.LimitRange (`spec.limits` with container defaults) in the "
+        "namespace's `metadata.namespace`.",
         soc2=("A1.1",),
         cis=("EKS-4.5.1",),
         config={"appLabel": {"platform.company.com/kind": "application"}},
@@ -166,9 +185,9 @@ RULES: list[Rule] = [
         name="k8s-namespace-default-deny",
         description="Every application namespace has a NetworkPolicy that denies all ingress and egress by default.",
         severity="high",
-        remediation="Create a kubernetes.networking.v1.NetworkPolicy in the namespace with `spec={\"pod_selector\": "
-                    "{}, \"policy_types\": [\"Ingress\", \"Egress\"]}` and no rules, then allow specific traffic "
-                    "with further policies.",
+        remediation='Create a kubernetes.networking.v1.NetworkPolicy in the namespace with `spec={"pod_selector": '
+        '{}, "policy_types": ["Ingress", "Egress"]}` and no rules, then allow specific traffic '
+        "with further policies.",
         soc2=("CC6.6",),
         cis=("EKS-4.3.2",),
         config={"appLabel": {"platform.company.com/kind": "application"}},
@@ -179,18 +198,22 @@ RULES: list[Rule] = [
         description="When required, replicated platform workloads and the monitoring chart have PodDisruptionBudgets.",
         severity="medium",
         remediation="Create a kubernetes.policy.v1.PodDisruptionBudget (`spec.selector.match_labels` = the pod "
-                    "template labels, `spec.min_available` or `max_unavailable`) next to each Deployment or "
-                    "StatefulSet with 2+ replicas in a platform namespace; for kube-prometheus-stack set "
-                    "`prometheus.podDisruptionBudget.enabled`, `alertmanager.podDisruptionBudget.enabled` and "
-                    "`grafana.podDisruptionBudget` in the Release `values`.",
+        "template labels, `spec.min_available` or `max_unavailable`) next to each Deployment or "
+        "StatefulSet with 2+ replicas in a platform namespace; for kube-prometheus-stack set "
+        "`prometheus.podDisruptionBudget.enabled`, `alertmanager.podDisruptionBudget.enabled` and "
+        "`grafana.podDisruptionBudget` in the Release `values`.",
         soc2=("A1.1", "A1.2"),
         config={
             "required": True,
             "minReplicas": 2,
             "platformLabel": {"platform.company.com/kind": "platform"},
-            "chartPdbValues": {"kube-prometheus-stack": ["prometheus.podDisruptionBudget.enabled",
-                                                         "alertmanager.podDisruptionBudget.enabled",
-                                                         "grafana.podDisruptionBudget"]},
+            "chartPdbValues": {
+                "kube-prometheus-stack": [
+                    "prometheus.podDisruptionBudget.enabled",
+                    "alertmanager.podDisruptionBudget.enabled",
+                    "grafana.podDisruptionBudget",
+                ]
+            },
         },
         stack_check=_check_pdbs,
     ),

@@ -64,8 +64,10 @@ def _plan_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[s
         for copy in (c for c in as_list(rule.get("copyActions")) if isinstance(c, Mapping)):
             kept = (copy.get("lifecycle") or {}).get("deleteAfter")
             if _number(kept) != days:
-                yield (f"rule {name}: the copy to {copy.get('destinationVaultArn') or 'another vault'} has "
-                       f"lifecycle.deleteAfter {shown(kept)}; expected {days} days")
+                yield (
+                    f"rule {name}: the copy to {copy.get('destinationVaultArn') or 'another vault'} has "
+                    f"lifecycle.deleteAfter {shown(kept)}; expected {days} days"
+                )
 
 
 def _rds_retention(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
@@ -89,8 +91,10 @@ def _plan_frequency(resource: Resource, config: Mapping[str, Any]) -> Iterable[s
     for rule in snapshot_rules:
         parsed = daily_times(rule.get("schedule"))
         if parsed is None:
-            yield (f"rule {rule.get('ruleName', '?')}: schedule {shown(rule.get('schedule'))} is not a readable "
-                   "cron(minute hour day-of-month month day-of-week year) expression")
+            yield (
+                f"rule {rule.get('ruleName', '?')}: schedule {shown(rule.get('schedule'))} is not a readable "
+                "cron(minute hour day-of-month month day-of-week year) expression"
+            )
         times |= parsed or set()
     if len(times) < minimum:
         schedules = ", ".join(str(rule.get("schedule")) for rule in snapshot_rules) or "no snapshot rule"
@@ -119,12 +123,16 @@ def _copy_other_region(resources: list[Resource], config: Mapping[str, Any]) -> 
             home = region_of(target) if target else region_of(plan)
             copies = [c for c in as_list(rule.get("copyActions")) if isinstance(c, Mapping)]
             if home is None:
-                yield Violation(f"plan {label} rule {name}: the region of target vault {target_name} is unknown, so "
-                                "a cross-region copy can't be verified", plan.urn)
+                yield Violation(
+                    f"plan {label} rule {name}: the region of target vault {target_name} is unknown, so "
+                    "a cross-region copy can't be verified",
+                    plan.urn,
+                )
                 continue
             if not copies:
-                yield Violation(f"plan {label} rule {name} has no copyActions; expected a copy to a vault outside "
-                                f"{home}", plan.urn)
+                yield Violation(
+                    f"plan {label} rule {name} has no copyActions; expected a copy to a vault outside {home}", plan.urn
+                )
                 continue
             # Dependencies first: a new vault's ARN is unknown during preview.
             regions = {region_of(v) for v in rule_vaults if v is not target}
@@ -133,8 +141,11 @@ def _copy_other_region(resources: list[Resource], config: Mapping[str, Any]) -> 
                 regions = {m.group(1) for arn in arns if isinstance(arn, str) and (m := _BACKUP_ARN_REGION.match(arn))}
             if not any(region and region != home for region in regions):
                 shown_regions = ", ".join(sorted(r for r in regions if r)) or "unknown"
-                yield Violation(f"plan {label} rule {name} copies only to region(s) {shown_regions}; expected a vault "
-                                f"outside {home}", plan.urn)
+                yield Violation(
+                    f"plan {label} rule {name} copies only to region(s) {shown_regions}; expected a vault "
+                    f"outside {home}",
+                    plan.urn,
+                )
 
 
 def _vault_lock(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
@@ -143,8 +154,11 @@ def _vault_lock(resources: list[Resource], config: Mapping[str, Any]) -> Iterabl
     locks = of_type(resources, VAULT_LOCK)
     for vault in of_type(resources, VAULT):
         if not any(linked(lock, "backupVaultName", vault, vault.get("name")) for lock in locks):
-            yield Violation(f"backup vault {vault.get('name') or vault.name} has no "
-                            "aws.backup.VaultLockConfiguration; expected its recovery points locked", vault.urn)
+            yield Violation(
+                f"backup vault {vault.get('name') or vault.name} has no "
+                "aws.backup.VaultLockConfiguration; expected its recovery points locked",
+                vault.urn,
+            )
 
 
 def _tags(resource: Resource) -> dict[str, Any]:
@@ -169,14 +183,19 @@ def _arn_selects(pattern: str, target: Resource) -> bool:
     if target.type in BUCKET_TYPES:
         return service == "s3" and bool(target.get("bucket")) and fnmatchcase(target.get("bucket"), rest)
     identifier, home = target.get("identifier"), region_of(target)
-    return (service == "rds" and bool(identifier) and fnmatchcase(f"db:{identifier}", rest)
-            and (not home or fnmatchcase(home, region or "*")))
+    return (
+        service == "rds"
+        and bool(identifier)
+        and fnmatchcase(f"db:{identifier}", rest)
+        and (not home or fnmatchcase(home, region or "*"))
+    )
 
 
 def _names(selection: Resource, key: str, target: Resource) -> bool:
     # A selection may mix computed ARNs (property dependencies) and literal ARN patterns.
     return target.urn in selection.property_dependencies.get(key, ()) or any(
-        isinstance(pattern, str) and _arn_selects(pattern, target) for pattern in as_list(selection.get(key)))
+        isinstance(pattern, str) and _arn_selects(pattern, target) for pattern in as_list(selection.get(key))
+    )
 
 
 def _selects(selection: Resource, target: Resource) -> bool:
@@ -185,9 +204,13 @@ def _selects(selection: Resource, target: Resource) -> bool:
     if _names(selection, "resources", target):
         return True
     tags = _tags(target)
-    return any(isinstance(cond, Mapping) and str(cond.get("type", "STRINGEQUALS")).upper() == "STRINGEQUALS"
-               and cond.get("key") in tags and tags[cond.get("key")] == cond.get("value")
-               for cond in as_list(selection.get("selectionTags")))
+    return any(
+        isinstance(cond, Mapping)
+        and str(cond.get("type", "STRINGEQUALS")).upper() == "STRINGEQUALS"
+        and cond.get("key") in tags
+        and tags[cond.get("key")] == cond.get("value")
+        for cond in as_list(selection.get("selectionTags"))
+    )
 
 
 def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
@@ -197,8 +220,11 @@ def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> It
     for target in databases + of_type(resources, *BUCKET_TYPES):
         if in_region(target, primary) and not any(_selects(s, target) for s in selections):
             label = target.get("identifier") or target.get("bucket") or target.name
-            yield Violation(f"{target.type} {label} in {region_of(target) or 'the primary region'} is not in any "
-                            "aws.backup.Selection; expected it backed up by AWS Backup", target.urn)
+            yield Violation(
+                f"{target.type} {label} in {region_of(target) or 'the primary region'} is not in any "
+                "aws.backup.Selection; expected it backed up by AWS Backup",
+                target.urn,
+            )
 
 
 _BACKUP = ("A1.2", "CC7.5")
@@ -209,7 +235,7 @@ RULES: list[Rule] = [
         description="Backup plan rules and their copies keep recovery points exactly the tier's retention.",
         severity="medium",
         remediation="Set `lifecycle.delete_after` on every aws.backup.Plan rule and on each of its `copy_actions` to "
-                    "the tier's retention (config `days`).",
+        "the tier's retention (config `days`).",
         soc2=("A1.2", "C1.2"),
         config={"days": 30},
         resource_check=_plan_retention,
@@ -219,7 +245,7 @@ RULES: list[Rule] = [
         description="RDS automated backups (and their cross-region replication) keep the tier's retention.",
         severity="medium",
         remediation="Set `backup_retention_period` on aws.rds.Instance / aws.rds.Cluster (read replicas excepted) "
-                    "and `retention_period` on aws.rds.InstanceAutomatedBackupsReplication to config `days`.",
+        "and `retention_period` on aws.rds.InstanceAutomatedBackupsReplication to config `days`.",
         soc2=("A1.2", "C1.2"),
         config={"days": 30},
         resource_check=_rds_retention,
@@ -228,8 +254,8 @@ RULES: list[Rule] = [
         name="backup-plan-frequency",
         description="A backup plan's snapshot rules run at least the tier's number of times a day.",
         severity="medium",
-        remediation="Give an aws.backup.Plan rule a `schedule` such as \"cron(0 0/4 * * ? *)\" (6 runs a day) so "
-                    "that its non-continuous rules together reach config `minRunsPerDay`.",
+        remediation='Give an aws.backup.Plan rule a `schedule` such as "cron(0 0/4 * * ? *)" (6 runs a day) so '
+        "that its non-continuous rules together reach config `minRunsPerDay`.",
         soc2=_BACKUP,
         config={"minRunsPerDay": 6},
         resource_check=_plan_frequency,
@@ -248,8 +274,8 @@ RULES: list[Rule] = [
         description="Where required, every backup plan rule copies its recovery points to a vault in another region.",
         severity="high",
         remediation="Add `copy_actions=[aws.backup.PlanRuleCopyActionArgs(destination_vault_arn=<DR vault>.arn, "
-                    "lifecycle=...)]` to every aws.backup.Plan rule, the DR aws.backup.Vault using a provider for "
-                    "another region.",
+        "lifecycle=...)]` to every aws.backup.Plan rule, the DR aws.backup.Vault using a provider for "
+        "another region.",
         soc2=_BACKUP,
         config={"required": True},
         stack_check=_copy_other_region,
@@ -259,7 +285,7 @@ RULES: list[Rule] = [
         description="Where required, every backup vault has a vault lock configuration.",
         severity="medium",
         remediation="Add an aws.backup.VaultLockConfiguration with `backup_vault_name=<vault>.name` and "
-                    "`min_retention_days` (plus `changeable_for_days` for compliance mode) for every aws.backup.Vault.",
+        "`min_retention_days` (plus `changeable_for_days` for compliance mode) for every aws.backup.Vault.",
         soc2=_BACKUP,
         config={"required": True},
         stack_check=_vault_lock,
@@ -267,10 +293,10 @@ RULES: list[Rule] = [
     Rule(
         name="backup-covers-stateful-resources",
         description="Every primary-region RDS instance (not a read replica) and S3 bucket is in an AWS Backup "
-                    "selection.",
+        "selection.",
         severity="high",
         remediation="List the resource's ARN (`<instance>.arn`, `<bucket>.arn`) in `resources` of an "
-                    "aws.backup.Selection, or tag it with one of the selection's `selection_tags`.",
+        "aws.backup.Selection, or tag it with one of the selection's `selection_tags`.",
         soc2=_BACKUP,
         stack_check=_covers_stateful,
     ),

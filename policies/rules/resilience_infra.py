@@ -13,8 +13,13 @@ from policies.rules.resilience import in_region, primary_region
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 STATEFUL_TYPES = [
-    RDS_INSTANCE, RDS_CLUSTER, "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:backup/vault:Vault",
-    "aws:efs/fileSystem:FileSystem", "aws:dynamodb/table:Table",
+    RDS_INSTANCE,
+    RDS_CLUSTER,
+    "aws:s3/bucket:Bucket",
+    "aws:kms/key:Key",
+    "aws:backup/vault:Vault",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:dynamodb/table:Table",
 ]
 
 
@@ -49,12 +54,18 @@ def _vpc_spans_azs(resources: list[Resource], config: Mapping[str, Any]) -> Iter
             continue
         if len(zones[vpc.urn]) < minimum:
             found = zones[vpc.urn]
-            yield Violation(f"VPC {vpc.name} ({vpc.get('cidrBlock', default='?')}) has subnets in {len(found)} "
-                            f"AZ(s) ({', '.join(sorted(found)) or 'none'}); expected at least {minimum}", vpc.urn)
+            yield Violation(
+                f"VPC {vpc.name} ({vpc.get('cidrBlock', default='?')}) has subnets in {len(found)} "
+                f"AZ(s) ({', '.join(sorted(found)) or 'none'}); expected at least {minimum}",
+                vpc.urn,
+            )
     for vpc_id, found in unlinked.items():
         if len(found) < minimum:
-            yield Violation(f"subnets of VPC {vpc_id} span {len(found)} AZ(s) ({', '.join(sorted(found)) or 'none'}); "
-                            f"expected at least {minimum}", first_subnet[vpc_id])
+            yield Violation(
+                f"subnets of VPC {vpc_id} span {len(found)} AZ(s) ({', '.join(sorted(found)) or 'none'}); "
+                f"expected at least {minimum}",
+                first_subnet[vpc_id],
+            )
 
 
 def _deletion_protection(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
@@ -93,7 +104,7 @@ RULES: list[Rule] = [
         description="Where required, RDS instances (read replicas excepted) run with a Multi-AZ standby.",
         severity="medium",
         remediation="Set `multi_az=True` on aws.rds.Instance (applied during the maintenance window unless "
-                    "`apply_immediately=True`).",
+        "`apply_immediately=True`).",
         soc2=_AVAILABILITY,
         config={"required": True},
         resource_check=_multi_az,
@@ -103,7 +114,7 @@ RULES: list[Rule] = [
         description="Every primary-region VPC has subnets in at least the tier's number of availability zones.",
         severity="medium",
         remediation="Create aws.ec2.Subnet resources with distinct `availability_zone` values in at least config "
-                    "`minAzs` zones for every aws.ec2.Vpc of the primary region.",
+        "`minAzs` zones for every aws.ec2.Vpc of the primary region.",
         soc2=_AVAILABILITY,
         config={"minAzs": 3},
         stack_check=_vpc_spans_azs,
@@ -120,10 +131,10 @@ RULES: list[Rule] = [
     Rule(
         name="rds-final-snapshot",
         description="Where required, deleting an RDS instance or cluster (read replicas excepted) keeps a final "
-                    "snapshot.",
+        "snapshot.",
         severity="medium",
         remediation="Set `skip_final_snapshot=False` and `final_snapshot_identifier` on aws.rds.Instance / "
-                    "aws.rds.Cluster.",
+        "aws.rds.Cluster.",
         soc2=_DELETION,
         config={"required": True},
         resource_check=_final_snapshot,
@@ -131,10 +142,10 @@ RULES: list[Rule] = [
     Rule(
         name="stateful-resources-protected",
         description="Where required, stateful resources (databases, buckets, keys, vaults, file systems, tables) "
-                    "carry Pulumi's protect option.",
+        "carry Pulumi's protect option.",
         severity="high",
         remediation="Pass `opts=pulumi.ResourceOptions(protect=True)` to the resource (for a component, in its "
-                    "child resource options); unprotect deliberately with `pulumi state unprotect`.",
+        "child resource options); unprotect deliberately with `pulumi state unprotect`.",
         soc2=_DELETION,
         config={"required": True, "types": STATEFUL_TYPES},
         resource_check=_protected,

@@ -31,12 +31,14 @@ _IAM_AUTH_ENGINES = ("mysql", "mariadb", "postgres", "aurora")
 
 # --- rds-not-public -----------------------------------------------------------------------------
 
+
 def _check_rds_public(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type in (RDS_INSTANCE, RDS_CLUSTER_INSTANCE) and is_true(resource.get("publiclyAccessible")):
         yield "publiclyAccessible is true; database instances must only be reachable inside the VPC"
 
 
 # --- s3-public-access-blocked -------------------------------------------------------------------
+
 
 def _unset_flags(block: Resource) -> list[str]:
     return [f for f in PAB_FLAGS if not is_true(block.get(f))]
@@ -52,11 +54,13 @@ def _check_s3_public_access(resources: list[Resource], config: Mapping[str, Any]
             yield Violation(f"bucket {bucket.name} has no aws.s3.BucketPublicAccessBlock", bucket.urn)
         elif all(_unset_flags(b) for b in mine):
             unset = ", ".join(_unset_flags(mine[0]))
-            yield Violation(f"the public access block of bucket {bucket.name} does not set {unset} to true",
-                            mine[0].urn)
+            yield Violation(
+                f"the public access block of bucket {bucket.name} does not set {unset} to true", mine[0].urn
+            )
 
 
 # --- eks-endpoint-private / eks-public-endpoint-restricted --------------------------------------
+
 
 def _endpoint_is_public(cluster: Resource) -> bool:
     # EKS enables the public endpoint unless endpointPublicAccess is explicitly false.
@@ -80,12 +84,16 @@ def _check_eks_private(resource: Resource, config: Mapping[str, Any]) -> Iterato
     cidrs = as_list(resource.get("vpcConfig", "publicAccessCidrs"))
     if not cidrs:
         # EKS then admits 0.0.0.0/0 (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
-        yield (f"the API endpoint is public and publicAccessCidrs is not set, so EKS allows 0.0.0.0/0; this tier "
-               f"allows a public endpoint only for ranges of /{min_prefix} or narrower")
+        yield (
+            f"the API endpoint is public and publicAccessCidrs is not set, so EKS allows 0.0.0.0/0; this tier "
+            f"allows a public endpoint only for ranges of /{min_prefix} or narrower"
+        )
     wide = [str(cidr) for cidr in cidrs if (_prefix_length(cidr) or 0) < min_prefix]
     if wide:
-        yield (f"the public API endpoint allows {', '.join(wide)}; this tier allows only ranges of /{min_prefix} or "
-               "narrower (the deploy runners' static egress addresses)")
+        yield (
+            f"the public API endpoint allows {', '.join(wide)}; this tier allows only ranges of /{min_prefix} or "
+            "narrower (the deploy runners' static egress addresses)"
+        )
 
 
 def _prefix_length(cidr: Any) -> int | None:
@@ -111,6 +119,7 @@ def _check_eks_cidrs(resource: Resource, config: Mapping[str, Any]) -> Iterator[
 
 
 # --- security-group-no-open-admin-ports ---------------------------------------------------------
+
 
 def _ingress_entries(resource: Resource) -> Iterator[tuple[str, Any, Any, list[Any]]]:
     """(protocol, fromPort, toPort, source CIDRs) of each ingress permission the resource declares."""
@@ -142,11 +151,14 @@ def _check_open_ingress(resource: Resource, config: Mapping[str, Any]) -> Iterat
         exposed = [p for p in range(low, high + 1) if p not in public_ports] if high - low < 1024 else [low]
         if exposed:
             ports = str(low) if low == high else f"{low}-{high}"
-            yield (f"ingress from {', '.join(open_cidrs)} to {protocol} port {ports}; only ports "
-                   f"{sorted(public_ports)} may be open to the internet")
+            yield (
+                f"ingress from {', '.join(open_cidrs)} to {protocol} port {ports}; only ports "
+                f"{sorted(public_ports)} may be open to the internet"
+            )
 
 
 # --- imdsv2-required ----------------------------------------------------------------------------
+
 
 def _check_imdsv2(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type not in (LAUNCH_TEMPLATE, EC2_INSTANCE):
@@ -159,6 +171,7 @@ def _check_imdsv2(resource: Resource, config: Mapping[str, Any]) -> Iterator[str
 
 
 # --- rds-iam-auth -------------------------------------------------------------------------------
+
 
 def _check_rds_iam_auth(resource: Resource, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type != RDS_INSTANCE:
@@ -176,7 +189,7 @@ RULES: list[Rule] = [
         description="RDS instances are not publicly accessible.",
         severity="critical",
         remediation="Set `publicly_accessible=False` on aws.rds.Instance and place it in private subnets via "
-                    "`db_subnet_group_name`.",
+        "`db_subnet_group_name`.",
         soc2=("CC6.1", "CC6.6"),
         cis=("2.3.3",),
         resource_check=_check_rds_public,
@@ -186,7 +199,7 @@ RULES: list[Rule] = [
         description="Every S3 bucket has a public access block with all four settings on (or the account has one).",
         severity="high",
         remediation="Add an aws.s3.BucketPublicAccessBlock with `bucket=<bucket>.id` and `block_public_acls`, "
-                    "`block_public_policy`, `ignore_public_acls`, `restrict_public_buckets` all True.",
+        "`block_public_policy`, `ignore_public_acls`, `restrict_public_buckets` all True.",
         soc2=("CC6.1", "CC6.6"),
         cis=("2.1.4",),
         stack_check=_check_s3_public_access,
@@ -194,11 +207,11 @@ RULES: list[Rule] = [
     Rule(
         name="eks-endpoint-private",
         description="When required, the EKS API endpoint has private access, and a public endpoint (where allowed) "
-                    "admits only narrow source ranges, each /minPublicPrefixLength (24) or narrower.",
+        "admits only narrow source ranges, each /minPublicPrefixLength (24) or narrower.",
         severity="high",
         remediation="Set `vpc_config.endpoint_private_access=True` on aws.eks.Cluster, and either "
-                    "`endpoint_public_access=False` or `public_access_cidrs` listing only the deploy runners' static "
-                    "egress ranges (platform:cluster.publicAccessCidrs), each /24 or narrower.",
+        "`endpoint_public_access=False` or `public_access_cidrs` listing only the deploy runners' static "
+        "egress ranges (platform:cluster.publicAccessCidrs), each /24 or narrower.",
         soc2=("CC6.6",),
         cis=("EKS-5.4.2",),
         # publicEndpointAllowed false: private-only; true: public fenced to ranges of /minPublicPrefixLength or
@@ -211,7 +224,7 @@ RULES: list[Rule] = [
         description="A public EKS API endpoint only accepts the listed source ranges, never 0.0.0.0/0.",
         severity="medium",
         remediation="Set `vpc_config.public_access_cidrs` on aws.eks.Cluster to the operator and CI egress ranges, "
-                    "or make the endpoint private with `endpoint_public_access=False`.",
+        "or make the endpoint private with `endpoint_public_access=False`.",
         soc2=("CC6.6",),
         cis=("EKS-5.4.1",),
         level="advisory",
@@ -222,8 +235,8 @@ RULES: list[Rule] = [
         description="No security group admits 0.0.0.0/0 or ::/0 except on the public ports (default 80, 443).",
         severity="high",
         remediation="Narrow `cidr_ipv4`/`cidr_ipv6` on aws.vpc.SecurityGroupIngressRule (or `cidr_blocks` on "
-                    "aws.ec2.SecurityGroupRule and inline `ingress`) to known ranges or use "
-                    "`referenced_security_group_id`; reach hosts through SSM Session Manager instead of SSH/RDP.",
+        "aws.ec2.SecurityGroupRule and inline `ingress`) to known ranges or use "
+        "`referenced_security_group_id`; reach hosts through SSM Session Manager instead of SSH/RDP.",
         soc2=("CC6.6",),
         cis=("5.2", "5.3"),
         config={"publicPorts": [80, 443]},
@@ -233,8 +246,8 @@ RULES: list[Rule] = [
         name="imdsv2-required",
         description="Launch templates and EC2 instances require IMDSv2 session tokens.",
         severity="high",
-        remediation="Set `metadata_options={\"http_tokens\": \"required\", \"http_endpoint\": \"enabled\", "
-                    "\"http_put_response_hop_limit\": 2}` on aws.ec2.LaunchTemplate (or aws.ec2.Instance).",
+        remediation='Set `metadata_options={"http_tokens": "required", "http_endpoint": "enabled", '
+        '"http_put_response_hop_limit": 2}` on aws.ec2.LaunchTemplate (or aws.ec2.Instance).',
         soc2=("CC6.1", "CC6.8"),
         cis=("5.6",),
         resource_check=_check_imdsv2,
@@ -244,7 +257,7 @@ RULES: list[Rule] = [
         description="RDS instances on MySQL, MariaDB or PostgreSQL enable IAM database authentication.",
         severity="low",
         remediation="Set `iam_database_authentication_enabled=True` on aws.rds.Instance and grant `rds-db:connect` "
-                    "to the application roles.",
+        "to the application roles.",
         soc2=("CC6.1",),
         level="advisory",
         resource_check=_check_rds_iam_auth,

@@ -9,8 +9,12 @@ from typing import Any
 
 from policies.framework import Resource, Rule, Violation, as_list, is_true, of_type
 
-POLICY_TYPES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy",
-                "aws:iam/groupPolicy:GroupPolicy")
+POLICY_TYPES = (
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+)
 ROLE = "aws:iam/role:Role"
 TRAIL = "aws:cloudtrail/trail:Trail"
 DETECTOR = "aws:guardduty/detector:Detector"
@@ -43,6 +47,7 @@ def _label(statement: Mapping[str, Any], index: int) -> str:
 
 # --- iam-no-wildcard-statements -----------------------------------------------------------------
 
+
 def _documents(resource: Resource) -> Iterator[tuple[str, Any]]:
     if resource.type in POLICY_TYPES:
         yield "policy", resource.json("policy")
@@ -59,11 +64,14 @@ def _check_wildcards(resource: Resource, config: Mapping[str, Any]) -> Iterator[
                 continue
             wild = sorted(_WILDCARD_ACTIONS & {str(a) for a in as_list(statement.get("Action"))})
             if wild:
-                yield (f"{where}, {_label(statement, i)} allows Action {wild[0]!r}; grant the specific actions "
-                       "the principal needs")
+                yield (
+                    f"{where}, {_label(statement, i)} allows Action {wild[0]!r}; grant the specific actions "
+                    "the principal needs"
+                )
 
 
 # --- iam-admin-roles-require-mfa ----------------------------------------------------------------
+
 
 def _has_aws_principal(statement: Mapping[str, Any]) -> bool:
     principal = statement.get("Principal")
@@ -87,8 +95,10 @@ def _requires_mfa(statement: Mapping[str, Any]) -> bool:
 # IAM Identity Center's permission-set roles: MFA is enforced by the identity provider at sign-in, and their
 # sessions never carry aws:MultiFactorAuthPresent (https://docs.aws.amazon.com/singlesignon/latest/userguide/
 # referencingpermissionsets.html).
-_SSO_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}|\*):role/aws-reserved/sso\.amazonaws\.com/"
-                           r"([\w*-]+/)?AWSReservedSSO_[\w+=,.@-]+_\*?$")
+_SSO_ROLE_ARN = re.compile(
+    r"^arn:aws[\w-]*:iam::(\d{12}|\*):role/aws-reserved/sso\.amazonaws\.com/"
+    r"([\w*-]+/)?AWSReservedSSO_[\w+=,.@-]+_\*?$"
+)
 
 
 def _only_identity_center(statement: Mapping[str, Any]) -> bool:
@@ -111,13 +121,20 @@ def _check_admin_mfa(resource: Resource, config: Mapping[str, Any]) -> Iterator[
     if not re.search(str(config.get("namePattern") or "$^"), role_name, re.IGNORECASE):
         return
     for i, statement in enumerate(statements(resource.json("assumeRolePolicy"))):
-        if (statement.get("Effect") == "Allow" and _has_aws_principal(statement) and not _requires_mfa(statement)
-                and not _only_identity_center(statement)):
-            yield (f"role {role_name} can be assumed without MFA: assumeRolePolicy {_label(statement, i)} lacks "
-                   "Condition Bool aws:MultiFactorAuthPresent \"true\"")
+        if (
+            statement.get("Effect") == "Allow"
+            and _has_aws_principal(statement)
+            and not _requires_mfa(statement)
+            and not _only_identity_center(statement)
+        ):
+            yield (
+                f"role {role_name} can be assumed without MFA: assumeRolePolicy {_label(statement, i)} lacks "
+                'Condition Bool aws:MultiFactorAuthPresent "true"'
+            )
 
 
 # --- cloudtrail-enabled -------------------------------------------------------------------------
+
 
 def _trail_problems(trail: Resource) -> list[str]:
     problems = []
@@ -133,8 +150,7 @@ def _trail_problems(trail: Resource) -> list[str]:
 def _check_cloudtrail(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
     trails = of_type(resources, TRAIL)
     if not trails:
-        yield Violation("the stack has no aws.cloudtrail.Trail: declare a multi-region trail with log file "
-                        "validation")
+        yield Violation("the stack has no aws.cloudtrail.Trail: declare a multi-region trail with log file validation")
         return
     problems = {t.urn: _trail_problems(t) for t in trails}
     if any(not p for p in problems.values()):
@@ -147,17 +163,24 @@ def _check_cloudtrail(resources: list[Resource], config: Mapping[str, Any]) -> I
 # The detector is an account-level singleton (one per account and region) owned by the account baseline
 # (account-baseline/), not by a platform stack; what a stack controls is where the findings go.
 
+
 def _routes_guardduty(rule: Resource) -> bool:
     pattern = rule.json("eventPattern")
     sources = pattern.get("source") if isinstance(pattern, Mapping) else None
-    return ("aws.guardduty" in [str(s) for s in as_list(sources)]
-            and str(rule.get("state") or "ENABLED") != "DISABLED" and rule.get("isEnabled") is not False)
+    return (
+        "aws.guardduty" in [str(s) for s in as_list(sources)]
+        and str(rule.get("state") or "ENABLED") != "DISABLED"
+        and rule.get("isEnabled") is not False
+    )
 
 
 def _targets(rule: Resource, targets: list[Resource]) -> bool:
     """A target names its rule by the rule's name, or depends on the rule's URN for it (name not yet known)."""
-    return any((rule.get("name") is not None and target.get("rule") == rule.get("name"))
-               or rule.urn in target.property_dependencies.get("rule", ()) for target in targets)
+    return any(
+        (rule.get("name") is not None and target.get("rule") == rule.get("name"))
+        or rule.urn in target.property_dependencies.get("rule", ())
+        for target in targets
+    )
 
 
 def _check_guardduty(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
@@ -167,18 +190,20 @@ def _check_guardduty(resources: list[Resource], config: Mapping[str, Any]) -> It
             yield Violation(f"GuardDuty detector {detector.name} is suspended (enable is false)", detector.urn)
     targets = of_type(resources, EVENT_TARGET)
     if not any(_routes_guardduty(rule) and _targets(rule, targets) for rule in of_type(resources, EVENT_RULE)):
-        yield Violation("no enabled EventBridge rule with source aws.guardduty has a target: GuardDuty findings "
-                        "reach no one; declare an aws.cloudwatch.EventRule for them and an EventTarget to alerting")
+        yield Violation(
+            "no enabled EventBridge rule with source aws.guardduty has a target: GuardDuty findings "
+            "reach no one; declare an aws.cloudwatch.EventRule for them and an EventTarget to alerting"
+        )
 
 
 RULES: list[Rule] = [
     Rule(
         name="iam-no-wildcard-statements",
-        description="No IAM policy statement allows every action (\"*\" or \"*:*\").",
+        description='No IAM policy statement allows every action ("*" or "*:*").',
         severity="critical",
-        remediation="Replace `\"Action\": \"*\"` in the `policy` of aws.iam.Policy / RolePolicy / UserPolicy / "
-                    "GroupPolicy (and in aws.iam.Role `inline_policies`) with the specific actions; attach the "
-                    "AWS managed AdministratorAccess only to MFA-protected admin roles.",
+        remediation='Replace `"Action": "*"` in the `policy` of aws.iam.Policy / RolePolicy / UserPolicy / '
+        "GroupPolicy (and in aws.iam.Role `inline_policies`) with the specific actions; attach the "
+        "AWS managed AdministratorAccess only to MFA-protected admin roles.",
         soc2=("CC6.1", "CC6.3"),
         cis=("1.16",),
         resource_check=_check_wildcards,
@@ -186,13 +211,13 @@ RULES: list[Rule] = [
     Rule(
         name="iam-admin-roles-require-mfa",
         description="Admin and break-glass roles that people assume require MFA in every Allow statement of their "
-                    "trust policy, or admit only IAM Identity Center permission-set roles (MFA at sign-in).",
+        "trust policy, or admit only IAM Identity Center permission-set roles (MFA at sign-in).",
         severity="high",
-        remediation="Add `\"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}` to each Allow "
-                    "statement with an AWS principal in the `assume_role_policy` of aws.iam.Role, or limit the "
-                    "statement to Identity Center roles with `ArnLike aws:PrincipalArn "
-                    "arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_<set>_*` "
-                    "(platform:access.identityCenterPermissionSets).",
+        remediation='Add `"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}` to each Allow '
+        "statement with an AWS principal in the `assume_role_policy` of aws.iam.Role, or limit the "
+        "statement to Identity Center roles with `ArnLike aws:PrincipalArn "
+        "arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_<set>_*` "
+        "(platform:access.identityCenterPermissionSets).",
         soc2=("CC6.1", "CC6.2"),
         config={"required": True, "namePattern": "(admin|break-glass)"},
         resource_check=_check_admin_mfa,
@@ -202,7 +227,7 @@ RULES: list[Rule] = [
         description="The stack declares a logging, multi-region CloudTrail trail with log file validation.",
         severity="high",
         remediation="Declare an aws.cloudtrail.Trail with `is_multi_region_trail=True`, "
-                    "`enable_log_file_validation=True` and `enable_logging=True`.",
+        "`enable_log_file_validation=True` and `enable_logging=True`.",
         soc2=("CC7.2", "CC7.3"),
         cis=("3.1", "3.2"),
         stack_check=_check_cloudtrail,
@@ -210,12 +235,12 @@ RULES: list[Rule] = [
     Rule(
         name="guardduty-findings-routed",
         description="GuardDuty findings reach alerting: an enabled EventBridge rule for source aws.guardduty has a "
-                    "target, and no detector the stack declares is suspended (the detector itself is account-level, "
-                    "owned by the account baseline).",
+        "target, and no detector the stack declares is suspended (the detector itself is account-level, "
+        "owned by the account baseline).",
         severity="high",
-        remediation="Declare an aws.cloudwatch.EventRule with event pattern `{\"source\": [\"aws.guardduty\"]}` and "
-                    "an aws.cloudwatch.EventTarget sending it to an alert topic; enable the detector in "
-                    "account-baseline/ for every region the stack uses.",
+        remediation='Declare an aws.cloudwatch.EventRule with event pattern `{"source": ["aws.guardduty"]}` and '
+        "an aws.cloudwatch.EventTarget sending it to an alert topic; enable the detector in "
+        "account-baseline/ for every region the stack uses.",
         soc2=("CC7.2",),
         stack_check=_check_guardduty,
     ),

@@ -34,8 +34,9 @@ def _denies_plain_http(statement: Mapping[str, Any], bucket_name: str | None) ->
     if principal != "*" and not (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))):
         return False
     conditions = [statement.get("Condition", {}).get(op) or {} for op in ("Bool", "BoolIfExists")]
-    if not any(str(value).lower() == "false" for cond in conditions
-               for value in as_list(cond.get("aws:SecureTransport"))):
+    if not any(
+        str(value).lower() == "false" for cond in conditions for value in as_list(cond.get("aws:SecureTransport"))
+    ):
         return False
     actions = [a.lower() for a in as_list(statement.get("Action")) if isinstance(a, str)]
     if not all(any(fnmatchcase(needed, a) for a in actions) for needed in ("s3:getobject", "s3:putobject")):
@@ -64,8 +65,11 @@ def _s3_tls_only(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
             continue
         if not any(_denies_plain_http(s, name) for statements in parsed for s in statements):
             label = name or bucket.name
-            yield Violation(f"bucket {label} has no policy statement denying s3:* to Principal '*' when "
-                            f"aws:SecureTransport is 'false' on arn:aws:s3:::{label}/*", bucket.urn)
+            yield Violation(
+                f"bucket {label} has no policy statement denying s3:* to Principal '*' when "
+                f"aws:SecureTransport is 'false' on arn:aws:s3:::{label}/*",
+                bucket.urn,
+            )
 
 
 def _parameter(resource: Resource, name: str) -> Any:
@@ -82,13 +86,16 @@ def _forces_ssl(group: Resource) -> bool:
 def _is_postgres_group(resource: Resource) -> bool:
     family = str(resource.get("family") or "")
     return (resource.type == PARAMETER_GROUP and family.startswith("postgres")) or (
-        resource.type == CLUSTER_PARAMETER_GROUP and family.startswith("aurora-postgresql"))
+        resource.type == CLUSTER_PARAMETER_GROUP and family.startswith("aurora-postgresql")
+    )
 
 
 def _parameter_group_forces_ssl(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if _is_postgres_group(resource) and not _forces_ssl(resource):
-        yield (f"family {resource.get('family')} parameter group sets rds.force_ssl to "
-               f"{shown(_parameter(resource, 'rds.force_ssl'))}; expected '1'")
+        yield (
+            f"family {resource.get('family')} parameter group sets rds.force_ssl to "
+            f"{shown(_parameter(resource, 'rds.force_ssl'))}; expected '1'"
+        )
 
 
 def _engine(instance: Resource, instances: list[Resource]) -> str:
@@ -99,8 +106,12 @@ def _engine(instance: Resource, instances: list[Resource]) -> str:
     sources = [other for other in instances if other.urn in deps]
     source = None if deps else instance.get("replicateSourceDb")
     if isinstance(source, str) and source:
-        sources = [other for other in instances if other.get("identifier") and (
-            source == other.get("identifier") or source.endswith(f":{other.get('identifier')}"))]
+        sources = [
+            other
+            for other in instances
+            if other.get("identifier")
+            and (source == other.get("identifier") or source.endswith(f":{other.get('identifier')}"))
+        ]
     sources = [other for other in sources if other is not instance]
     return _engine(sources[0], instances) if sources else ""
 
@@ -115,23 +126,34 @@ def _instance_uses_tls_group(resources: list[Resource], config: Mapping[str, Any
         if not instance.property_dependencies.get("parameterGroupName"):
             group_name = instance.get("parameterGroupName")
             if not group_name or str(group_name).startswith("default."):
-                yield Violation(f"postgres instance {label} uses the default parameter group ({group_name or 'unset'})"
-                                ", where rds.force_ssl may be 0; expected a parameter group with rds.force_ssl = 1",
-                                instance.urn)
+                yield Violation(
+                    f"postgres instance {label} uses the default parameter group ({group_name or 'unset'})"
+                    ", where rds.force_ssl may be 0; expected a parameter group with rds.force_ssl = 1",
+                    instance.urn,
+                )
                 continue
         matches = [g for g in groups if linked(instance, "parameterGroupName", g, g.get("name"))]
         if not matches:
-            yield Violation(f"postgres instance {label} uses parameter group {instance.get('parameterGroupName')}, "
-                            "which this stack does not declare, so rds.force_ssl = 1 can't be verified", instance.urn)
+            yield Violation(
+                f"postgres instance {label} uses parameter group {instance.get('parameterGroupName')}, "
+                "which this stack does not declare, so rds.force_ssl = 1 can't be verified",
+                instance.urn,
+            )
         elif not all(_forces_ssl(g) for g in matches):
             group = matches[0].get("name") or matches[0].name
-            yield Violation(f"postgres instance {label} uses parameter group {group}, which sets rds.force_ssl to "
-                            f"{shown(_parameter(matches[0], 'rds.force_ssl'))}; expected '1'", instance.urn)
+            yield Violation(
+                f"postgres instance {label} uses parameter group {group}, which sets rds.force_ssl to "
+                f"{shown(_parameter(matches[0], 'rds.force_ssl'))}; expected '1'",
+                instance.urn,
+            )
 
 
 def _is_https_redirect(action: Any) -> bool:
-    return (isinstance(action, Mapping) and action.get("type") == "redirect"
-            and str((action.get("redirect") or {}).get("protocol", "")).upper() == "HTTPS")
+    return (
+        isinstance(action, Mapping)
+        and action.get("type") == "redirect"
+        and str((action.get("redirect") or {}).get("protocol", "")).upper() == "HTTPS"
+    )
 
 
 def _listener_https_only(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
@@ -147,9 +169,11 @@ def _listener_https_only(resource: Resource, config: Mapping[str, Any]) -> Itera
     port = resource.get("port", default="?")
     port = f"{port:g}" if isinstance(port, float) else port  # protobuf carries every number as a double
     if protocol == "HTTP":
-        yield (f"HTTP listener on port {port} serves traffic (default actions: "
-               f"{', '.join(str(a.get('type')) for a in actions if isinstance(a, Mapping)) or 'none'}); expected "
-               "only redirects to HTTPS")
+        yield (
+            f"HTTP listener on port {port} serves traffic (default actions: "
+            f"{', '.join(str(a.get('type')) for a in actions if isinstance(a, Mapping)) or 'none'}); expected "
+            "only redirects to HTTPS"
+        )
     else:
         yield f"listener on port {port} uses protocol {protocol}; expected one of {', '.join(allowed)}"
 
@@ -171,9 +195,9 @@ RULES: list[Rule] = [
         name="s3-bucket-tls-only",
         description="Every S3 bucket policy denies requests that do not use TLS.",
         severity="high",
-        remediation="Attach an aws.s3.BucketPolicy whose `policy` has a statement {Effect: Deny, Principal: \"*\", "
-                    "Action: \"s3:*\", Resource: [bucket ARN, bucket ARN + \"/*\"], Condition: {Bool: "
-                    "{\"aws:SecureTransport\": \"false\"}}}.",
+        remediation='Attach an aws.s3.BucketPolicy whose `policy` has a statement {Effect: Deny, Principal: "*", '
+        'Action: "s3:*", Resource: [bucket ARN, bucket ARN + "/*"], Condition: {Bool: '
+        '{"aws:SecureTransport": "false"}}}.',
         soc2=_TRANSIT,
         cis=("2.1.1",),
         stack_check=_s3_tls_only,
@@ -182,8 +206,8 @@ RULES: list[Rule] = [
         name="rds-parameter-group-forces-ssl",
         description="PostgreSQL parameter groups reject connections that do not use TLS.",
         severity="high",
-        remediation="Add `aws.rds.ParameterGroupParameterArgs(name=\"rds.force_ssl\", value=\"1\")` to `parameters` "
-                    "on the aws.rds.ParameterGroup (postgres*) or aws.rds.ClusterParameterGroup (aurora-postgresql*).",
+        remediation='Add `aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1")` to `parameters` '
+        "on the aws.rds.ParameterGroup (postgres*) or aws.rds.ClusterParameterGroup (aurora-postgresql*).",
         soc2=_TRANSIT,
         resource_check=_parameter_group_forces_ssl,
     ),
@@ -192,7 +216,7 @@ RULES: list[Rule] = [
         description="Every PostgreSQL instance uses a parameter group of this stack that sets rds.force_ssl = 1.",
         severity="high",
         remediation="Set `parameter_group_name=<group>.name` on aws.rds.Instance, pointing at an "
-                    "aws.rds.ParameterGroup declared in the program with `rds.force_ssl = 1` (not a default.* group).",
+        "aws.rds.ParameterGroup declared in the program with `rds.force_ssl = 1` (not a default.* group).",
         soc2=_TRANSIT,
         stack_check=_instance_uses_tls_group,
     ),
@@ -200,9 +224,9 @@ RULES: list[Rule] = [
         name="lb-listener-https-only",
         description="Load balancer listeners serve HTTPS/TLS only; plain HTTP listeners only redirect to HTTPS.",
         severity="high",
-        remediation="Use `protocol=\"HTTPS\"` with `certificate_arn` on aws.lb.Listener, or make every "
-                    "`default_actions` entry of an HTTP listener `type=\"redirect\"` with "
-                    "`redirect.protocol=\"HTTPS\"`.",
+        remediation='Use `protocol="HTTPS"` with `certificate_arn` on aws.lb.Listener, or make every '
+        '`default_actions` entry of an HTTP listener `type="redirect"` with '
+        '`redirect.protocol="HTTPS"`.',
         soc2=_TRANSIT,
         config={"allowedProtocols": ["HTTPS", "TLS"]},
         resource_check=_listener_https_only,
@@ -211,8 +235,8 @@ RULES: list[Rule] = [
         name="lb-listener-modern-tls",
         description="HTTPS/TLS listeners use a TLS 1.2+ security policy with TLS 1.3 support.",
         severity="medium",
-        remediation="Set `ssl_policy=\"ELBSecurityPolicy-TLS13-1-2-2021-06\"` (or another allowed policy) on "
-                    "aws.lb.Listener.",
+        remediation='Set `ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06"` (or another allowed policy) on '
+        "aws.lb.Listener.",
         soc2=_TRANSIT,
         # TLS13-1-0 / TLS13-1-1 also start with ELBSecurityPolicy-TLS13- but accept TLS 1.0 / 1.1.
         config={"allowedPolicyPrefixes": ["ELBSecurityPolicy-TLS13-1-2-", "ELBSecurityPolicy-TLS13-1-3-"]},

@@ -98,8 +98,9 @@ def _start_server() -> tuple[subprocess.Popen, str]:
     if not binary.exists():
         pytest.fail(f"moto_server is not installed next to {sys.executable}: install requirements-dev.txt")
     port = _free_port()
-    proc = subprocess.Popen([str(binary), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(binary), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return proc, f"http://127.0.0.1:{port}"
 
 

@@ -30,12 +30,17 @@ REPO = Path(__file__).resolve().parents[2]
 STATE_ENV = "PLATFORMCTL_TEST_BACKUP_STATE"
 REGION, DR_REGION = "us-east-1", "us-west-2"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-FAKED = ("ListBackupSelections", "GetBackupSelection", "ListRecoveryPointsByResource",
-         "ListRecoveryPointsByBackupVault")
+FAKED = (
+    "ListBackupSelections",
+    "GetBackupSelection",
+    "ListRecoveryPointsByResource",
+    "ListRecoveryPointsByBackupVault",
+)
 RULES = {"dev": {"daily": "cron(0 6 * * ? *)"}, "prod": {"every-4-hours": "cron(0 0/4 * * ? *)"}}
 
 
 # --- the APIs moto lacks, answered from a state file -------------------------------------------------------
+
 
 class _Http:
     def __init__(self, status_code: int) -> None:
@@ -51,8 +56,11 @@ def _answer(model: Any, context: dict[str, Any], **_: Any) -> tuple[_Http, dict[
     params, region = context["fake_params"], context["client_region"]
     if model.name == "ListBackupSelections":
         selections = state["selections"].get(params["BackupPlanId"], [])
-        return _Http(200), {"BackupSelectionsList": [
-            {"SelectionId": s["SelectionId"], "SelectionName": s["SelectionName"]} for s in selections]}
+        return _Http(200), {
+            "BackupSelectionsList": [
+                {"SelectionId": s["SelectionId"], "SelectionName": s["SelectionName"]} for s in selections
+            ]
+        }
     if model.name == "GetBackupSelection":
         for selection in state["selections"].get(params["BackupPlanId"], []):
             if selection["SelectionId"] == params["SelectionId"]:
@@ -62,8 +70,12 @@ def _answer(model: Any, context: dict[str, Any], **_: Any) -> tuple[_Http, dict[
     if model.name == "ListRecoveryPointsByResource":
         points = [p for p in points if p["ResourceArn"] == params["ResourceArn"]]
     else:
-        points = [p for p in points if p["BackupVaultName"] == params["BackupVaultName"]
-                  and p["ResourceArn"] == params.get("ByResourceArn", p["ResourceArn"])]
+        points = [
+            p
+            for p in points
+            if p["BackupVaultName"] == params["BackupVaultName"]
+            and p["ResourceArn"] == params.get("ByResourceArn", p["ResourceArn"])
+        ]
     return _Http(200), {"RecoveryPoints": [_point_shape(p) for p in points]}
 
 
@@ -93,6 +105,7 @@ def install_fakes() -> Any:
 
 # --- a stack seeded into moto ------------------------------------------------------------------------------
 
+
 class Seeded:
     """One stack's AWS Backup setup in moto plus the faked selections and recovery points."""
 
@@ -111,32 +124,60 @@ class Seeded:
         retention = retention or backup_audit.TIER_POLICIES[self.tier].retention_days
         key = self.client("kms").create_key()["KeyMetadata"]["Arn"]
         vault = f"platform-{self.tier}-vault"
-        self.client("backup").create_backup_vault(BackupVaultName=vault, **({"EncryptionKeyArn": key}
-                                                                           if encrypted else {}))
+        self.client("backup").create_backup_vault(
+            BackupVaultName=vault, **({"EncryptionKeyArn": key} if encrypted else {})
+        )
         dr_arn = None
         if prod:
             dr_key = self.client("kms", DR_REGION).create_key()["KeyMetadata"]["Arn"]
             dr_arn = self.client("backup", DR_REGION).create_backup_vault(
-                BackupVaultName=f"{vault}-dr", EncryptionKeyArn=dr_key)["BackupVaultArn"]
+                BackupVaultName=f"{vault}-dr", EncryptionKeyArn=dr_key
+            )["BackupVaultArn"]
         schedules = {**RULES["prod" if prod else "dev"], **({"continuous": "cron(0 * * * ? *)"} if prod else {})}
-        rules = [{"RuleName": name, "TargetBackupVaultName": vault, "ScheduleExpression": cron,
-                  "Lifecycle": {"DeleteAfterDays": retention}, "EnableContinuousBackup": name == "continuous",
-                  **({"CopyActions": [{"DestinationBackupVaultArn": dr_arn,
-                                       "Lifecycle": {"DeleteAfterDays": retention}}]}
-                     if dr_arn and copy_action else {})}
-                 for name, cron in schedules.items()]
+        rules = [
+            {
+                "RuleName": name,
+                "TargetBackupVaultName": vault,
+                "ScheduleExpression": cron,
+                "Lifecycle": {"DeleteAfterDays": retention},
+                "EnableContinuousBackup": name == "continuous",
+                **(
+                    {
+                        "CopyActions": [
+                            {"DestinationBackupVaultArn": dr_arn, "Lifecycle": {"DeleteAfterDays": retention}}
+                        ]
+                    }
+                    if dr_arn and copy_action
+                    else {}
+                ),
+            }
+            for name, cron in schedules.items()
+        ]
         plan_id = self.client("backup").create_backup_plan(
-            BackupPlan={"BackupPlanName": f"platform-{self.tier}-plan", "Rules": rules})["BackupPlanId"]
+            BackupPlan={"BackupPlanName": f"platform-{self.tier}-plan", "Rules": rules}
+        )["BackupPlanId"]
         for bucket in ("data", "logs"):
             self.client("s3").create_bucket(Bucket=f"platform-{self.tier}-{bucket}")
         database = self.client("rds").create_db_instance(
-            DBInstanceIdentifier=f"platform-{self.tier}-db", Engine="postgres", DBInstanceClass="db.t4g.micro",
-            MasterUsername="platform", MasterUserPassword="not-a-secret-1", AllocatedStorage=20)
-        self.outputs = {"tier": self.tier, "primaryRegion": REGION, "drRegion": DR_REGION,
-                        "databaseArn": database["DBInstance"]["DBInstanceArn"],
-                        "dataBucket": f"platform-{self.tier}-data", "logsBucket": f"platform-{self.tier}-logs",
-                        "backupVaultName": vault, "backupPlanId": plan_id, "backupKeyArn": key,
-                        "drBackupVaultArn": dr_arn}
+            DBInstanceIdentifier=f"platform-{self.tier}-db",
+            Engine="postgres",
+            DBInstanceClass="db.t4g.micro",
+            MasterUsername="platform",
+            MasterUserPassword="not-a-secret-1",
+            AllocatedStorage=20,
+        )
+        self.outputs = {
+            "tier": self.tier,
+            "primaryRegion": REGION,
+            "drRegion": DR_REGION,
+            "databaseArn": database["DBInstance"]["DBInstanceArn"],
+            "dataBucket": f"platform-{self.tier}-data",
+            "logsBucket": f"platform-{self.tier}-logs",
+            "backupVaultName": vault,
+            "backupPlanId": plan_id,
+            "backupKeyArn": key,
+            "drBackupVaultArn": dr_arn,
+        }
         self.select(self.resources)
         for resource in self.resources:
             self.point(resource, age=timedelta(hours=5))
@@ -147,24 +188,46 @@ class Seeded:
 
     @property
     def resources(self) -> list[str]:
-        return [self.outputs["databaseArn"], f"arn:aws:s3:::{self.outputs['dataBucket']}",
-                f"arn:aws:s3:::{self.outputs['logsBucket']}"]
+        return [
+            self.outputs["databaseArn"],
+            f"arn:aws:s3:::{self.outputs['dataBucket']}",
+            f"arn:aws:s3:::{self.outputs['logsBucket']}",
+        ]
 
     def select(self, resources: list[str]) -> None:
-        self.state["selections"][self.outputs["backupPlanId"]] = [{
-            "SelectionId": "selection-1", "SelectionName": f"platform-{self.tier}-stateful",
-            "IamRoleArn": "arn:aws:iam::123456789012:role/backup", "Resources": resources}]
+        self.state["selections"][self.outputs["backupPlanId"]] = [
+            {
+                "SelectionId": "selection-1",
+                "SelectionName": f"platform-{self.tier}-stateful",
+                "IamRoleArn": "arn:aws:iam::123456789012:role/backup",
+                "Resources": resources,
+            }
+        ]
 
-    def point(self, resource: str, *, age: timedelta, continuous: bool = False, region: str = REGION,
-              vault: str | None = None, status: str = "COMPLETED") -> None:
+    def point(
+        self,
+        resource: str,
+        *,
+        age: timedelta,
+        continuous: bool = False,
+        region: str = REGION,
+        vault: str | None = None,
+        status: str = "COMPLETED",
+    ) -> None:
         created = NOW - age
         # Continuous points carry `continuous:` in their ARN, as in AWS.
         arn = f"arn:aws:backup:{region}:123456789012:recovery-point:{'continuous:' if continuous else ''}"
-        self.state["points"].append({
-            "region": region, "ResourceArn": resource, "BackupVaultName": vault or self.outputs["backupVaultName"],
-            "RecoveryPointArn": f"{arn}{len(self.state['points'])}",
-            "Status": status, "CreationDate": created.isoformat(),
-            **({} if continuous else {"CompletionDate": (created + timedelta(minutes=20)).isoformat()})})
+        self.state["points"].append(
+            {
+                "region": region,
+                "ResourceArn": resource,
+                "BackupVaultName": vault or self.outputs["backupVaultName"],
+                "RecoveryPointArn": f"{arn}{len(self.state['points'])}",
+                "Status": status,
+                "CreationDate": created.isoformat(),
+                **({} if continuous else {"CompletionDate": (created + timedelta(minutes=20)).isoformat()}),
+            }
+        )
 
     def drop_points(self, **match: Any) -> None:
         self.state["points"] = [p for p in self.state["points"] if any(p.get(k) != v for k, v in match.items())]
@@ -175,8 +238,17 @@ class Seeded:
         return self
 
     def argv(self, *extra: str) -> list[str]:
-        return ["backup", "audit", "--stack", self.tier, "--outputs", str(self.outputs_path),
-                "--now", NOW.isoformat(), *extra]
+        return [
+            "backup",
+            "audit",
+            "--stack",
+            self.tier,
+            "--outputs",
+            str(self.outputs_path),
+            "--now",
+            NOW.isoformat(),
+            *extra,
+        ]
 
 
 @pytest.fixture
@@ -208,10 +280,18 @@ def run_cli(seeded: Seeded, *extra: str) -> subprocess.CompletedProcess[str]:
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(
         f"import sys\nsys.path.insert(0, {str(REPO)!r})\n"
-        "from tests.ops.test_backup_audit import install_fakes\ninstall_fakes()\n")
+        "from tests.ops.test_backup_audit import install_fakes\ninstall_fakes()\n"
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(REPO)])}
-    return subprocess.run([sys.executable, "-m", "platformctl", *seeded.argv(*extra)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", *seeded.argv(*extra)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def only(findings: list[dict[str, Any]], check: str) -> dict[str, Any]:
@@ -221,6 +301,7 @@ def only(findings: list[dict[str, Any]], check: str) -> dict[str, Any]:
 
 
 # --- clean stacks ------------------------------------------------------------------------------------------
+
 
 def test_dev_stack_as_declared_is_clean(dev: Seeded, capsys: pytest.CaptureFixture[str]) -> None:
     dev.seed()
@@ -241,13 +322,19 @@ def test_prod_stack_as_declared_is_clean_through_the_cli(prod: Seeded) -> None:
 
 # --- drift -------------------------------------------------------------------------------------------------
 
+
 def test_retention_drifted_to_three_days_names_the_plan_rule(dev: Seeded, capsys: pytest.CaptureFixture[str]) -> None:
     dev.seed(retention=3)
     code, document = audit_json(dev, capsys)
     assert code == 1
     finding = only(document["findings"], "retention")
-    assert finding == {"severity": "error", "check": "retention", "resource": "platform-dev-plan/daily",
-                       "finding": "keeps recovery points 3 days", "expected": "7 days (dev tier)"}
+    assert finding == {
+        "severity": "error",
+        "check": "retention",
+        "resource": "platform-dev-plan/daily",
+        "finding": "keeps recovery points 3 days",
+        "expected": "7 days (dev tier)",
+    }
 
 
 def test_prod_rule_without_dr_copy_action(prod: Seeded, capsys: pytest.CaptureFixture[str]) -> None:
@@ -283,8 +370,13 @@ def test_missing_vault_through_the_cli(dev: Seeded) -> None:
     result = run_cli(dev)
     assert result.returncode == 1, result.stdout + result.stderr
     header, columns, row = result.stdout.splitlines()
-    assert header.endswith("1 finding(s)") and columns.split() == ["SEVERITY", "CHECK", "RESOURCE", "FINDING",
-                                                                   "EXPECTED"]
+    assert header.endswith("1 finding(s)") and columns.split() == [
+        "SEVERITY",
+        "CHECK",
+        "RESOURCE",
+        "FINDING",
+        "EXPECTED",
+    ]
     assert row.split()[:3] == ["error", "vault", "platform-dev-vault"] and "does not exist" in row
 
 
@@ -332,8 +424,9 @@ def test_prod_point_without_dr_copy(prod: Seeded, capsys: pytest.CaptureFixture[
     assert finding["resource"] == prod.outputs["databaseArn"] and "has no copy in the DR vault" in finding["finding"]
 
 
-def test_prod_plan_with_one_daily_snapshot_and_no_continuous_rule(fakes: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_prod_plan_with_one_daily_snapshot_and_no_continuous_rule(
+    fakes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     dev = Seeded(fakes, "dev").seed()  # a dev-shaped plan audited as prod
     code, document = audit_json(dev, capsys, "--tier", "prod")
     assert code == 1
@@ -356,20 +449,29 @@ def test_unknown_plan(dev: Seeded, capsys: pytest.CaptureFixture[str]) -> None:
     code, document = audit_json(dev, capsys)
     assert code == 1
     assert only(document["findings"], "plan") == {
-        "severity": "error", "check": "plan", "resource": "no-such-plan", "finding": "backup plan does not exist",
-        "expected": "the plan named by backupPlanId"}
+        "severity": "error",
+        "check": "plan",
+        "resource": "no-such-plan",
+        "finding": "backup plan does not exist",
+        "expected": "the plan named by backupPlanId",
+    }
 
 
 # --- bad usage ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("outputs", "message"), [
-    (None, "cannot read the stack outputs"),
-    ("not json", "not JSON"),
-    ("[]", "expected a JSON object"),
-    ('{"tier": "dev"}', "missing stack output(s) backupVaultName, backupPlanId, databaseArn"),
-])
-def test_bad_outputs_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           outputs: str | None, message: str) -> None:
+
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        (None, "cannot read the stack outputs"),
+        ("not json", "not JSON"),
+        ("[]", "expected a JSON object"),
+        ('{"tier": "dev"}', "missing stack output(s) backupVaultName, backupPlanId, databaseArn"),
+    ],
+)
+def test_bad_outputs_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], outputs: str | None, message: str
+) -> None:
     path = tmp_path / "outputs.json"
     if outputs is not None:
         path.write_text(outputs)
@@ -377,17 +479,27 @@ def test_bad_outputs_file_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
     assert message in capsys.readouterr().err
 
 
-BAD_TIER_OUTPUTS = {"backupVaultName": "v", "backupPlanId": "p", "dataBucket": "d", "logsBucket": "l",
-                    "tier": "qa", "databaseArn": "arn:aws:rds:us-east-1:123456789012:db:x"}
+BAD_TIER_OUTPUTS = {
+    "backupVaultName": "v",
+    "backupPlanId": "p",
+    "dataBucket": "d",
+    "logsBucket": "l",
+    "tier": "qa",
+    "databaseArn": "arn:aws:rds:us-east-1:123456789012:db:x",
+}
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (("--tier", "dev", "--now", "2026-11-29T12:00:00"), "has no timezone"),
-    (("--tier", "dev", "--now", "yesterday"), "not an ISO 8601 time"),
-    ((), "tier 'qa' (outputs.tier or --tier) must be one of dev, staging, prod"),
-])
-def test_bad_time_or_tier_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           extra: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--tier", "dev", "--now", "2026-11-29T12:00:00"), "has no timezone"),
+        (("--tier", "dev", "--now", "yesterday"), "not an ISO 8601 time"),
+        ((), "tier 'qa' (outputs.tier or --tier) must be one of dev, staging, prod"),
+    ],
+)
+def test_bad_time_or_tier_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: tuple[str, ...], message: str
+) -> None:
     path = tmp_path / "outputs.json"
     path.write_text(json.dumps(BAD_TIER_OUTPUTS))
     assert main(["backup", "audit", "--stack", "dev", "--outputs", str(path), *extra]) == 2
@@ -417,23 +529,35 @@ def test_clients_retry_adaptively_with_timeouts() -> None:
 
 # --- the policy tables -------------------------------------------------------------------------------------
 
+
 def test_retention_table_matches_the_platform_config() -> None:
     from components.config import STANDARD_RETENTION_DAYS
 
     assert {tier.value: days for tier, days in STANDARD_RETENTION_DAYS.items()} == {
-        tier: policy.retention_days for tier, policy in backup_audit.TIER_POLICIES.items()}
+        tier: policy.retention_days for tier, policy in backup_audit.TIER_POLICIES.items()
+    }
 
 
-@pytest.mark.parametrize(("expression", "runs"), [
-    ("cron(0 3 * * ? *)", 1), ("cron(0 0/4 * * ? *)", 6), ("cron(0 * * * ? *)", 24), ("cron(0,30 1-3 * * ? *)", 6),
-    ("cron(0 3 ? * MON *)", 0), ("cron(0 3 1 * ? *)", 0), ("cron(0 25 * * ? *)", None), ("rate(1 day)", None),
-])
+@pytest.mark.parametrize(
+    ("expression", "runs"),
+    [
+        ("cron(0 3 * * ? *)", 1),
+        ("cron(0 0/4 * * ? *)", 6),
+        ("cron(0 * * * ? *)", 24),
+        ("cron(0,30 1-3 * * ? *)", 6),
+        ("cron(0 3 ? * MON *)", 0),
+        ("cron(0 3 1 * ? *)", 0),
+        ("cron(0 25 * * ? *)", None),
+        ("rate(1 day)", None),
+    ],
+)
 def test_runs_per_day(expression: str, runs: int | None) -> None:
     assert runs_per_day(expression) == runs
 
 
-def test_no_credentials_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_credentials_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in [name for name in os.environ if name.startswith("AWS_")]:
         monkeypatch.delenv(name)
     for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):

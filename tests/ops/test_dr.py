@@ -43,15 +43,23 @@ def route53() -> Any:
 
 def seed_database(region: str = PRIMARY, identifier: str = DB) -> dict[str, Any]:
     return rds(region).create_db_instance(
-        DBInstanceIdentifier=identifier, Engine="postgres", DBInstanceClass="db.t4g.micro", AllocatedStorage=20,
-        MasterUsername="platform", MasterUserPassword="not-a-secret-1", StorageEncrypted=True,
-        BackupRetentionPeriod=7)["DBInstance"]
+        DBInstanceIdentifier=identifier,
+        Engine="postgres",
+        DBInstanceClass="db.t4g.micro",
+        AllocatedStorage=20,
+        MasterUsername="platform",
+        MasterUserPassword="not-a-secret-1",
+        StorageEncrypted=True,
+        BackupRetentionPeriod=7,
+    )["DBInstance"]
 
 
 def seed_replica(primary: dict[str, Any]) -> dict[str, Any]:
     return rds(DR_REGION).create_db_instance_read_replica(
-        DBInstanceIdentifier=REPLICA, SourceDBInstanceIdentifier=primary["DBInstanceArn"],
-        DBInstanceClass="db.t4g.micro")["DBInstance"]
+        DBInstanceIdentifier=REPLICA,
+        SourceDBInstanceIdentifier=primary["DBInstanceArn"],
+        DBInstanceClass="db.t4g.micro",
+    )["DBInstance"]
 
 
 def seed_zone() -> str:
@@ -59,8 +67,14 @@ def seed_zone() -> str:
 
 
 def write_outputs(path: Path, tier: str = "prod", **overrides: Any) -> Path:
-    outputs = {"tier": tier, "primaryRegion": PRIMARY, "drRegion": DR_REGION, "databaseIdentifier": DB,
-               "databaseReplicaIdentifier": REPLICA if tier == "prod" else None, "hostedZoneId": "Z0NONE"}
+    outputs = {
+        "tier": tier,
+        "primaryRegion": PRIMARY,
+        "drRegion": DR_REGION,
+        "databaseIdentifier": DB,
+        "databaseReplicaIdentifier": REPLICA if tier == "prod" else None,
+        "hostedZoneId": "Z0NONE",
+    }
     path.write_text(json.dumps({**outputs, **overrides}))
     return path
 
@@ -82,8 +96,15 @@ def report_in(directory: Path) -> dict[str, Any]:
 
 def cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "platformctl", *argv], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def instance_ids(region: str) -> list[str]:
@@ -95,12 +116,22 @@ def instance_ids(region: str) -> list[str]:
 
 def test_drill_restores_dr_snapshot_and_measures_from_emulator_timestamps(aws: str, tmp_path: Path) -> None:
     seed_replica(seed_database())
-    snapshot = rds(DR_REGION).create_db_snapshot(DBInstanceIdentifier=REPLICA,
-                                                 DBSnapshotIdentifier="replica-snap")["DBSnapshot"]
+    snapshot = rds(DR_REGION).create_db_snapshot(DBInstanceIdentifier=REPLICA, DBSnapshotIdentifier="replica-snap")[
+        "DBSnapshot"
+    ]
     time.sleep(1.1)  # so the recovery point is measurably older than the restore
     before = server_now()
-    result = cli("dr", "drill", "--stack", "prod", "--outputs", str(write_outputs(tmp_path / "o.json")),
-                 "--report-dir", str(tmp_path / "reports"), cwd=tmp_path)
+    result = cli(
+        "dr",
+        "drill",
+        "--stack",
+        "prod",
+        "--outputs",
+        str(write_outputs(tmp_path / "o.json")),
+        "--report-dir",
+        str(tmp_path / "reports"),
+        cwd=tmp_path,
+    )
     after = server_now()
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -120,12 +151,17 @@ def test_drill_restores_dr_snapshot_and_measures_from_emulator_timestamps(aws: s
     # InstanceCreateTime is the emulator's too: it matches the "DB instance created" event, which outlives it.
     drill_id = report["drillInstance"]["identifier"]
     assert re.fullmatch(rf"drill-{DB}-\d{{12}}", drill_id)
-    created = [e["Date"] for e in rds(DR_REGION).describe_events(SourceIdentifier=drill_id,
-                                                                SourceType="db-instance")["Events"]
-               if e["Message"] == "DB instance created"]
+    created = [
+        e["Date"]
+        for e in rds(DR_REGION).describe_events(SourceIdentifier=drill_id, SourceType="db-instance")["Events"]
+        if e["Message"] == "DB instance created"
+    ]
     assert abs(iso(report["drillInstance"]["instanceCreateTime"]) - created[0]) < timedelta(seconds=1)
     assert {c["name"]: c["passed"] for c in report["checks"]} == {
-        "status available": True, "endpoint present": True, "storage encrypted": True}
+        "status available": True,
+        "endpoint present": True,
+        "storage encrypted": True,
+    }
     assert report["drillInstance"]["deleted"] and report["passed"]
     assert report["drillInstance"]["deletion"].startswith("requested, RDS status")
     assert drill_id not in instance_ids(DR_REGION)
@@ -135,8 +171,18 @@ def test_drill_restores_dr_snapshot_and_measures_from_emulator_timestamps(aws: s
 
 def test_drill_falls_back_to_primary_and_says_so(aws: str, tmp_path: Path, capsys: Any) -> None:
     seed_database()  # moto takes an automated snapshot at creation; nothing exists in the DR region
-    status = main(["dr", "drill", "--stack", "prod", "--outputs", str(write_outputs(tmp_path / "o.json")),
-                   "--report-dir", str(tmp_path)])
+    status = main(
+        [
+            "dr",
+            "drill",
+            "--stack",
+            "prod",
+            "--outputs",
+            str(write_outputs(tmp_path / "o.json")),
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
     report = report_in(tmp_path)
     assert status == 0, capsys.readouterr()
     assert report["recoveryPoint"]["region"] == PRIMARY
@@ -147,8 +193,19 @@ def test_drill_falls_back_to_primary_and_says_so(aws: str, tmp_path: Path, capsy
 
 def test_drill_point_in_time(aws: str, tmp_path: Path) -> None:
     seed_database()
-    status = main(["dr", "drill", "--stack", "dev", "--outputs", str(write_outputs(tmp_path / "o.json", "dev")),
-                   "--report-dir", str(tmp_path), "--point-in-time"])
+    status = main(
+        [
+            "dr",
+            "drill",
+            "--stack",
+            "dev",
+            "--outputs",
+            str(write_outputs(tmp_path / "o.json", "dev")),
+            "--report-dir",
+            str(tmp_path),
+            "--point-in-time",
+        ]
+    )
     report = report_in(tmp_path)
     assert status == 0
     assert report["recoveryPoint"]["method"] == "point-in-time"
@@ -161,8 +218,18 @@ def test_drill_point_in_time(aws: str, tmp_path: Path) -> None:
 def test_drill_fails_a_missed_target(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seed_database()
     monkeypatch.setattr(dr, "DAILY_RPO", timedelta(seconds=-1))  # nothing can meet it
-    status = main(["dr", "drill", "--stack", "dev", "--outputs", str(write_outputs(tmp_path / "o.json", "dev")),
-                   "--report-dir", str(tmp_path)])
+    status = main(
+        [
+            "dr",
+            "drill",
+            "--stack",
+            "dev",
+            "--outputs",
+            str(write_outputs(tmp_path / "o.json", "dev")),
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
     report = report_in(tmp_path)
     assert status == 1
     assert report["targets"]["RPO"]["passed"] is False and report["targets"]["RTO"]["passed"] is True
@@ -171,8 +238,18 @@ def test_drill_fails_a_missed_target(aws: str, tmp_path: Path, monkeypatch: pyte
 
 
 def test_drill_without_recovery_point_fails_with_report(aws: str, tmp_path: Path) -> None:
-    status = main(["dr", "drill", "--stack", "dev", "--outputs", str(write_outputs(tmp_path / "o.json", "dev")),
-                   "--report-dir", str(tmp_path)])
+    status = main(
+        [
+            "dr",
+            "drill",
+            "--stack",
+            "dev",
+            "--outputs",
+            str(write_outputs(tmp_path / "o.json", "dev")),
+            "--report-dir",
+            str(tmp_path),
+        ]
+    )
     report = report_in(tmp_path)
     assert status == 1 and report["recoveryPoint"] is None and report["targets"]["RPO"]["achievedSeconds"] is None
 
@@ -206,13 +283,18 @@ def promotion_clears_source(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def client(service: str, region: str) -> Any:
         made = real_client(service, region)
-        made.meta.events.register("provide-client-params.rds.PromoteReadReplica",
-                                  lambda params, **_: promoted.append(params["DBInstanceIdentifier"]))
+        made.meta.events.register(
+            "provide-client-params.rds.PromoteReadReplica",
+            lambda params, **_: promoted.append(params["DBInstanceIdentifier"]),
+        )
         return made
 
     monkeypatch.setattr(dr_failover, "aws_client", client)
-    monkeypatch.setattr(dr_failover, "replica_source", lambda instance: (
-        None if instance["DBInstanceIdentifier"] in promoted else real_source(instance)))
+    monkeypatch.setattr(
+        dr_failover,
+        "replica_source",
+        lambda instance: None if instance["DBInstanceIdentifier"] in promoted else real_source(instance),
+    )
     return promoted
 
 
@@ -224,10 +306,17 @@ def cname(zone_id: str) -> list[str]:
 
 def emulator_state(zone_id: str) -> list[Any]:
     """Everything a failover could change; LatestRestorableTime is moto's "now", so it is left out."""
-    instances = [{k: v for k, v in i.items() if k != "LatestRestorableTime"}
-                 for region in (PRIMARY, DR_REGION) for i in rds(region).describe_db_instances()["DBInstances"]]
-    return [instances, route53().list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"],
-            rds(DR_REGION).describe_events()["Events"], rds(PRIMARY).describe_events()["Events"]]
+    instances = [
+        {k: v for k, v in i.items() if k != "LatestRestorableTime"}
+        for region in (PRIMARY, DR_REGION)
+        for i in rds(region).describe_db_instances()["DBInstances"]
+    ]
+    return [
+        instances,
+        route53().list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"],
+        rds(DR_REGION).describe_events()["Events"],
+        rds(PRIMARY).describe_events()["Events"],
+    ]
 
 
 def failover(outputs: Path, state: Path, *extra: str) -> list[str]:
@@ -256,8 +345,9 @@ def test_failover_execute_needs_exact_confirmation(aws: str, tmp_path: Path, con
     assert result.returncode == 2 and "--confirm prod" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_failover_resumes_after_dns_failure(aws: str, tmp_path: Path, promotion_clears_source: list[str],
-                                            capsys: Any) -> None:
+def test_failover_resumes_after_dns_failure(
+    aws: str, tmp_path: Path, promotion_clears_source: list[str], capsys: Any
+) -> None:
     replica = seed_replica(seed_database())
     zone_id = seed_zone()
     state = tmp_path / "state.json"

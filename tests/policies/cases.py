@@ -11,12 +11,24 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from policies.framework import Resource, Rule
 
 
-def res(type_: str, urn_name: str = "r", protect: bool = False, provider_props: dict | None = None,
-        property_dependencies: dict | None = None, **props: Any) -> Resource:
+def res(
+    type_: str,
+    urn_name: str = "r",
+    protect: bool = False,
+    provider_props: dict | None = None,
+    property_dependencies: dict | None = None,
+    **props: Any,
+) -> Resource:
     """A resource with a readable URN; props are camelCase inputs as the engine sends them."""
-    return Resource(type=type_, props=props, urn=f"urn:pulumi:test::platform::{type_}::{urn_name}",
-                    name=urn_name, protect=protect, provider_props=provider_props or {},
-                    property_dependencies={k: tuple(v) for k, v in (property_dependencies or {}).items()})
+    return Resource(
+        type=type_,
+        props=props,
+        urn=f"urn:pulumi:test::platform::{type_}::{urn_name}",
+        name=urn_name,
+        protect=protect,
+        provider_props=provider_props or {},
+        property_dependencies={k: tuple(v) for k, v in (property_dependencies or {}).items()},
+    )
 
 
 @dataclass(frozen=True)

@@ -41,70 +41,137 @@ CASES: list[Case] = [
     Case("s3-bucket-encrypted-with-cmk", True, (sse(key="alias/aws/s3"),), note="aws-managed-alias"),
     Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None),), note="kms-without-key"),
     Case("s3-bucket-encrypted-with-cmk", True, (res(SSE, "enc", bucket="b"),), note="no-rules"),
-    Case("s3-bucket-encrypted-with-cmk", True, (bucket(serverSideEncryptionConfiguration={"rule": {
-        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}),), note="inline-block"),
+    Case(
+        "s3-bucket-encrypted-with-cmk",
+        True,
+        (
+            bucket(
+                serverSideEncryptionConfiguration={
+                    "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}
+                }
+            ),
+        ),
+        note="inline-block",
+    ),
     Case("s3-bucket-encrypted-with-cmk", False, (bucket(),), note="bucket-without-inline-block"),
     # s3-bucket-has-encryption-config
-    Case("s3-bucket-has-encryption-config", False,
-         (_data, sse(property_dependencies={"bucket": [_data.urn]})), note="by-dependency"),
+    Case(
+        "s3-bucket-has-encryption-config",
+        False,
+        (_data, sse(property_dependencies={"bucket": [_data.urn]})),
+        note="by-dependency",
+    ),
     Case("s3-bucket-has-encryption-config", False, (_logs, sse(bucket="logs-123")), note="by-name"),
     Case("s3-bucket-has-encryption-config", True, (_data, _logs, sse(property_dependencies={"bucket": [_data.urn]}))),
     Case("s3-bucket-has-encryption-config", True, (_logs, sse(bucket="other-bucket")), note="other-bucket"),
     Case("s3-bucket-has-encryption-config", False, (), note="no-buckets"),
     # rds-storage-encrypted-with-cmk
     Case("rds-storage-encrypted-with-cmk", False, (res(RDS, storageEncrypted=True, kmsKeyId=KEY),)),
-    Case("rds-storage-encrypted-with-cmk", False, (res(RDS, replicateSourceDb="arn:aws:rds:us-east-1:1:db:x",
-                                                       kmsKeyId=KEY),), note="replica-inherits-encryption"),
-    Case("rds-storage-encrypted-with-cmk", False, (res(CLUSTER, storageEncrypted=True, kmsKeyId="alias/rds-data"),),
-         note="cluster-customer-alias"),
+    Case(
+        "rds-storage-encrypted-with-cmk",
+        False,
+        (res(RDS, replicateSourceDb="arn:aws:rds:us-east-1:1:db:x", kmsKeyId=KEY),),
+        note="replica-inherits-encryption",
+    ),
+    Case(
+        "rds-storage-encrypted-with-cmk",
+        False,
+        (res(CLUSTER, storageEncrypted=True, kmsKeyId="alias/rds-data"),),
+        note="cluster-customer-alias",
+    ),
     Case("rds-storage-encrypted-with-cmk", True, (res(RDS, storageEncrypted=True),), note="default-aws-rds-key"),
     Case("rds-storage-encrypted-with-cmk", True, (res(RDS, kmsKeyId=KEY),), note="storage-encrypted-missing"),
-    Case("rds-storage-encrypted-with-cmk", True, (res(RDS, replicateSourceDb="src", storageEncrypted=False,
-                                                      kmsKeyId=KEY),), note="replica-explicitly-unencrypted"),
-    Case("rds-storage-encrypted-with-cmk", True, (res(
-        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
-        sourceDbInstanceArn="arn:aws:rds:us-east-1:1:db:x"),), note="replicated-backups-without-key"),
-    Case("rds-storage-encrypted-with-cmk", False, (res("aws:ec2/vpc:Vpc", cidrBlock="10.0.0.0/16"),),
-         note="other-type"),
+    Case(
+        "rds-storage-encrypted-with-cmk",
+        True,
+        (res(RDS, replicateSourceDb="src", storageEncrypted=False, kmsKeyId=KEY),),
+        note="replica-explicitly-unencrypted",
+    ),
+    Case(
+        "rds-storage-encrypted-with-cmk",
+        True,
+        (
+            res(
+                "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+                sourceDbInstanceArn="arn:aws:rds:us-east-1:1:db:x",
+            ),
+        ),
+        note="replicated-backups-without-key",
+    ),
+    Case(
+        "rds-storage-encrypted-with-cmk", False, (res("aws:ec2/vpc:Vpc", cidrBlock="10.0.0.0/16"),), note="other-type"
+    ),
     # ebs-volume-encrypted-with-cmk
     Case("ebs-volume-encrypted-with-cmk", False, (res("aws:ebs/volume:Volume", encrypted=True, kmsKeyId=KEY),)),
     Case("ebs-volume-encrypted-with-cmk", True, (res("aws:ebs/volume:Volume", size=10),)),
-    Case("ebs-volume-encrypted-with-cmk", True, (res("aws:ebs/volume:Volume", encrypted=True,
-                                                     kmsKeyId="arn:aws:kms:us-east-1:1:alias/aws/ebs"),),
-         note="aws-managed-alias-arn"),
+    Case(
+        "ebs-volume-encrypted-with-cmk",
+        True,
+        (res("aws:ebs/volume:Volume", encrypted=True, kmsKeyId="arn:aws:kms:us-east-1:1:alias/aws/ebs"),),
+        note="aws-managed-alias-arn",
+    ),
     # launch-template-volumes-encrypted
     Case("launch-template-volumes-encrypted", False, (lt(encrypted="true", kmsKeyId=KEY, volumeSize=100),)),
     Case("launch-template-volumes-encrypted", False, (lt(encrypted=True, kmsKeyId=KEY),), note="bool-encrypted"),
     Case("launch-template-volumes-encrypted", True, (lt(encrypted="false", kmsKeyId=KEY),)),
     Case("launch-template-volumes-encrypted", True, (lt(encrypted="true"),), note="no-key"),
-    Case("launch-template-volumes-encrypted", True, (res(LT, "nodes", metadataOptions={"httpTokens": "required"}),),
-         note="no-mappings"),
-    Case("launch-template-volumes-encrypted", False, (res(LT, "nodes"),), config={"requireEbsMapping": False},
-         note="no-mappings-allowed"),
+    Case(
+        "launch-template-volumes-encrypted",
+        True,
+        (res(LT, "nodes", metadataOptions={"httpTokens": "required"}),),
+        note="no-mappings",
+    ),
+    Case(
+        "launch-template-volumes-encrypted",
+        False,
+        (res(LT, "nodes"),),
+        config={"requireEbsMapping": False},
+        note="no-mappings-allowed",
+    ),
     # eks-secrets-encrypted
-    Case("eks-secrets-encrypted", False, (res("aws:eks/cluster:Cluster", encryptionConfig={
-        "resources": ["secrets"], "provider": {"keyArn": KEY}}),)),
-    Case("eks-secrets-encrypted", False, (res("aws:eks/cluster:Cluster", encryptionConfig=[{
-        "resources": ["secrets"], "provider": {"keyArn": KEY}}]),), note="list-form"),
+    Case(
+        "eks-secrets-encrypted",
+        False,
+        (res("aws:eks/cluster:Cluster", encryptionConfig={"resources": ["secrets"], "provider": {"keyArn": KEY}}),),
+    ),
+    Case(
+        "eks-secrets-encrypted",
+        False,
+        (res("aws:eks/cluster:Cluster", encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": KEY}}]),),
+        note="list-form",
+    ),
     Case("eks-secrets-encrypted", True, (res("aws:eks/cluster:Cluster", version="1.33"),)),
-    Case("eks-secrets-encrypted", True, (res("aws:eks/cluster:Cluster", encryptionConfig={
-        "resources": ["secrets"], "provider": {}}),), note="no-key"),
+    Case(
+        "eks-secrets-encrypted",
+        True,
+        (res("aws:eks/cluster:Cluster", encryptionConfig={"resources": ["secrets"], "provider": {}}),),
+        note="no-key",
+    ),
     # backup-vault-encrypted-with-cmk
     Case("backup-vault-encrypted-with-cmk", False, (res("aws:backup/vault:Vault", kmsKeyArn=KEY),)),
     Case("backup-vault-encrypted-with-cmk", True, (res("aws:backup/vault:Vault"),)),
     # rds-performance-insights-encrypted
-    Case("rds-performance-insights-encrypted", False, (res(RDS, performanceInsightsEnabled=True,
-                                                           performanceInsightsKmsKeyId=KEY),)),
-    Case("rds-performance-insights-encrypted", False, (res(RDS, performanceInsightsEnabled=False),),
-         note="disabled"),
+    Case(
+        "rds-performance-insights-encrypted",
+        False,
+        (res(RDS, performanceInsightsEnabled=True, performanceInsightsKmsKeyId=KEY),),
+    ),
+    Case("rds-performance-insights-encrypted", False, (res(RDS, performanceInsightsEnabled=False),), note="disabled"),
     Case("rds-performance-insights-encrypted", True, (res(RDS, performanceInsightsEnabled=True),)),
-    Case("rds-performance-insights-encrypted", True, (res(CLUSTER, performanceInsightsEnabled=True,
-                                                          performanceInsightsKmsKeyId="alias/aws/rds"),),
-         note="cluster-aws-key"),
+    Case(
+        "rds-performance-insights-encrypted",
+        True,
+        (res(CLUSTER, performanceInsightsEnabled=True, performanceInsightsKmsKeyId="alias/aws/rds"),),
+        note="cluster-aws-key",
+    ),
     # sns-topic-encrypted
     Case("sns-topic-encrypted", False, (res("aws:sns/topic:Topic", kmsMasterKeyId=KEY),)),
-    Case("sns-topic-encrypted", False, (res("aws:sns/topic:Topic", kmsMasterKeyId="alias/platform-alerts"),),
-         note="customer-alias"),
+    Case(
+        "sns-topic-encrypted",
+        False,
+        (res("aws:sns/topic:Topic", kmsMasterKeyId="alias/platform-alerts"),),
+        note="customer-alias",
+    ),
     Case("sns-topic-encrypted", True, (res("aws:sns/topic:Topic", kmsMasterKeyId="alias/aws/sns"),)),
     Case("sns-topic-encrypted", True, (res("aws:sns/topic:Topic", displayName="alerts"),), note="unencrypted"),
     # cloudtrail-encrypted
@@ -116,25 +183,50 @@ CASES: list[Case] = [
     # secretsmanager-secret-cmk
     Case("secretsmanager-secret-cmk", False, (res("aws:secretsmanager/secret:Secret", kmsKeyId=KEY),)),
     Case("secretsmanager-secret-cmk", True, (res("aws:secretsmanager/secret:Secret", name="db"),)),
-    Case("secretsmanager-secret-cmk", False, (res(RDS, manageMasterUserPassword=True,
-                                                  masterUserSecretKmsKeyId=KEY),), note="rds-managed-secret"),
+    Case(
+        "secretsmanager-secret-cmk",
+        False,
+        (res(RDS, manageMasterUserPassword=True, masterUserSecretKmsKeyId=KEY),),
+        note="rds-managed-secret",
+    ),
     Case("secretsmanager-secret-cmk", True, (res(RDS, manageMasterUserPassword=True),), note="rds-default-key"),
     Case("secretsmanager-secret-cmk", False, (res(RDS, password="[secret]"),), note="rds-own-password"),
     # kms-key-rotation-enabled
-    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", enableKeyRotation=True,
-                                                 rotationPeriodInDays=365),)),
-    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", customerMasterKeySpec="RSA_2048",
-                                                 keyUsage="SIGN_VERIFY"),), note="asymmetric"),
-    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", keySpec="HMAC_256",
-                                                 keyUsage="GENERATE_VERIFY_MAC"),), note="hmac"),
+    Case(
+        "kms-key-rotation-enabled", False, (res("aws:kms/key:Key", enableKeyRotation=True, rotationPeriodInDays=365),)
+    ),
+    Case(
+        "kms-key-rotation-enabled",
+        False,
+        (res("aws:kms/key:Key", customerMasterKeySpec="RSA_2048", keyUsage="SIGN_VERIFY"),),
+        note="asymmetric",
+    ),
+    Case(
+        "kms-key-rotation-enabled",
+        False,
+        (res("aws:kms/key:Key", keySpec="HMAC_256", keyUsage="GENERATE_VERIFY_MAC"),),
+        note="hmac",
+    ),
     Case("kms-key-rotation-enabled", True, (res("aws:kms/key:Key", description="data"),)),
-    Case("kms-key-rotation-enabled", True, (res("aws:kms/key:Key", enableKeyRotation=False,
-                                                keySpec="SYMMETRIC_DEFAULT"),), note="explicit-false"),
-    Case("kms-key-rotation-enabled", True, (res("aws:kms/key:Key", enableKeyRotation=True,
-                                                rotationPeriodInDays=730),), note="period-too-long"),
-    Case("kms-key-rotation-enabled", False, (res("aws:kms/key:Key", enableKeyRotation=True,
-                                                 rotationPeriodInDays=730),),
-         config={"maxRotationPeriodDays": 730}, note="period-within-config"),
+    Case(
+        "kms-key-rotation-enabled",
+        True,
+        (res("aws:kms/key:Key", enableKeyRotation=False, keySpec="SYMMETRIC_DEFAULT"),),
+        note="explicit-false",
+    ),
+    Case(
+        "kms-key-rotation-enabled",
+        True,
+        (res("aws:kms/key:Key", enableKeyRotation=True, rotationPeriodInDays=730),),
+        note="period-too-long",
+    ),
+    Case(
+        "kms-key-rotation-enabled",
+        False,
+        (res("aws:kms/key:Key", enableKeyRotation=True, rotationPeriodInDays=730),),
+        config={"maxRotationPeriodDays": 730},
+        note="period-within-config",
+    ),
 ]
 
 
@@ -149,6 +241,5 @@ def test_rule_as_crossguard_sees_it(case):
 
 
 def test_messages_name_value_and_expectation():
-    messages = RULES["sns-topic-encrypted"].check_resource(
-        res("aws:sns/topic:Topic", kmsMasterKeyId="alias/aws/sns"))
+    messages = RULES["sns-topic-encrypted"].check_resource(res("aws:sns/topic:Topic", kmsMasterKeyId="alias/aws/sns"))
     assert messages == ["kmsMasterKeyId uses the AWS-managed key alias/aws/sns; expected a customer-managed KMS key"]

@@ -20,8 +20,14 @@ PACK = REPO / "policies"
 
 
 def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platformctl", *args], cwd=REPO, capture_output=True, text=True,
-                          check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "platformctl", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_the_pack_has_at_least_forty_rules_each_fully_described():
@@ -46,8 +52,16 @@ def test_grpc_entry_point_reports_pack_metadata_and_findings(stacks, project):
 
 @pytest.fixture(scope="module")
 def policy_run():
-    result = platformctl("preview", "--stack", "all", "--json", "--policy-pack", "policies",
-                         "--policy-pack-config", "policies/config/{stack}.json")
+    result = platformctl(
+        "preview",
+        "--stack",
+        "all",
+        "--json",
+        "--policy-pack",
+        "policies",
+        "--policy-pack-config",
+        "policies/config/{stack}.json",
+    )
     return result
 
 
@@ -55,39 +69,56 @@ def test_our_program_has_no_mandatory_violation_in_any_tier(policy_run):
     assert policy_run.returncode == 0, policy_run.stderr
     documents = json.loads(policy_run.stdout)["stacks"]
     for stack, document in documents.items():
-        mandatory = [v for v in document["policyViolations"]
-                     if v["enforcementLevel"] == "mandatory" and not v["exempted"]]
+        mandatory = [
+            v for v in document["policyViolations"] if v["enforcementLevel"] == "mandatory" and not v["exempted"]
+        ]
         assert not mandatory, f"{stack}: {[(v['policyName'], v['urn'], v['message']) for v in mandatory]}"
 
 
 BROKEN = {
-    "unencrypted bucket": ("dev", """
+    "unencrypted bucket": (
+        "dev",
+        """
         bucket = aws.s3.Bucket("data", opts=opts)
         aws.s3.BucketServerSideEncryptionConfiguration("data-sse", bucket=bucket.bucket, rules=[
             aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=aws.s3
                 .BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="AES256"))], opts=opts)
-    """, "s3-bucket-encrypted-with-cmk"),
-    "single-AZ prod database": ("prod", """
+    """,
+        "s3-bucket-encrypted-with-cmk",
+    ),
+    "single-AZ prod database": (
+        "prod",
+        """
         aws.rds.Instance("db", engine="postgres", instance_class="db.r6g.large", allocated_storage=100,
                          multi_az=False, storage_encrypted=True, kms_key_id="arn:aws:kms:us-east-1:1:key/x",
                          deletion_protection=True, skip_final_snapshot=False, final_snapshot_identifier="final",
                          backup_retention_period=30, manage_master_user_password=True, username="admin_user",
                          opts=opts)
-    """, "rds-multi-az"),
-    "on-demand dev node group": ("dev", """
+    """,
+        "rds-multi-az",
+    ),
+    "on-demand dev node group": (
+        "dev",
+        """
         aws.eks.NodeGroup("nodes", cluster_name="c", node_role_arn="arn:aws:iam::1:role/n", subnet_ids=["s-1"],
                           capacity_type="ON_DEMAND", instance_types=["t3.large"],
                           scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=1, max_size=2, desired_size=1),
                           opts=opts)
-    """, "node-groups-use-spot"),
-    "3-day retention": ("dev", """
+    """,
+        "node-groups-use-spot",
+    ),
+    "3-day retention": (
+        "dev",
+        """
         vault = aws.backup.Vault("vault", kms_key_arn="arn:aws:kms:us-east-1:1:key/x", opts=opts)
         aws.backup.Plan("plan", rules=[aws.backup.PlanRuleArgs(
             rule_name="daily", target_vault_name=vault.name, schedule="cron(0 3 * * ? *)",
             lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=3))], opts=opts)
-    """, "backup-retention-matches-tier"),
+    """,
+        "backup-retention-matches-tier",
+    ),
 }
 
 
@@ -98,12 +129,24 @@ def test_broken_programs_fail_with_the_rule_named(tmp_path, tier, body, rule):
     (tmp_path / "__main__.py").write_text(
         "import pulumi\nimport pulumi_aws as aws\n\n"
         "provider = aws.Provider('aws', region='us-east-1')\nopts = pulumi.ResourceOptions(provider=provider)\n"
-        + textwrap.dedent(body))
-    result = platformctl("preview", "--cwd", str(tmp_path), "--stack", tier, "--json", "--policy-pack",
-                         str(PACK), "--policy-pack-config", str(PACK / "config" / f"{tier}.json"))
+        + textwrap.dedent(body)
+    )
+    result = platformctl(
+        "preview",
+        "--cwd",
+        str(tmp_path),
+        "--stack",
+        tier,
+        "--json",
+        "--policy-pack",
+        str(PACK),
+        "--policy-pack-config",
+        str(PACK / "config" / f"{tier}.json"),
+    )
     assert result.returncode == 1, result.stderr
-    mandatory = {v["policyName"] for v in json.loads(result.stdout)["policyViolations"]
-                 if v["enforcementLevel"] == "mandatory"}
+    mandatory = {
+        v["policyName"] for v in json.loads(result.stdout)["policyViolations"] if v["enforcementLevel"] == "mandatory"
+    }
     assert rule in mandatory, mandatory
 
 
@@ -120,23 +163,45 @@ def _rds_public_program(tmp_path: Path) -> Path:
     program.mkdir()
     (program / "Pulumi.yaml").write_text("name: exempt\nruntime: python\n")
     (program / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
-    (program / "__main__.py").write_text(textwrap.dedent("""
+    (program / "__main__.py").write_text(
+        textwrap.dedent("""
         import pulumi_aws as aws
         aws.rds.Instance("db", engine="postgres", instance_class="db.t4g.micro", allocated_storage=20,
                          storage_encrypted=True, kms_key_id="arn:aws:kms:us-east-1:1:key/x",
                          publicly_accessible=True, manage_master_user_password=True, username="admin_user",
                          backup_retention_period=7)
-    """))
+    """)
+    )
     return program
 
 
 @pytest.mark.parametrize("expires,blocked", [("2099-12-31", False), ("2020-01-01", True)])
 def test_exemptions_excuse_until_they_expire_and_stay_visible(tmp_path, expires, blocked):
     urn = "urn:pulumi:dev::exempt::aws:rds/instance:Instance::db"
-    pack = _pack_copy(tmp_path, [{"rule": "rds-not-public", "urn": urn, "owner": "dba-team", "expires": expires,
-                                  "reason": "vendor migration tool needs a public endpoint until cut-over"}])
-    result = platformctl("preview", "--cwd", str(_rds_public_program(tmp_path)), "--stack", "dev", "--json",
-                         "--policy-pack", str(pack), "--policy-pack-config", str(pack / "config" / "dev.json"))
+    pack = _pack_copy(
+        tmp_path,
+        [
+            {
+                "rule": "rds-not-public",
+                "urn": urn,
+                "owner": "dba-team",
+                "expires": expires,
+                "reason": "vendor migration tool needs a public endpoint until cut-over",
+            }
+        ],
+    )
+    result = platformctl(
+        "preview",
+        "--cwd",
+        str(_rds_public_program(tmp_path)),
+        "--stack",
+        "dev",
+        "--json",
+        "--policy-pack",
+        str(pack),
+        "--policy-pack-config",
+        str(pack / "config" / "dev.json"),
+    )
     violations = json.loads(result.stdout)["policyViolations"]
     exempted = [v for v in violations if v["exempted"]]
     public = [v for v in violations if v["policyName"] == "rds-not-public"]
@@ -151,10 +216,20 @@ def test_exemptions_excuse_until_they_expire_and_stay_visible(tmp_path, expires,
 def test_every_rule_has_a_compliant_and_a_non_compliant_case():
     import importlib
 
-    modules = ["test_encryption", "test_transit", "test_resilience", "test_cost", "test_security",
-               "test_kubernetes_rules"]
+    modules = [
+        "test_encryption",
+        "test_transit",
+        "test_resilience",
+        "test_cost",
+        "test_security",
+        "test_kubernetes_rules",
+    ]
     cases = [case for module in modules for case in importlib.import_module(f"tests.policies.{module}").CASES]
     covered = {(case.rule, case.violates) for case in cases}
-    missing = [(rule.name, violates) for rule in ALL_RULES for violates in (True, False)
-               if (rule.name, violates) not in covered]
+    missing = [
+        (rule.name, violates)
+        for rule in ALL_RULES
+        for violates in (True, False)
+        if (rule.name, violates) not in covered
+    ]
     assert not missing, f"(rule, violates) pairs without a case: {missing}"

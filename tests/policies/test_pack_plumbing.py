@@ -17,20 +17,28 @@ from policies.exemptions import active, parse_exemption, problems
 
 TODAY = datetime.date(2026, 11, 26)
 RULES = {"rds-multi-az", "s3-bucket-encrypted-with-cmk"}
-VALID = {"rule": "rds-multi-az", "urn": "urn:pulumi:prod::platform::aws:rds/instance:Instance::db",
-         "reason": "migration to multi-AZ scheduled in change CHG-1234", "owner": "dba-team", "expires": "2027-01-31"}
+VALID = {
+    "rule": "rds-multi-az",
+    "urn": "urn:pulumi:prod::platform::aws:rds/instance:Instance::db",
+    "reason": "migration to multi-AZ scheduled in change CHG-1234",
+    "owner": "dba-team",
+    "expires": "2027-01-31",
+}
 
 
-@pytest.mark.parametrize("change,expected", [
-    ({}, []),
-    ({"reason": ""}, ["missing `reason`"]),
-    ({"owner": None}, ["missing `owner`"]),
-    ({"expires": None}, ["missing `expires`"]),
-    ({"expires": "next week"}, ["`expires` 'next week' is not a date"]),
-    ({"expires": "2026-11-25"}, ["expired on 2026-11-25"]),
-    ({"reason": "temporary"}, ["too short to justify"]),
-    ({"rule": "no-such-rule"}, ["rule 'no-such-rule' is not in this pack"]),
-])
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        ({}, []),
+        ({"reason": ""}, ["missing `reason`"]),
+        ({"owner": None}, ["missing `owner`"]),
+        ({"expires": None}, ["missing `expires`"]),
+        ({"expires": "next week"}, ["`expires` 'next week' is not a date"]),
+        ({"expires": "2026-11-25"}, ["expired on 2026-11-25"]),
+        ({"reason": "temporary"}, ["too short to justify"]),
+        ({"rule": "no-such-rule"}, ["rule 'no-such-rule' is not in this pack"]),
+    ],
+)
 def test_exemption_problems(change, expected):
     found = problems(parse_exemption({**VALID, **change}), TODAY, RULES)
     assert len(found) == len(expected)
@@ -58,18 +66,22 @@ def write(tmp_path: Path, document) -> Path:
 
 
 def test_config_merges_all_then_each_policy_like_the_cli(tmp_path):
-    merged = merged_policy_config(DEFAULTS, write(tmp_path, {
-        "all": "advisory", "a": {"enforcementLevel": "mandatory", "days": 7}}))
+    merged = merged_policy_config(
+        DEFAULTS, write(tmp_path, {"all": "advisory", "a": {"enforcementLevel": "mandatory", "days": 7}})
+    )
     assert merged == {"a": ("mandatory", {"days": 7}), "b": ("advisory", {})}
     assert merged_policy_config(DEFAULTS, None) == DEFAULTS
 
 
-@pytest.mark.parametrize("document,message", [
-    ({"c": "advisory"}, "policy 'c' is not in the pack"),
-    ({"a": "sometimes"}, 'enforcement level "sometimes"; allowed: advisory, mandatory, remediate, disabled'),
-    ({"a": 3}, "expected a level or an object"),
-    (["a"], "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "document,message",
+    [
+        ({"c": "advisory"}, "policy 'c' is not in the pack"),
+        ({"a": "sometimes"}, 'enforcement level "sometimes"; allowed: advisory, mandatory, remediate, disabled'),
+        ({"a": 3}, "expected a level or an object"),
+        (["a"], "must be a JSON object"),
+    ],
+)
 def test_bad_policy_config_is_a_usage_error(tmp_path, document, message):
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         merged_policy_config(DEFAULTS, write(tmp_path, document))
@@ -77,13 +89,28 @@ def test_bad_policy_config_is_a_usage_error(tmp_path, document, message):
 
 def finding(policy: str, level: str, exempted: bool = False, urn: str = VALID["urn"]) -> Finding:
     message = f"{EXEMPTED_MARKER} {policy}: finding (exempted until …)" if exempted else "finding"
-    return Finding(pack="platform-policies", policy=policy, level=level, severity="high", urn=urn, message=message,
-                   description="d", remediation="fix it", framework="SOC 2 CC6.1", exempted=exempted)
+    return Finding(
+        pack="platform-policies",
+        policy=policy,
+        level=level,
+        severity="high",
+        urn=urn,
+        message=message,
+        description="d",
+        remediation="fix it",
+        framework="SOC 2 CC6.1",
+        exempted=exempted,
+    )
 
 
-FINDINGS = {"prod": [finding("rds-multi-az", "mandatory"), finding("exempted-findings", "advisory", exempted=True),
-                     finding("log-retention-capped", "advisory", urn="")],
-            "dev": []}
+FINDINGS = {
+    "prod": [
+        finding("rds-multi-az", "mandatory"),
+        finding("exempted-findings", "advisory", exempted=True),
+        finding("log-retention-capped", "advisory", urn=""),
+    ],
+    "dev": [],
+}
 
 
 def test_only_unexempted_mandatory_findings_block():
