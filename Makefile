@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
 # The policy pack's own virtualenv, where PulumiPolicy.yaml's runtime.options.virtualenv points (the CLI and
 # `platformctl preview --policy-pack` both run the pack with it); rebuilt when its requirements change.
 POLICY_VENV := policies/venv
@@ -10,7 +10,7 @@ POLICY_STAMP := $(POLICY_VENV)/.installed-$(shell cat policies/requirements.txt 
 
 .PHONY: install preview test lint bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -21,7 +21,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .aws_cron import minutes_of_day
+from platform_core.aws_cron import minutes_of_day
+
 from .config_base import PROJECT_NAMESPACE, ConfigModel, LogRetentionDays, TagValue, Tier
 from .config_operations import (
     AccessSettings,

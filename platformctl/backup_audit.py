@@ -18,7 +18,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from components.aws_cron import runs_per_day
+from platform_core.aws_cron import runs_per_day
 
 from .ops_outputs import aws_client, load_outputs
 from .project import UsageError

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from platform_core.cost.estimate import StackEstimate, estimate_stack
+
 from .engine import StackPreview
-from .estimate import StackEstimate, estimate_stack
 
 __all__ = ["StackEstimate", "estimate_previews", "markdown", "read_baseline", "table", "to_json", "totals"]
-from .pricebook import load_price_book, load_usage
+from platform_core.cost.pricebook import load_price_book, load_usage
+
 from .project import Project, UsageError, tier_of
 
 

@@ -15,13 +15,11 @@ from typing import Any
 
 import yaml
 
+from platform_core.errors import UsageError
+
 _TIER_ORDER = ("dev", "staging", "prod")
 OFFLINE_FILE = "platformctl.offline.yaml"
 _DECLARED_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
-
-
-class UsageError(Exception):
-    """A problem with the command line, the project or a stack file: exit status 2, no traceback."""
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from platform_core.cost.estimate import estimate_stack
+from platform_core.cost.pricebook import load_price_book, load_usage, stale_rows
 from platformctl.cost_report import markdown, read_baseline
-from platformctl.estimate import estimate_stack
-from platformctl.pricebook import load_price_book, load_usage, stale_rows
 from policies.framework import Resource
 from policies.rules.cost_budget import estimate_within_budget
 

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from components.alarms import replica_lag_alarm
-from components.aws_cron import daily_times
 from components.config import STANDARD_RETENTION_DAYS, Tier
 from components.config_loader import InvalidConfigError
 from components.config_operations import ALARM_DELIVERY_SECONDS, IDLE_REPLICA_LAG_SECONDS, RPO_SECONDS
 from components.database import final_snapshot_identifier
+from platform_core.aws_cron import daily_times
 from platformctl.aws_limits import rule_for
 from platformctl.engine import preview_stacks
 from platformctl.offline_checks import name_problems

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from platformctl.estimate import estimate_stack
-from platformctl.pricebook import PriceBook, load_price_book, load_usage
+from platform_core.cost.estimate import estimate_stack
+from platform_core.cost.pricebook import PriceBook, load_price_book, load_usage
 from policies.framework import Resource, Rule, Violation, of_type
 
 BUDGET = "aws:budgets/budget:Budget"

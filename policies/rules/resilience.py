@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from components.aws_cron import daily_times
+from platform_core.aws_cron import daily_times
 from policies.framework import Resource, Rule, Violation, as_list, of_type, region_of, shown
 from policies.rules.encryption import BUCKET_TYPES, RDS_CLUSTER, RDS_INSTANCE, is_read_replica, linked
 

@@ -21,7 +21,7 @@ import boto3
 import botocore.session
 import pytest
 
-from components.aws_cron import runs_per_day
+from platform_core.aws_cron import runs_per_day
 from platformctl import backup_audit, ops_outputs
 from platformctl.cli import main
 from platformctl.project import UsageError

@@ -1,4 +1,4 @@
-"""The price book and usage assumptions shipped in `cost/`, with the checks that keep them honest."""
+"""The price book and usage assumptions shipped beside this module, with the checks that keep them honest."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from typing import Any
 
 import yaml
 
-from .project import UsageError
+from ..errors import UsageError
 
-COST_DIR = Path(__file__).resolve().parent.parent / "cost"
+COST_DIR = Path(__file__).resolve().parent
+# How messages name the data files: by their place in the repository.
+PRICE_BOOK_NAME = "policies/platform_core/cost/pricebook.yaml"
+USAGE_NAME = "policies/platform_core/cost/usage.yaml"
 
 
 class MissingPrice(LookupError):
@@ -92,7 +95,7 @@ def load_usage(path: Path | None = None) -> dict[str, Any]:
 def usage_for(usage: dict[str, Any], tier: str) -> dict[str, Any]:
     tiers = usage.get("tiers") or {}
     if tier not in tiers:
-        raise UsageError(f"cost/usage.yaml has no usage for tier {tier!r}; tiers there: {', '.join(sorted(tiers))}")
+        raise UsageError(f"{USAGE_NAME} has no usage for tier {tier!r}; tiers there: {', '.join(sorted(tiers))}")
     return tiers[tier]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .pricebook import MissingPrice, PriceBook
+from .pricebook import PRICE_BOOK_NAME, MissingPrice, PriceBook
 
 ROOT_STACK = "pulumi:pulumi:Stack"
 
@@ -86,7 +86,7 @@ def estimate_stack(
                     {
                         "urn": resource["urn"],
                         "type": resource["type"],
-                        "reason": "no price and no free entry in cost/pricebook.yaml",
+                        "reason": f"no price and no free entry in {PRICE_BOOK_NAME}",
                     }
                 )
             continue
@@ -97,7 +97,7 @@ def estimate_stack(
                 {
                     "urn": resource["urn"],
                     "type": resource["type"],
-                    "reason": f"no price for {missing} in cost/pricebook.yaml",
+                    "reason": f"no price for {missing} in {PRICE_BOOK_NAME}",
                 }
             )
             continue
