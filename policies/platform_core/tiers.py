@@ -16,6 +16,11 @@ from enum import StrEnum
 
 from .aws_cron import daily_times
 
+# Every AWS Backup rule may start this late and must finish within the completion window; an audit of the
+# newest recovery point allows the start window on top of the RPO, or every on-time-but-late job would alarm.
+BACKUP_START_WINDOW = timedelta(minutes=60)
+BACKUP_COMPLETION_WINDOW = timedelta(minutes=180)
+
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RDS_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
