@@ -1,27 +1,31 @@
 """The platform program: read the stack's config, build each concern, export what operators need."""
 
+from __future__ import annotations
+
 import pulumi
 
-from components.access import Access, AccessArgs
-from components.alerting import Alerting, AlertingArgs
-from components.audit import Audit, AuditArgs, trail_name
-from components.backup import Backup, BackupArgs
-from components.budget import Budget, BudgetArgs
-from components.cluster import Cluster, ClusterArgs
-from components.cluster_access import ClusterAccess, ClusterAccessArgs
-from components.config_loader import load_platform_config
-from components.database import Database, DatabaseArgs
-from components.dr_network import DrNetwork, DrNetworkArgs
-from components.edge import Edge, EdgeArgs
-from components.encryption import Encryption, EncryptionArgs
-from components.kubernetes_baseline import MONITORING_NAMESPACE, KubernetesBaseline, KubernetesBaselineArgs
-from components.monitoring import Monitoring, MonitoringArgs
-from components.monitoring_stack import MonitoringStack, MonitoringStackArgs
-from components.network import Network, NetworkArgs
+from components.cluster import (
+    Cluster,
+    ClusterAccess,
+    ClusterAccessArgs,
+    ClusterArgs,
+    WorkloadIdentity,
+    WorkloadIdentityArgs,
+)
+from components.config.loader import load_platform_config
+from components.config.secrets import read_secrets
+from components.data import Backup, BackupArgs, Database, DatabaseArgs, Storage, StorageArgs
+from components.kubernetes import (
+    MONITORING_NAMESPACE,
+    KubernetesBaseline,
+    KubernetesBaselineArgs,
+    MonitoringStack,
+    MonitoringStackArgs,
+)
+from components.network import DrNetwork, DrNetworkArgs, Edge, EdgeArgs, Network, NetworkArgs
+from components.observability import Alerting, AlertingArgs, Budget, BudgetArgs, Monitoring, MonitoringArgs
 from components.providers import account_id, kubernetes_provider, regional_providers
-from components.secrets import read_secrets
-from components.storage import Storage, StorageArgs
-from components.workload_identity import WorkloadIdentity, WorkloadIdentityArgs
+from components.security import Access, AccessArgs, Audit, AuditArgs, Encryption, EncryptionArgs, trail_name
 
 config = load_platform_config()
 secrets = read_secrets()

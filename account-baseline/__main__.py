@@ -3,7 +3,8 @@
 Several platform stacks can share one account (dev and staging in a non-prod account), and each of these exists
 once per account (or once per account and region), so no platform stack may create it: the second one would fail
 with "already exists", and destroying the first would take it away from the others. The platform stacks look
-them up by their well-known name instead (components/access.py, components/audit.py, components/edge.py).
+them up by their well-known name instead (components/security/access.py, components/security/audit.py,
+components/network/edge.py).
 
 - the GitHub Actions OIDC provider (IAM, global): the ci-deployer and ci-previewer roles trust it;
 - a GuardDuty detector in every region the platform uses (one per account and region);

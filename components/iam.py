@@ -1,4 +1,4 @@
-"""IAM documents more than one component writes."""
+"""IAM documents and ARN parts more than one component writes."""
 
 from __future__ import annotations
 
@@ -12,3 +12,10 @@ def service_trust(service: str, condition: dict[str, Any] | None = None) -> str:
     if condition:
         statement["Condition"] = condition
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def partition(region: str) -> str:
+    """The ARN partition of a region: GovCloud and China have their own."""
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws-cn" if region.startswith("cn-") else "aws"

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from .config import PROJECT_NAMESPACE, PlatformConfig
+from .config.model import PROJECT_NAMESPACE, PlatformConfig
 
 T = TypeVar("T")
 
@@ -83,9 +83,12 @@ def kubernetes_provider(
 
     It waits for the cluster's access entries: before them, the API answers every call with Unauthorized.
     """
-    kubeconfig = pulumi.Output.all(cluster_name, endpoint, certificate_authority).apply(
-        lambda values: json.dumps(kubeconfig_for(*values, region=config.primary_region))
-    )
+
+    def as_json(values: list[str]) -> str:
+        name, server, authority = values
+        return json.dumps(kubeconfig_for(name, server, authority, region=config.primary_region))
+
+    kubeconfig = pulumi.Output.all(cluster_name, endpoint, certificate_authority).apply(as_json)
     return k8s.Provider(
         "kubernetes", kubeconfig=kubeconfig, opts=pulumi.ResourceOptions(depends_on=list(access_entries))
     )
