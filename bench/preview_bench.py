@@ -15,12 +15,11 @@ import textwrap
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from platformctl.policy.runner import evaluate
+from platformctl.preview.engine import StackPreview, preview_stacks
+from platformctl.project import load_project, load_stack_config
 
-from platformctl.engine import StackPreview, preview_stacks  # noqa: E402
-from platformctl.policy_runner import evaluate  # noqa: E402
-from platformctl.project import load_project, load_stack_config  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 REPEAT = 5
 TARGET_RATIO = 1.5

@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from platform_core.errors import UsageError
+from platform_core.tiers import Tier
 
-_TIER_ORDER = ("dev", "staging", "prod")
+_TIER_ORDER = tuple(Tier)  # stacks named like a tier list first, lowest tier first
 OFFLINE_FILE = "platformctl.offline.yaml"
 _DECLARED_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
 
@@ -109,9 +110,9 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
             values[key] = placeholder
             secret_keys.append(key)
             stand_ins.append(key)
-    for path, value in _offline_config(project, offline, stack).items():
-        if _set_path_if_missing(values, path, value):
-            stand_ins.append(path)
+    for key_path, value in _offline_config(project, offline, stack).items():
+        if _set_path_if_missing(values, key_path, value):
+            stand_ins.append(key_path)
     _check_declarations(project, stack, stack_values, values)
     return StackConfig(values=values, secret_keys=secret_keys, stand_ins=stand_ins)
 

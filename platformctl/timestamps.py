@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .project import UsageError
+from platform_core.errors import UsageError
 
 
 def parse_utc(text: str, flag: str) -> datetime:

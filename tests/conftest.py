@@ -1,7 +1,7 @@
 """Shared fixtures: the program's three stacks, previewed once per session under the mocks.
 
 Every stack runs through the same path as `platformctl preview`: a worker process executes
-`__main__.py` against the SDK's mock monitor with `platformctl.mocks.PlatformMocks`, the one
+`__main__.py` against the SDK's mock monitor with `platformctl.preview.mocks.PlatformMocks`, the one
 mocks class of this project (it returns camelCase outputs with realistic IDs and ARNs).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from platformctl.engine import StackPreview, preview_stacks
+from platformctl.preview.engine import StackPreview, preview_stacks
 from platformctl.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent

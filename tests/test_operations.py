@@ -10,7 +10,8 @@ from functools import cache
 import pytest
 import yaml
 
-from tests.test_security import COST_TAGS, REPO
+from tests.components.test_providers import COST_TAGS
+from tests.conftest import REPO
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 PLACEHOLDER = yaml.safe_load((REPO / "platformctl.offline.yaml").read_text())["secrets"]["platform:pagerdutyEndpoint"]

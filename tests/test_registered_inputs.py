@@ -49,7 +49,7 @@ def test_stack_registers_what_it_registered_before(stacks, stack):
 
 
 def _write_snapshots() -> None:
-    from platformctl.engine import preview_stacks
+    from platformctl.preview.engine import preview_stacks
     from platformctl.project import load_project
 
     for preview in preview_stacks(load_project(SNAPSHOTS.parent.parent), ["dev", "staging", "prod"]):

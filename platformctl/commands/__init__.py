@@ -1,0 +1,1 @@
+"""One module per `platformctl` subcommand: `register(parser)` adds its options, `run(args)` returns its exit status."""

@@ -1,0 +1,32 @@
+"""`platformctl cost`: each stack's monthly AWS cost, estimated from an offline preview."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..cost import report as cost_report
+from ..preview.engine import preview_stacks
+from ..preview.outcome import exit_status, report_failures
+from ..project import load_project
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", default="all", help="Stack name, or `all` (default).")
+    parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
+    parser.add_argument("--json", action="store_true", help="Print the estimates as JSON.")
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.cwd.resolve())
+    stacks = project.stacks() if args.stack == "all" else [args.stack]
+    previews = preview_stacks(project, stacks)
+    estimates = cost_report.estimate_previews(project, previews)
+    if args.json:
+        print(json.dumps(cost_report.to_json(estimates), indent=2))
+    else:
+        print("\n\n".join(cost_report.table(estimate) for estimate in estimates.values()))
+        print("\n" + cost_report.totals(estimates))
+    report_failures(previews)
+    return exit_status(previews)

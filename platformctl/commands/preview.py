@@ -1,0 +1,172 @@
+"""`platformctl preview`: every stack offline, through the policy packs, with its cost; reports for CI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from platform_core.errors import UsageError
+
+from ..cost import report as cost_report
+from ..exit_codes import ExitCode
+from ..policy.check import check_stacks, config_for, pack_paths
+from ..policy.reports import blocking, counts, markdown, ordered, sarif, table
+from ..policy.runner import Finding, PackFailed, pack_interpreter
+from ..preview.engine import StackPreview, preview_stacks
+from ..preview.outcome import exit_status, report_failures
+from ..preview.render import preview_json, preview_text
+from ..project import Project, load_project
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", default="all", help="Stack name, or `all` (default) for every stack file.")
+    parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
+    parser.add_argument(
+        "--json", action="store_true", help="Print the preview as JSON, shaped like `pulumi preview --json`."
+    )
+    parser.add_argument(
+        "--policy-pack",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="Run this CrossGuard policy pack over each stack (repeatable).",
+    )
+    parser.add_argument(
+        "--policy-pack-config",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Config of the policy pack at the same position; {stack} in the path is replaced by the stack name.",
+    )
+    parser.add_argument("--sarif", type=Path, metavar="FILE", help="Write policy findings as SARIF 2.1.0.")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="Write a pull-request summary in Markdown.")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="`preview --json` of the target branch: the Markdown shows each stack's cost change.",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    base = Path.cwd()
+    project = load_project(args.cwd.resolve())
+    stacks = project.stacks() if args.stack == "all" else [args.stack]
+    if not stacks:
+        raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+    packs, configs = pack_paths(args.policy_pack, args.policy_pack_config, base)
+    interpreters = {pack: pack_interpreter(pack) for pack in packs}  # a missing pack virtualenv: usage error
+    for stack in stacks:  # a missing per-stack config is a usage error before anything runs
+        for config in configs:
+            config_for(config, stack, base)
+    baseline = cost_report.read_baseline(args.baseline) if args.baseline else None
+    previews = preview_stacks(project, stacks)
+    try:
+        findings = check_stacks(project, previews, packs, configs, base) if packs else {}
+    except PackFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitCode.FINDINGS
+    estimates = cost_report.estimate_previews(project, previews)
+    _print_results(args, stacks, previews, findings, estimates, interpreters)
+    _write_reports(args, project, findings, estimates, baseline)
+    report_failures(previews)
+    status = exit_status(previews)
+    if status == ExitCode.OK and any(map(blocking, findings.values())):
+        return ExitCode.FINDINGS
+    return status
+
+
+def _print_results(
+    args: argparse.Namespace,
+    stacks: list[str],
+    previews: list[StackPreview],
+    findings: dict[str, list[Finding]],
+    estimates: dict[str, cost_report.StackEstimate],
+    interpreters: dict[Path, str],
+) -> None:
+    if args.json:
+        print(json.dumps(_json_body(stacks, previews, findings, estimates, interpreters), indent=2))
+        return
+    for preview in previews:
+        if preview.ran:  # refused resources show in the tree's diagnostics, as `pulumi preview` lists them
+            print(preview_text(preview))
+            if preview.stack in findings:
+                print("\n" + table(findings[preview.stack]))
+            print()
+    print(_summary(previews, findings))
+    if interpreters:
+        print(
+            "\nPolicy packs:\n"
+            + "\n".join(f"    {pack}: ran with {interpreter}" for pack, interpreter in interpreters.items())
+        )
+    if estimates:
+        print("\n" + cost_report.totals(estimates))
+
+
+def _json_body(
+    stacks: list[str],
+    previews: list[StackPreview],
+    findings: dict[str, list[Finding]],
+    estimates: dict[str, cost_report.StackEstimate],
+    interpreters: dict[Path, str],
+) -> dict[str, Any]:
+    """One stack: its document, as `pulumi preview --json` prints it; several: `{"stacks": {name: document}}`."""
+    documents = {
+        preview.stack: _json_document(preview, findings.get(preview.stack), estimates.get(preview.stack))
+        for preview in previews
+    }
+    for document in documents.values():
+        if interpreters:  # which Python ran each pack: its own virtualenv, as the CLI would use
+            document["policyPacks"] = [
+                {"path": str(pack), "interpreter": interpreter} for pack, interpreter in interpreters.items()
+            ]
+    return documents[stacks[0]] if len(stacks) == 1 else {"stacks": documents}
+
+
+def _json_document(
+    preview: StackPreview, findings: list[Finding] | None, estimate: cost_report.StackEstimate | None
+) -> dict[str, Any]:
+    document = preview_json(preview)
+    if not preview.ran:  # a refused resource is already a diagnostic of its own, with its URN
+        document["diagnostics"].append({"severity": "error", "message": preview.message})
+    if findings is not None:
+        document["policyViolations"] = [f.to_json() for f in ordered(findings)]
+    if estimate is not None:
+        document["cost"] = estimate.to_json()
+    return document
+
+
+def _write_reports(
+    args: argparse.Namespace,
+    project: Project,
+    findings: dict[str, list[Finding]],
+    estimates: dict[str, cost_report.StackEstimate],
+    baseline: dict[str, float] | None,
+) -> None:
+    if args.sarif:
+        stack_files = {stack: str(project.stack_file(stack).relative_to(project.root)) for stack in findings}
+        args.sarif.write_text(json.dumps(sarif(findings, stack_files), indent=2))
+    if args.markdown:
+        sections = [markdown(findings)] if findings else []
+        sections.append(cost_report.markdown(estimates, baseline, cost_report.rise_alert_percent()))
+        args.markdown.write_text("\n".join(sections))
+
+
+def _summary(previews: list[StackPreview], findings: dict[str, list[Finding]]) -> str:
+    lines = ["Summary:"]
+    for preview in previews:
+        state = f"{len(preview.resources)} resources" if preview.ok else preview.status
+        if preview.status == "check-error":
+            state = f"{len(preview.violations)} errors"
+        policy = ""
+        if preview.stack in findings:
+            summary = counts(findings[preview.stack])
+            policy = (
+                f"  policies: {summary['mandatory']} mandatory, {summary['advisory']} advisory, "
+                f"{summary['exempted']} exempted"
+            )
+        lines.append(f"    {preview.stack:<10} {state:<16} {preview.wall_seconds:6.2f}s{policy}")
+    return "\n".join(lines)

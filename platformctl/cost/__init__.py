@@ -1,0 +1,1 @@
+"""The monthly cost of previewed stacks, as tables, JSON and a pull-request summary."""

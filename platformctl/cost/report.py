@@ -1,0 +1,125 @@
+"""Cost estimates of previewed stacks: computed, printed, and compared with a baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from platform_core.cost.estimate import StackEstimate, estimate_stack
+from platform_core.cost.pricebook import load_price_book, load_usage
+from platform_core.errors import UsageError
+
+from ..preview.engine import StackPreview
+from ..project import Project, tier_of
+
+__all__ = ["StackEstimate", "estimate_previews", "markdown", "read_baseline", "table", "to_json", "totals"]
+
+
+def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[str, StackEstimate]:
+    book, usage = load_price_book(), load_usage()
+    estimates = {}
+    for preview in (p for p in previews if p.ok):
+        profile = tier_of(project, preview.stack)  # usage assumptions are per tier
+        tiers = usage.get("tiers") or {}
+        estimate = estimate_stack(
+            preview.stack, preview.resources, book, tiers.get(profile, {}), float(usage["businessHoursPerMonth"])
+        )
+        if profile not in tiers:
+            estimate.notes.append(
+                f"no usage profile {profile!r} in cost/usage.yaml: usage-based costs (data, "
+                "storage, logs) are not counted"
+            )
+        estimates[preview.stack] = estimate
+    return estimates
+
+
+def rise_alert_percent() -> float:
+    return float(load_usage().get("riseAlertPercent", 10))
+
+
+def money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def span(estimate: StackEstimate) -> str:
+    if estimate.low == estimate.high:
+        return money(estimate.low)
+    return f"{money(estimate.low)} – {money(estimate.high)}"
+
+
+def table(estimate: StackEstimate) -> str:
+    lines = [
+        f"Cost estimate ({estimate.stack}), USD per month:",
+        f"    {'Resource':<58}{'Component':<34}{'Low':>11}{'High':>11}  Item",
+    ]
+    for line in sorted(estimate.lines, key=lambda item: (-item.high, item.name)):
+        if line.high or line.low:
+            lines.append(
+                f"    {line.name[:57]:<58}{line.component[:33]:<34}{line.low:>11.2f}{line.high:>11.2f}  {line.item}"
+            )
+    lines.append(f"    Total: {span(estimate)}")
+    lines.append(
+        f"    On on-demand capacity, 24/7: {money(estimate.on_demand_24x7)}"
+        f" (the estimate is {100 * estimate.high / estimate.on_demand_24x7:.0f} % of it)"
+        if estimate.on_demand_24x7
+        else ""
+    )
+    for item in estimate.unpriced:
+        lines.append(f"    UNPRICED {item['type']} {item['urn'].rsplit('::', 1)[-1]}: {item['reason']}")
+    lines += [f"    NOTE {note}" for note in estimate.notes]
+    return "\n".join(line for line in lines if line)
+
+
+def totals(estimates: dict[str, StackEstimate]) -> str:
+    lines = ["Monthly estimate (USD):"]
+    for stack, estimate in estimates.items():
+        unpriced = f", {len(estimate.unpriced)} unpriced" if estimate.unpriced else ""
+        unpriced += ", usage not counted" if estimate.notes else ""
+        lines.append(f"    {stack:<10} {span(estimate):<24} on-demand 24/7 {money(estimate.on_demand_24x7)}{unpriced}")
+    return "\n".join(lines)
+
+
+def read_baseline(path: Path) -> dict[str, float]:
+    """Monthly high estimate per stack from a `preview --json` document of the target branch."""
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise UsageError(f"--baseline {path}: cannot read it as JSON ({error})") from None
+    stacks = document.get("stacks") or {document.get("cost", {}).get("stack", ""): document}
+    return {
+        name: float(doc["cost"]["monthlyHigh"])
+        for name, doc in stacks.items()
+        if isinstance(doc, dict) and "cost" in doc
+    }
+
+
+def markdown(estimates: dict[str, StackEstimate], baseline: dict[str, float] | None, alert_percent: float) -> str:
+    lines = ["## Cost estimate", "", "| Stack | Monthly (USD) | Baseline | Change |", "|---|---|---|---|"]
+    for stack, estimate in estimates.items():
+        before = (baseline or {}).get(stack)
+        lines.append(
+            f"| {stack} | {span(estimate)} | {money(before) if before is not None else '–'} "
+            f"| {_change(estimate.high, before, alert_percent)} |"
+        )
+    unpriced = [(stack, item) for stack, estimate in estimates.items() for item in estimate.unpriced]
+    if unpriced:
+        lines += [
+            "",
+            "Unpriced resources (not counted): "
+            + ", ".join(f"`{item['type']}` in {stack}" for stack, item in unpriced),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _change(now: float, before: float | None, alert_percent: float) -> str:
+    if before is None:
+        return "new"
+    delta = now - before
+    percent = 100 * delta / before if before else 0.0
+    flag = f" ⚠️ above {alert_percent:g} %" if percent > alert_percent else ""
+    return f"{'+' if delta >= 0 else '−'}{money(abs(delta))} ({percent:+.1f} %){flag}"
+
+
+def to_json(estimates: dict[str, StackEstimate]) -> dict[str, Any]:
+    return {stack: estimate.to_json() for stack, estimate in estimates.items()}

@@ -1,0 +1,156 @@
+"""The outputs AWS computes for particular resource types (endpoints, versions, default IDs), mocked offline.
+
+Each is derived from the resource's logical name and the fields mocks.py computes for it, so previews are stable.
+Programs read these outputs (a cluster's endpoint, a database's address); a type missing here echoes its inputs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from .mock_values import ACCOUNT_ID, digest, name_servers, zone_id
+
+
+def _cluster(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    host = digest("eks", name, 32).upper()
+    vpc_config = {
+        **state.get("vpcConfig", {}),
+        "clusterSecurityGroupId": f"sg-{digest('eks-sg', name, 17)}",
+        "vpcId": f"vpc-{digest('eks-vpc', name, 17)}",
+    }
+    return {
+        "endpoint": f"https://{host}.gr7.{region}.eks.amazonaws.com",
+        "certificateAuthority": {"data": base64.b64encode(f"-----BEGIN CERTIFICATE-----{host}".encode()).decode()},
+        "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{host}"}]}],
+        "vpcConfig": vpc_config,
+        "status": "ACTIVE",
+        "platformVersion": "eks.9",
+    }
+
+
+def _node_group(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {
+        "resources": [
+            {
+                "autoscalingGroups": [{"name": f"eks-{fields['physical']}-{fields['uuid']}"}],
+                "remoteAccessSecurityGroupId": "",
+            }
+        ],
+        "status": "ACTIVE",
+    }
+
+
+def _db_instance(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    address = f"{fields['physical']}.c{digest('rds', name, 11)}.{region}.rds.amazonaws.com"
+    secret_name = f"rds!db-{fields['uuid']}-{fields['short']}"
+    secret = {
+        "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{secret_name}",
+        "kmsKeyId": state.get("masterUserSecretKmsKeyId", ""),
+        "secretStatus": "active",
+    }
+    return {
+        "address": address,
+        "endpoint": f"{address}:5432",
+        "port": 5432,
+        "hostedZoneId": "Z2R2ITUGPM61AM",
+        "resourceId": f"db-{digest('rds-res', name, 26).upper()}",
+        "status": "available",
+        "masterUserSecrets": [secret] if state.get("manageMasterUserPassword") else [],
+    }
+
+
+def _bucket(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    bucket = fields["physical"]
+    return {
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+        "region": region,
+        "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+        "hostedZoneId": "Z3AQBSTGFYJSTF",
+    }
+
+
+def _key(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"keyId": fields["key_id"], "keyUsage": "ENCRYPT_DECRYPT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT"}
+
+
+def _role(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"uniqueId": "AROA" + digest("role", name, 17).upper()}
+
+
+def _launch_template(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"latestVersion": 1, "defaultVersion": 1}
+
+
+def _eip(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    octets = hashlib.sha256(name.encode()).digest()
+    return {"allocationId": f"eipalloc-{digest('eip', name, 17)}", "publicIp": f"3.{octets[0]}.{octets[1]}.{octets[2]}"}
+
+
+def _vpc(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {
+        "defaultSecurityGroupId": f"sg-{digest('default-sg', name, 17)}",
+        "mainRouteTableId": f"rtb-{digest('main-rtb', name, 17)}",
+        "ownerId": ACCOUNT_ID,
+    }
+
+
+def _load_balancer(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {
+        "arnSuffix": f"app/{fields['physical']}/{fields['hex16']}",
+        "zoneId": "Z35SXDOTRQ7X7K",
+        "dnsName": f"{fields['physical']}-{int(fields['hex16'][:8], 16)}.{region}.elb.amazonaws.com",
+    }
+
+
+def _target_group(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"arnSuffix": f"targetgroup/{fields['physical']}/{fields['hex16']}"}
+
+
+def _certificate(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    token = fields["hex32"]
+    return {
+        "status": "PENDING_VALIDATION",
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{token[:16]}.{state.get('domainName', '')}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{token[16:]}.acm-validations.aws.",
+            }
+            for domain in [state.get("domainName", ""), *state.get("subjectAlternativeNames", [])]
+        ],
+    }
+
+
+def _zone(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"zoneId": zone_id(fields["hex32"]), "nameServers": name_servers(fields["hex16"])}
+
+
+def _record(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"fqdn": str(state.get("name", "")).rstrip(".")}
+
+
+def _backup_plan(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    return {"version": base64.b64encode(digest("plan-version", name, 24).encode()).decode()}
+
+
+TYPE_OUTPUTS: dict[str, Callable[[str, dict[str, Any], str, dict[str, str]], dict[str, Any]]] = {
+    "aws:eks/cluster:Cluster": _cluster,
+    "aws:eks/nodeGroup:NodeGroup": _node_group,
+    "aws:rds/instance:Instance": _db_instance,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:kms/key:Key": _key,
+    "aws:iam/role:Role": _role,
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:ec2/eip:Eip": _eip,
+    "aws:ec2/vpc:Vpc": _vpc,
+    "aws:backup/plan:Plan": _backup_plan,
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:acm/certificate:Certificate": _certificate,
+    "aws:route53/zone:Zone": _zone,
+    "aws:route53/record:Record": _record,
+}

@@ -1,0 +1,132 @@
+"""Runs one Pulumi Python program for one stack under the SDK's mock monitor.
+
+Started as `python -m platformctl.preview.worker PROGRAM_DIR RESULT_FILE` with the environment the Pulumi CLI
+would give the program. It executes the program the way the CLI's Python language host does
+(`run_in_stack` around `runpy.run_path`), then writes every registration as JSON. One process
+per stack: a program's module-level state never leaks into the next stack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import runpy
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from .mocks import PlatformMocks
+from .offline_checks import check_records
+from .resource_monitor import RecordingMonitor, plain
+
+
+class _DiagnosticsHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.entries: list[dict[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.INFO:
+            self.entries.append({"severity": record.levelname.lower(), "message": record.getMessage()})
+
+
+def run(program_dir: Path) -> dict[str, Any]:
+    handler = _DiagnosticsHandler()
+    logger = logging.getLogger("platformctl.program")
+    logger.propagate = False
+    logger.addHandler(handler)
+    for key, value in pulumi.runtime.get_config_env().items():
+        pulumi.runtime.set_config(key, value)
+    region = pulumi.runtime.get_config_env().get("aws:region")
+    mocks = PlatformMocks(default_region=region) if region else PlatformMocks()
+    monitor = RecordingMonitor(mocks)
+    _configure(monitor, logger)
+
+    started = time.perf_counter()
+    status, message = "ok", ""
+    try:
+        _sync_await(run_in_stack(lambda: _run_program(program_dir)))
+    except pulumi.RunError as error:
+        status, message = "config-error", str(error)
+    except Exception:  # noqa: BLE001 a program bug: report it whole, like the CLI does
+        status, message = "program-error", traceback.format_exc()
+    elapsed = time.perf_counter() - started
+    # What the real provider would refuse: every violation, not the first, like the engine's per-resource errors.
+    violations = check_records(monitor.records)
+    if violations and status == "ok":
+        status, message = "check-error", "\n".join(map(str, violations))
+    return {
+        "status": status,
+        "message": message,
+        "programSeconds": elapsed,
+        "violations": [violation.to_json() for violation in violations],
+        "resources": [_record_json(record) for record in monitor.records],
+        "stackOutputs": plain(monitor.stack_outputs),
+        "diagnostics": handler.entries,
+        # Which provider SDK modules the program loaded: `make bench` gives its baseline the same imports.
+        "providerModules": sorted(m for m in sys.modules if m.startswith(("pulumi_aws", "pulumi_kubernetes"))),
+    }
+
+
+def _run_program(program_dir: Path) -> None:
+    runpy.run_path(str(program_dir), run_name="__main__")  # its globals are not a result: the registrations are
+
+
+def _configure(monitor: RecordingMonitor, logger: logging.Logger) -> None:
+    # The same settings `pulumi.runtime.set_mocks` builds, without its pre-made root stack:
+    # `run_in_stack` creates the stack itself, as under the CLI.
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    runtime_settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=features,
+            engine=MockEngine(logger),
+            project=os.environ["PULUMI_PROJECT"],
+            stack=os.environ["PULUMI_STACK"],
+            dry_run=True,
+            organization=os.environ.get("PULUMI_ORGANIZATION", "organization"),
+            callbacks=None,
+        )
+    )
+
+
+def _record_json(record) -> dict[str, Any]:
+    return {
+        "urn": record.urn,
+        "type": record.type,
+        "name": record.name,
+        "parent": record.parent,
+        "custom": record.custom,
+        "id": record.id,
+        "protect": record.protect,
+        "provider": record.provider,
+        "dependencies": record.dependencies,
+        "propertyDependencies": record.property_dependencies,
+        "aliases": record.aliases,
+        "op": record.op,
+        "deleteBeforeReplace": record.delete_before_replace,
+        "ignoreChanges": record.ignore_changes,
+        "inputs": plain(record.inputs),
+        "outputs": plain(record.outputs),
+    }
+
+
+def main(argv: list[str]) -> int:
+    program_dir, result_path = Path(argv[0]), Path(argv[1])
+    os.chdir(program_dir)
+    result_path.write_text(json.dumps(run(program_dir)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
