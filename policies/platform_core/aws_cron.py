@@ -23,9 +23,10 @@ def runs_per_day(expression: str) -> int | None:
 def daily_times(expression: object) -> set[tuple[int, int]] | None:
     """(hour, minute) of each run on every day; empty when the schedule skips days; None when unreadable."""
     times = minutes_of_day(expression)
-    if times is None:
+    match = _CRON.fullmatch(str(expression).strip())
+    if times is None or match is None:
         return None
-    _, _, day, month, weekday, year = _CRON.fullmatch(str(expression).strip()).groups()
+    _, _, day, month, weekday, year = match.groups()
     every_day = day in ("*", "?") and weekday in ("*", "?") and month == "*" and year in (None, "*")
     return {divmod(minute, 60) for minute in times} if every_day else set()
 

@@ -22,6 +22,7 @@ BACKUP_START_WINDOW = timedelta(minutes=60)
 BACKUP_COMPLETION_WINDOW = timedelta(minutes=180)
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_CRON_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _RDS_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -48,6 +49,13 @@ class Window:
         days = first if len(self.days) == 1 else f"{first}-{last}"  # single days or runs of days
         return f"{days} {self.start:%H:%M}-{self.end:%H:%M} UTC"
 
+    def recurrences(self) -> tuple[str, str]:
+        """Unix cron lines for the window's start and end, as EC2 Auto Scaling scheduled actions take them."""
+        contiguous = list(self.days) == list(range(self.days[0], self.days[-1] + 1))
+        names = [_CRON_DAYS[day] for day in self.days]
+        days = f"{names[0]}-{names[-1]}" if contiguous and len(names) > 1 else ",".join(names)
+        return (f"{self.start.minute} {self.start.hour} * * {days}", f"{self.end.minute} {self.end.hour} * * {days}")
+
     def rds_format(self) -> str:
         """`ddd:hh:mm-ddd:hh:mm` as RDS takes it, for a one-day window."""
         (day,) = self.days
@@ -72,12 +80,16 @@ class TierFacts:
     @property
     def backup_runs_per_day(self) -> int:
         """Read from the schedule, which is the fact."""
-        return len(daily_times(self.backup_schedule))
+        times = daily_times(self.backup_schedule)
+        if times is None:
+            raise ValueError(f"{self.tier}: unreadable backup schedule {self.backup_schedule!r}")
+        return len(times)
 
 
 _SUNDAY_NIGHT = Window(days=(6,), start=time(2), end=time(6))
 _SATURDAY_NIGHT = Window(days=(5,), start=time(2), end=time(6))
-_BUSINESS_HOURS = Window(days=(0, 1, 2, 3, 4), start=time(9), end=time(17))
+# Dev's working day: its maintenance and deploy window, and when its nodes run.
+BUSINESS_HOURS = Window(days=(0, 1, 2, 3, 4), start=time(9), end=time(17))
 
 FACTS: dict[Tier, TierFacts] = {
     Tier.DEV: TierFacts(
@@ -89,9 +101,9 @@ FACTS: dict[Tier, TierFacts] = {
         backup_schedule="cron(0 6 * * ? *)",  # an hour clear of the RDS backup window (03:00-04:00)
         continuous_database_backup=False,
         backups_copied_to_dr=False,
-        maintenance_window=_BUSINESS_HOURS,
+        maintenance_window=BUSINESS_HOURS,
         database_maintenance_window="tue:10:00-tue:12:00",  # people are around to notice
-        deploy_window=_BUSINESS_HOURS,
+        deploy_window=BUSINESS_HOURS,
         monthly_budget_usd=1500,
     ),
     Tier.STAGING: TierFacts(

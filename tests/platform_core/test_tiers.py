@@ -59,3 +59,8 @@ def test_window_contains_is_start_inclusive_end_exclusive():
 def test_an_unknown_tier_is_named_with_the_allowed_ones():
     with pytest.raises(ValueError, match=r"unknown tier 'qa'; allowed: dev, staging, prod"):
         facts_for("qa")
+
+
+def test_recurrences_are_the_windows_start_and_end_in_unix_cron():
+    assert FACTS[Tier.DEV].maintenance_window.recurrences() == ("0 9 * * MON-FRI", "0 17 * * MON-FRI")
+    assert FACTS[Tier.PROD].maintenance_window.recurrences() == ("0 2 * * SUN", "0 6 * * SUN")
