@@ -1,24 +1,24 @@
-"""The platform policy pack.
+"""The platform policy pack, as the Pulumi CLI runs it (with the pack's own virtualenv, this folder on sys.path).
 
 pulumi preview --policy-pack policies --policy-pack-config policies/config/<tier>.json
 """
 
-import datetime
-import sys
-from pathlib import Path
+from __future__ import annotations
 
-# The CLI runs this file as a script; make `policies` importable as a package from the repo root.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import datetime
+from pathlib import Path
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies.exemptions import load_exemptions
-from policies.pack import build_policies
-from policies.rules import ALL_RULES
+from platform_policies.crossguard import build_policies
+from platform_policies.exemptions import load_exemptions
+from platform_policies.rules import ALL_RULES
 
 PolicyPack(
     name="platform-policies",
     description="Encryption, cost, resilience, security and Kubernetes rules of the platform, per tier.",
     enforcement_level=EnforcementLevel.ADVISORY,
-    policies=build_policies(ALL_RULES, load_exemptions(), datetime.date.today()),
+    policies=build_policies(
+        ALL_RULES, load_exemptions(Path(__file__).resolve().parent / "exemptions.yaml"), datetime.date.today()
+    ),
 )

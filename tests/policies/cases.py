@@ -1,4 +1,9 @@
-"""Helpers for rule tests: a compact way to write a compliant and a non-compliant case per rule."""
+"""Rule cases: a compliant or non-compliant stack in a line or two, and how to run one.
+
+Each rule module's cases live in tests/policies/rules/<concern>/<module>_cases.py as a CASES list;
+tests/policies/rules/test_all_rules.py runs them all, written as in a program and as CrossGuard hands
+them over.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from policies.framework import Resource, Rule
+from platform_policies.framework import Resource, Rule
 
 
 def res(
@@ -38,26 +43,44 @@ class Case:
     resources: tuple[Resource, ...]  # one resource for a resource rule, the whole stack for a stack rule
     config: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    # The name of the resource a stack rule's violation names, None when the stack as a whole falls short
+    # (no budget, no trail); a resource rule's violation is always the resource's own.
+    offender: str | None = None
 
     @property
     def id(self) -> str:
         return f"{self.rule}-{'violates' if self.violates else 'complies'}{'-' + self.note if self.note else ''}"
 
 
-def violations(rule: Rule, case: Case) -> list[str]:
+def findings(rule: Rule, case: Case) -> list[tuple[str | None, str]]:
+    """(URN, message) of every violation, a resource rule's attributed to its resource as the engine does."""
     if rule.is_stack_rule:
-        return [v.message for v in rule.check_stack(list(case.resources), case.config)]
+        return [(v.urn, v.message) for v in rule.check_stack(list(case.resources), case.config)]
     assert len(case.resources) == 1, f"{case.id}: a resource rule takes one resource"
-    return rule.check_resource(case.resources[0], case.config)
+    (resource,) = case.resources
+    return [(resource.urn, message) for message in rule.check_resource(resource, case.config)]
 
 
-def assert_case(rules: dict[str, Rule], case: Case) -> None:
-    found = violations(rules[case.rule], case)
-    if case.violates:
-        assert found, f"{case.id}: expected a violation, got none"
-        assert all(isinstance(m, str) and m for m in found)
-    else:
-        assert not found, f"{case.id}: expected no violation, got {found}"
+def expected_urn(rule: Rule, case: Case) -> str | None:
+    if not rule.is_stack_rule:
+        return case.resources[0].urn
+    if case.offender is None:
+        return None
+    (offender,) = [r for r in case.resources if r.name == case.offender]
+    return offender.urn
+
+
+def as_crossguard_sees_it(case: Case) -> Case:
+    """Props wrapped the way CrossGuard hands them over: Mapping/Sequence proxies, every number a double."""
+    return replace(
+        case,
+        resources=tuple(replace(r, props=unknown_checking_proxy(engine_view(dict(r.props)))) for r in case.resources),
+    )
+
+
+def reads_unknown_values(case: Case) -> bool:
+    """A case holding a value unknown during preview: CrossGuard reports "can't run policy during preview"."""
+    return any(UNKNOWN_STRING_VALUE in r.props.values() for r in case.resources)
 
 
 def engine_view(value: Any) -> Any:
@@ -73,11 +96,5 @@ def engine_view(value: Any) -> Any:
     return value
 
 
-def assert_case_as_crossguard_sees_it(rules: dict[str, Rule], case: Case) -> None:
-    """The same case with props wrapped the way CrossGuard hands them over: Mapping/Sequence proxies, doubles."""
-    proxied = tuple(replace(r, props=unknown_checking_proxy(engine_view(dict(r.props)))) for r in case.resources)
-    if any(UNKNOWN_STRING_VALUE in r.props.values() for r in case.resources):
-        with pytest.raises(UnknownValueError):  # CrossGuard reports "can't run policy during preview"
-            assert_case(rules, replace(case, resources=proxied))
-        return
-    assert_case(rules, replace(case, resources=proxied))
+def raises_unknown_value():
+    return pytest.raises(UnknownValueError)
