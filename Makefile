@@ -30,12 +30,14 @@ POLICY_ARGS := --policy-pack policies --policy-pack-config 'policies/config/{sta
 preview: install
 	$(PY) -m platformctl preview --stack all $(POLICY_ARGS)
 
-## test: lint, then the whole test suite
+## test: lint, format check and type check, then the whole test suite
 test: install lint
 	$(PY) -m pytest
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 ## bench: offline preview time per stack and per resource against a bare-SDK baseline
 bench: install
