@@ -51,6 +51,11 @@ def report_in(directory: Path) -> dict[str, Any]:
 # --- drill ---------------------------------------------------------------------------------------------------
 
 
+def drill_dev(tmp_path: Path) -> int:
+    outputs = write_outputs(tmp_path / "o.json", "dev")
+    return main(["dr", "drill", "--stack", "dev", "--outputs", str(outputs), "--report-dir", str(tmp_path)])
+
+
 def test_drill_restores_dr_snapshot_and_measures_from_emulator_timestamps(aws: str, tmp_path: Path) -> None:
     seed_replica(seed_database())
     snapshot = rds(DR_REGION).create_db_snapshot(DBInstanceIdentifier=REPLICA, DBSnapshotIdentifier="replica-snap")[
@@ -156,18 +161,7 @@ def test_drill_fails_a_missed_target(aws: str, tmp_path: Path, monkeypatch: pyte
     seed_database()
     unmeetable = dataclasses.replace(facts_for("dev"), rpo=timedelta(seconds=-1))  # nothing can meet it
     monkeypatch.setattr(dr_drill, "facts_for", lambda tier: unmeetable)
-    status = main(
-        [
-            "dr",
-            "drill",
-            "--stack",
-            "dev",
-            "--outputs",
-            str(write_outputs(tmp_path / "o.json", "dev")),
-            "--report-dir",
-            str(tmp_path),
-        ]
-    )
+    status = drill_dev(tmp_path)
     report = report_in(tmp_path)
     assert status == 1
     assert report["targets"]["RPO"]["passed"] is False and report["targets"]["RTO"]["passed"] is True
@@ -176,18 +170,7 @@ def test_drill_fails_a_missed_target(aws: str, tmp_path: Path, monkeypatch: pyte
 
 
 def test_drill_without_recovery_point_fails_with_report(aws: str, tmp_path: Path) -> None:
-    status = main(
-        [
-            "dr",
-            "drill",
-            "--stack",
-            "dev",
-            "--outputs",
-            str(write_outputs(tmp_path / "o.json", "dev")),
-            "--report-dir",
-            str(tmp_path),
-        ]
-    )
+    status = drill_dev(tmp_path)
     report = report_in(tmp_path)
     assert status == 1 and report["recoveryPoint"] is None and report["targets"]["RPO"]["achievedSeconds"] is None
 
