@@ -1,36 +1,32 @@
 """The DR drill: a non-destructive restore test, measured against the tier's RPO and RTO (platform_core.tiers).
 
-The drill restores the newest recovery point (where the tier copies backups to the DR region: from there, where a
-regional outage leaves it) into an isolated instance `drill-<db>-<yyyymmddhhmm>` tagged
-`platformctl:created-by=dr-drill`, waits until it is available, checks it, and deletes it again (only if it
-carries our tag). dr_report writes the dated report; dr_failover is the runbook for a real outage.
+The drill first deletes what killed drills of the stack left behind (dr_orphans), then restores the newest
+recovery point (where the tier copies backups to the DR region: from there, where a regional outage leaves it)
+into an isolated instance `drill-<db>-<run id>` tagged as this run's (dr_drill_run), waits until it is available,
+checks it, and deletes it again (only if it carries this run's tags). dr_report writes the report;
+dr_failover is the runbook for a real outage.
+
+AWS answering "no" (nothing to restore, a restore refused, a waiter that gave up) is a finding in the report;
+AWS not being usable (credentials, endpoint, permissions, throttling) is an InfrastructureError: no report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from platform_core.tiers import facts_for
 
+from .aws_errors import InfrastructureError, is_infrastructure, one_line
+from .dr_drill_run import RUN_TAG, drill_identifier, drill_tags, is_ours, new_run_id, tag_values
+from .dr_orphans import Orphan, regions_of, sweep
+from .dr_recovery_point import RecoveryPoint, find_recovery_point, server_time
 from .outputs import aws_client
-from .rds_snapshots import CREATED_BY, newest_snapshot, point_time
 
-DRILL_TAG = "dr-drill"
 POLL_SECONDS = 15
-MAX_IDENTIFIER = 63
-
-
-@dataclass(frozen=True)
-class RecoveryPoint:
-    method: str  # "snapshot" or "point-in-time"
-    region: str
-    source: str  # snapshot identifier, or the instance restored from
-    instance: str  # the DB instance the point belongs to
-    time: datetime  # the data's age: snapshot creation, or latest restorable time
-    detail: str
+# A drawn run id can collide with another drill's started in the same second (1 in 65536): draw again.
+RUN_ID_DRAWS = 3
 
 
 @dataclass
@@ -38,6 +34,7 @@ class Drill:
     stack: str
     outputs: dict[str, Any]
     started: datetime
+    run_id: str = ""  # drawn from `started` unless given
     point: RecoveryPoint | None = None
     instance_id: str = ""
     restore_started: datetime | None = None
@@ -47,6 +44,11 @@ class Drill:
     notes: list[str] = field(default_factory=list)
     deleted: bool = False
     deletion: str = ""  # what RDS answered to the delete request
+    restore_requested: bool = False  # from then on an instance may exist that someone must delete
+    orphans: list[Orphan] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.run_id = self.run_id or new_run_id(self.started)
 
     @property
     def tier(self) -> str:
@@ -68,62 +70,25 @@ class Drill:
         return met and bool(self.checks) and all(ok for _, ok, _ in self.checks) and self.deleted
 
 
-def to_second(moment: datetime) -> datetime:
-    """UTC, whole seconds: the HTTP Date header has no finer resolution, so every figure is compared at it."""
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
-def server_time(response: dict[str, Any]) -> datetime:
-    """When the service answered, by its own clock (the response's Date header); ours only if it sent none."""
-    header = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("date")
-    return to_second(parsedate_to_datetime(header) if header else datetime.now(UTC))
-
-
-def find_recovery_point(drill: Drill, point_in_time: bool) -> RecoveryPoint | None:
-    outputs, database = drill.outputs, drill.outputs["databaseIdentifier"]
-    primary, dr_region = outputs["primaryRegion"], outputs.get("drRegion")
-    if point_in_time:
-        source = aws_client("rds", primary).describe_db_instances(DBInstanceIdentifier=database)["DBInstances"][0]
-        drill.notes.append("Point-in-time restore from the primary's continuous backup (primary region).")
-        return RecoveryPoint(
-            "point-in-time",
-            primary,
-            database,
-            database,
-            to_second(source["LatestRestorableTime"]),
-            "latest restorable time",
-        )
-    if facts_for(drill.tier).backups_copied_to_dr and dr_region:
-        in_dr = [i for i in (outputs.get("databaseReplicaIdentifier"), database) if i]
-        snapshot = newest_snapshot(aws_client("rds", dr_region), in_dr)
-        if snapshot:
-            return _snapshot_point(dr_region, snapshot)
-        drill.notes.append(
-            f"FALLBACK: no recovery point of {', '.join(in_dr)} in the DR region {dr_region}; "
-            f"restored from the primary region {primary} instead. The DR copy is missing."
-        )
-    snapshot = newest_snapshot(aws_client("rds", primary), [database])
-    return _snapshot_point(primary, snapshot) if snapshot else None
-
-
-def _snapshot_point(region: str, snapshot: dict[str, Any]) -> RecoveryPoint:
-    return RecoveryPoint(
-        "snapshot",
-        region,
-        snapshot["DBSnapshotIdentifier"],
-        snapshot["DBInstanceIdentifier"],
-        to_second(point_time(snapshot)),
-        f"{snapshot.get('SnapshotType', '?')} snapshot",
-    )
-
-
-def drill_identifier(database: str, at: datetime) -> str:
-    stamp = at.strftime("%Y%m%d%H%M")
-    room = MAX_IDENTIFIER - len("drill--") - len(stamp)
-    return f"drill-{database[:room].rstrip('-')}-{stamp}"
+def utc_now() -> datetime:
+    """The drill's start (its run id, report date and the age of orphans); one name for tests to move it."""
+    return datetime.now(UTC)
 
 
 def restore(drill: Drill, rds: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    for draw in range(1, RUN_ID_DRAWS + 1):
+        drill.instance_id = drill_identifier(str(drill.outputs["databaseIdentifier"]), drill.run_id)
+        try:
+            return _request_restore(drill, rds)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "DBInstanceAlreadyExists" or draw == RUN_ID_DRAWS:
+                raise
+            drill.run_id = new_run_id(drill.started)
+
+
+def _request_restore(drill: Drill, rds: Any) -> None:
     point = drill.point
     assert point is not None
     # Isolated: private, single-AZ, no deletion protection; no security groups named, so the VPC's default group
@@ -132,12 +97,16 @@ def restore(drill: Drill, rds: Any) -> None:
         "PubliclyAccessible": False,
         "MultiAZ": False,
         "DeletionProtection": False,
-        "Tags": [{"Key": CREATED_BY, "Value": DRILL_TAG}, {"Key": "platformctl:stack", "Value": drill.stack}],
+        "Tags": drill_tags(drill.stack, drill.run_id),
     }
     subnet_group = _subnet_group(rds, point.instance)
     if subnet_group:
         common["DBSubnetGroupName"] = subnet_group
-    print(f"restoring {point.method} {point.source} into new instance {drill.instance_id} in {point.region}")
+    # Flushed: whoever watches a drill that gets killed must have seen which instance it was creating.
+    print(
+        f"restoring {point.method} {point.source} into new instance {drill.instance_id} in {point.region}", flush=True
+    )
+    drill.restore_requested = True
     if point.method == "snapshot":
         response = rds.restore_db_instance_from_db_snapshot(
             DBInstanceIdentifier=drill.instance_id, DBSnapshotIdentifier=point.source, **common
@@ -151,6 +120,7 @@ def restore(drill: Drill, rds: Any) -> None:
         )
     drill.restore_started = server_time(response)
     drill.instance = response["DBInstance"]
+    print(f"restore requested: {drill.instance_id} (run {drill.run_id})", flush=True)
 
 
 def _subnet_group(rds: Any, instance_id: str) -> str | None:
@@ -158,7 +128,9 @@ def _subnet_group(rds: Any, instance_id: str) -> str | None:
 
     try:
         source = rds.describe_db_instances(DBInstanceIdentifier=instance_id)["DBInstances"][0]
-    except ClientError:  # a snapshot may outlive its instance; the account's default group is used then
+    except ClientError as error:  # a snapshot may outlive its instance; the account's default group is used then
+        if is_infrastructure(error):
+            raise
         return None
     return (source.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
 
@@ -185,19 +157,25 @@ def wait_and_check(drill: Drill, rds: Any, timeout: timedelta) -> None:
 
 
 def delete_drill_instance(drill: Drill, rds: Any) -> None:
-    """Delete the drill instance, but only when it carries our tag: the name alone could collide."""
-    from botocore.exceptions import ClientError
+    """Delete this run's instance; a failure AWS answers is noted, AWS being unusable raises."""
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        instance = rds.describe_db_instances(DBInstanceIdentifier=drill.instance_id)["DBInstances"][0]
-    except ClientError as error:
-        drill.notes.append(f"Drill instance {drill.instance_id} not found for deletion: {error}")
+        _delete_if_ours(drill, rds)
+    except (BotoCoreError, ClientError) as error:
+        if is_infrastructure(error):
+            raise
+        drill.notes.append(f"Deleting {drill.instance_id} failed, delete it by hand: {one_line(error)}")
+
+
+def _delete_if_ours(drill: Drill, rds: Any) -> None:
+    instance = rds.describe_db_instances(DBInstanceIdentifier=drill.instance_id)["DBInstances"][0]
+    tags = tag_values(rds.list_tags_for_resource(ResourceName=instance["DBInstanceArn"])["TagList"])
+    # The name alone could collide, and a concurrent drill's instance carries the same created-by tag.
+    if not is_ours(tags) or tags.get(RUN_TAG) != drill.run_id:
+        drill.notes.append(f"NOT deleted: {drill.instance_id} lacks the tag {RUN_TAG}={drill.run_id} of this drill.")
         return
-    tags = rds.list_tags_for_resource(ResourceName=instance["DBInstanceArn"])["TagList"]
-    if {"Key": CREATED_BY, "Value": DRILL_TAG} not in tags:
-        drill.notes.append(f"NOT deleted: {drill.instance_id} lacks the tag {CREATED_BY}={DRILL_TAG}.")
-        return
-    print(f"deleting drill instance {drill.instance_id} (tagged {CREATED_BY}={DRILL_TAG}, no final snapshot)")
+    print(f"deleting drill instance {drill.instance_id} (run {drill.run_id}, no final snapshot)")
     response = rds.delete_db_instance(
         DBInstanceIdentifier=drill.instance_id, SkipFinalSnapshot=True, DeleteAutomatedBackups=True
     )
@@ -206,26 +184,60 @@ def delete_drill_instance(drill: Drill, rds: Any) -> None:
     drill.deletion = f"requested, RDS status {response['DBInstance'].get('DBInstanceStatus', 'unknown')}"
 
 
-def execute(drill: Drill, point_in_time: bool, timeout: timedelta) -> None:
+def execute(drill: Drill, point_in_time: bool, timeout: timedelta, orphan_age: timedelta) -> None:
+    """Sweep orphans, restore, check, delete; findings go into `drill`, InfrastructureError when AWS is unusable."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        drill.point = find_recovery_point(drill, point_in_time)
+        drill.orphans = sweep(drill.stack, regions_of(drill.outputs), drill.started, orphan_age, drill.run_id)
+        try:
+            rds = _restore_newest(drill, point_in_time)
+            if rds is not None:
+                _check(drill, rds, timeout)
+        finally:
+            # From the moment the restore is requested, whatever happens next (a failed check, Ctrl-C, SIGTERM
+            # raised by cli.main): a drill must not leave a copy of production data running.
+            if drill.restore_requested and drill.point:
+                delete_drill_instance(drill, aws_client("rds", drill.point.region))
+    except (BotoCoreError, ClientError) as error:  # only infrastructure errors get this far
+        raise InfrastructureError(_stopped(drill, error)) from None
+
+
+def _restore_newest(drill: Drill, point_in_time: bool) -> Any | None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        drill.point = find_recovery_point(drill.outputs, point_in_time, drill.notes)
         if drill.point is None:
             drill.notes.append(f"No recovery point of {drill.outputs['databaseIdentifier']} found anywhere.")
-            return
+            return None
         rds = aws_client("rds", drill.point.region)
-        drill.instance_id = drill_identifier(drill.outputs["databaseIdentifier"], drill.started)
         restore(drill, rds)
     except (BotoCoreError, ClientError) as error:
-        drill.notes.append(f"AWS refused: {error}")
-        return
+        if is_infrastructure(error):
+            raise
+        drill.notes.append(f"AWS refused: {one_line(error)}")
+        drill.instance_id, drill.restore_requested = "", False  # refused: nothing was created
+        return None
+    return rds
+
+
+def _check(drill: Drill, rds: Any, timeout: timedelta) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         wait_and_check(drill, rds, timeout)
     except (BotoCoreError, ClientError) as error:  # WaiterError is a BotoCoreError
-        drill.notes.append(f"Restore did not become available: {error}")
-    finally:
-        try:
-            delete_drill_instance(drill, rds)
-        except (BotoCoreError, ClientError) as error:
-            drill.notes.append(f"Deleting {drill.instance_id} failed, delete it by hand: {error}")
+        if is_infrastructure(error):
+            raise
+        drill.notes.append(f"Restore did not become available: {one_line(error)}")
+
+
+def _stopped(drill: Drill, error: BaseException) -> str:
+    message = f"DR drill of stack {drill.stack!r} stopped, AWS could not be used: {one_line(error)}"
+    if drill.restore_requested and not drill.deleted and drill.point:
+        message += (
+            f"; drill instance {drill.instance_id} in {drill.point.region} may remain: delete it, or a later drill "
+            "deletes it once it is older than --orphan-age-hours"
+        )
+    return message

@@ -1,18 +1,30 @@
-"""The DR drill's dated report: Markdown for people (and the README sample), JSON for tooling.
+"""The DR drill's report, one per run: Markdown for people (and the README sample), JSON for tooling.
 
 Every time in it is a service timestamp (snapshot creation, latest restorable time, the Date header of the
 service's responses), UTC, whole seconds; RPO and RTO are differences of those, never our own clock.
+
+Reports are records of what was tested when: named by run id and created exclusively, so neither a drill
+started in the same second nor a re-run ever overwrites one. The directory is checked before the drill
+touches AWS: a drill whose report cannot be written would restore a copy of production for nothing.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from platform_core.errors import UsageError
+
 if TYPE_CHECKING:
     from .dr_drill import Drill
+    from .dr_orphans import Orphan
+
+# Under out/, which the repository already ignores: reports are records of runs (to archive, or attach to a
+# change), not source; and nothing in the tree deletes out/ (`make clean` leaves it).
+DEFAULT_DIRECTORY = Path("out/dr-drills")
 
 RPO_MEANS = "recovery point → restore start: the data a restore at that moment loses"
 RTO_MEANS = "restore start → instance available"
@@ -36,6 +48,7 @@ def to_json(drill: Drill) -> dict[str, Any]:
     return {
         "stack": drill.stack,
         "tier": drill.tier,
+        "runId": drill.run_id,
         "startedAt": _iso(drill.started),
         "passed": drill.passed,
         "recoveryPoint": None
@@ -66,7 +79,19 @@ def to_json(drill: Drill) -> dict[str, Any]:
             "deleted": drill.deleted,
             "deletion": drill.deletion,
         },
+        "earlierDrillInstances": [_orphan_json(orphan) for orphan in drill.orphans],
         "notes": drill.notes,
+    }
+
+
+def _orphan_json(orphan: Orphan) -> dict[str, Any]:
+    return {
+        "identifier": orphan.identifier,
+        "region": orphan.region,
+        "runId": orphan.run_id or None,
+        "ageSeconds": None if orphan.age is None else int(orphan.age.total_seconds()),
+        "deleted": orphan.deleted,
+        "detail": orphan.detail,
     }
 
 
@@ -74,6 +99,8 @@ def markdown(drill: Drill) -> str:
     point = drill.point
     lines = [
         f"# DR drill: stack `{drill.stack}` ({drill.tier}), {drill.started:%Y-%m-%d}",
+        "",
+        f"Run `{drill.run_id}`.",
         "",
         f"**Result: {'PASS' if drill.passed else 'FAIL'}**",
         "",
@@ -112,23 +139,74 @@ def markdown(drill: Drill) -> str:
         "",
         "## Drill instance",
         "",
-        f"- `{drill.instance_id or 'none created'}`, tagged `platformctl:created-by=dr-drill`",
+        f"- `{drill.instance_id or 'none created'}`, tagged `platformctl:created-by=dr-drill` and "
+        f"`platformctl:drill-run={drill.run_id}`",
         f"- deletion (no final snapshot): {drill.deletion or '**not requested: delete it by hand**'}",
+        *_orphan_lines(drill.orphans),
     ]
     if drill.notes:
         lines += ["", "## Notes", "", *[f"- {note}" for note in drill.notes]]
     return "\n".join(lines) + "\n"
 
 
+def _orphan_lines(orphans: list[Orphan]) -> list[str]:
+    lines = ["", "## Instances of earlier drills", ""]
+    if not orphans:
+        return [*lines, "None: no earlier drill of this stack left an instance behind."]
+    lines += ["| instance | region | run | age | action |", "|---|---|---|---|---|"]
+    for orphan in orphans:
+        age = "unknown" if orphan.age is None else _span(orphan.age)
+        lines.append(f"| `{orphan.identifier}` | {orphan.region} | {orphan.run_id or '–'} | {age} | {orphan.detail} |")
+    return lines
+
+
+def prepare_directory(directory: Path | None) -> Path:
+    """The report directory, created if missing and proven writable; UsageError naming it otherwise.
+
+    The default is created with its parents; a directory given with --report-dir only when its parent exists,
+    since a missing parent is far more often a typo than a wish for a new tree.
+    """
+    path = DEFAULT_DIRECTORY if directory is None else directory
+    flag = f"--report-dir {path}" if directory is not None else f"the report directory {path} (the default)"
+    try:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{flag}: is a file, not a directory; pass a directory for the drill's reports")
+        if directory is not None and not path.exists() and not path.parent.is_dir():
+            raise UsageError(f"{flag}: its parent {path.parent} is not an existing directory; create it first")
+        path.mkdir(parents=directory is None, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path, prefix=".dr-drill-probe-"):
+            pass
+    except OSError as error:
+        raise UsageError(f"{flag}: cannot create it or write reports there ({error.strerror or error})") from None
+    return path
+
+
 def write(drill: Drill, directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = directory / f"dr-drill-{drill.stack}-{drill.started:%Y-%m-%d}"
-    md_path, json_path = stem.with_suffix(".md"), stem.with_suffix(".json")
-    md_path.write_text(markdown(drill), encoding="utf-8")
-    json_path.write_text(json.dumps(to_json(drill), indent=2) + "\n", encoding="utf-8")
-    return md_path, json_path
+    """Write both files; an existing name is never overwritten (exclusive create), a numbered name is used."""
+    stem = f"dr-drill-{drill.stack}-{drill.run_id}"
+    texts = (markdown(drill), json.dumps(to_json(drill), indent=2) + "\n")
+    for number in range(1, 100):
+        name = stem if number == 1 else f"{stem}.{number}"
+        paths = (directory / f"{name}.md", directory / f"{name}.json")
+        if _create_both(paths, texts):
+            return paths
+    raise FileExistsError(f"{directory}: 99 reports named {stem}.*")
+
+
+def _create_both(paths: tuple[Path, Path], texts: tuple[str, str]) -> bool:
+    created: list[Path] = []
+    try:
+        for path, text in zip(paths, texts, strict=True):
+            with path.open("x", encoding="utf-8") as handle:
+                created.append(path)
+                handle.write(text)
+    except FileExistsError:
+        for path in created:  # only what this call created: the pair stays whole
+            path.unlink()
+        return False
+    return True
 
 
 def summary(drill: Drill) -> str:
     parts = [f"{name} {_span(got)} (target {_span(target)})" for name, (target, got) in drill.targets().items()]
-    return f"DR drill {drill.stack}: {'PASS' if drill.passed else 'FAIL'}: {', '.join(parts)}"
+    return f"DR drill {drill.stack} (run {drill.run_id}): {'PASS' if drill.passed else 'FAIL'}: {', '.join(parts)}"

@@ -82,3 +82,59 @@ def cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def instance_ids(region: str) -> list[str]:
     return [i["DBInstanceIdentifier"] for i in rds(region).describe_db_instances()["DBInstances"]]
+
+
+def seed_drill_instance(identifier: str, tags: dict[str, str], region: str = PRIMARY) -> dict[str, Any]:
+    """A small instance carrying the given tags, as a drill (or an impostor) would have left it."""
+    return rds(region).create_db_instance(
+        DBInstanceIdentifier=identifier,
+        Engine="postgres",
+        DBInstanceClass="db.t4g.micro",
+        AllocatedStorage=20,
+        MasterUsername="platform",
+        MasterUserPassword="not-a-secret-1",
+        Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
+    )["DBInstance"]
+
+
+def drill_argv(tmp_path: Path, stack: str = "prod", *extra: str) -> list[str]:
+    """`dr drill` of a stack seeded like rds_stack's, reporting into tmp_path/reports."""
+    outputs = write_outputs(tmp_path / f"outputs-{stack}.json", stack)
+    return [
+        "dr",
+        "drill",
+        "--stack",
+        stack,
+        "--outputs",
+        str(outputs),
+        "--report-dir",
+        str(tmp_path / "reports"),
+        *extra,
+    ]
+
+
+def drill_reports(directory: Path) -> list[dict[str, Any]]:
+    """Every JSON drill report in directory, oldest run first."""
+    return [json.loads(path.read_text()) for path in sorted(directory.glob("dr-drill-*.json"))]
+
+
+def point_aws_nowhere(monkeypatch: Any) -> str:
+    """Fake credentials and a closed loopback port for AWS: a test that must not reach AWS cannot, and never
+    with a developer's real profile."""
+    import socket
+
+    with socket.socket() as sock:  # bound, then closed: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": endpoint,
+    }.items():
+        monkeypatch.setenv(name, value)
+    return endpoint
