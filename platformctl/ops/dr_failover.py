@@ -2,38 +2,41 @@
 
 Steps, each printed before it acts: (1) find the DR replica, (2) promote it (no replica: restore the newest
 DR snapshot instead), (3) wait until it is available and writable, (4) point the `db.<zone>` CNAME at it,
-(5) print the post-failover checklist. A dry run (the default) reads but changes nothing; `--execute`
-needs `--confirm <stack>`. Every step checks what is already done, so re-running after a failure resumes;
-progress goes to a state file. Exit status: 0 done, 1 a step failed (resume by re-running), 2 bad usage.
+(5) print the post-failover checklist. A dry run (the default) reads but changes nothing. An execution records
+each step in its state once done (failover_session: under the stack's lock, in the state bucket) and skips the
+recorded ones when resumed; a step also checks AWS for what is already done, for a run killed between acting
+and recording. Exit status: 0 done, 1 a step failed (resume by re-running), 2 bad usage or a broken environment.
 """
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from platform_core.errors import UsageError
-
 from ..exit_codes import ExitCode
+from .failover_dns import step_checklist, step_dns
+from .failover_errors import InfrastructureError, infra_cause, one_line
+from .failover_state import RESTORE_SUFFIX
 from .outputs import aws_client
 from .rds_snapshots import CREATED_BY, newest_snapshot
 
 FAILOVER_TAG = "dr-failover"
-POLL_SECONDS = 15
-RECORD_TTL = 60  # short, so clients follow a later failback quickly
-ROUTE53_REGION = "us-east-1"  # Route 53 is global; its control plane answers in us-east-1
-CHECKLIST = (
-    "Point the applications' database secret/config at the new endpoint if they do not use db.<zone>.",
-    "Check the application health checks and the 5xx / latency alarms in the DR region.",
-    "Re-enable alarms and backups for the promoted instance (AWS Backup selection, replica-lag alarm is obsolete).",
-    "Freeze deploys to the failed region; record the failover in the incident (time, RPO: replica lag at promote).",
-    "Plan failback: a new replica of the promoted instance in the primary region, then the reverse runbook.",
-    "No `pulumi up` of this stack until its config matches reality: the program still declares the old primary "
-    "and a replica, and would fight the failover.",
+POLL_SECONDS = 15  # also how often a wait prints its progress
+# Statuses an instance does not leave by itself: waiting out the timeout would only waste the RTO budget.
+HOPELESS = frozenset(
+    {
+        "deleting",
+        "failed",
+        "inaccessible-encryption-credentials",
+        "incompatible-network",
+        "incompatible-parameters",
+        "incompatible-restore",
+        "restore-error",
+        "storage-full",
+    }
 )
 STEPS = (
     "Find the DR replica",
@@ -53,24 +56,25 @@ def replica_source(instance: dict[str, Any]) -> str | None:
     return instance.get("ReadReplicaSourceDBInstanceIdentifier") or None
 
 
+def _no_record(state: dict[str, Any]) -> None:
+    """A dry run records nothing."""
+
+
 @dataclass
 class Failover:
     stack: str
     outputs: dict[str, Any]
     execute: bool
-    state_path: Path
     timeout: timedelta
     state: dict[str, Any] = field(default_factory=dict)
     rds: Any = None
+    record: Callable[[dict[str, Any]], None] = _no_record
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
 
     @property
     def verb(self) -> str:
         return "" if self.execute else "would "
-
-    def save(self) -> None:
-        if self.execute:  # a dry run touches nothing, not even the state file
-            self.state["updatedAt"] = datetime.now(UTC).isoformat()
-            self.state_path.write_text(json.dumps(self.state, indent=2) + "\n", encoding="utf-8")
 
     def describe(self, identifier: str) -> dict[str, Any] | None:
         from botocore.exceptions import ClientError
@@ -91,7 +95,7 @@ def step_find(run: Failover) -> str:
         source = replica_source(replica)
         role = f"replicating from {source}" if source else "already standalone (promoted)"
         return f"replica {replica_id} found in {run.outputs['drRegion']}: {replica['DBInstanceStatus']}, {role}"
-    restored_id = f"{run.outputs['databaseIdentifier']}-dr-restore"
+    restored_id = f"{run.outputs['databaseIdentifier']}{RESTORE_SUFFIX}"
     run.state["target"] = {"identifier": restored_id, "kind": "restore"}
     if run.describe(restored_id):
         return f"no replica; {restored_id} (restored by an earlier run) found"
@@ -139,77 +143,32 @@ def step_promote(run: Failover) -> str:
 
 def step_wait(run: Failover) -> str:
     identifier = run.state["target"]["identifier"]
+    limit = run.timeout.total_seconds()
     if not run.execute:
-        return f"would wait up to {run.timeout.total_seconds() / 60:g} min for {identifier}: available, no source"
-    deadline = time.monotonic() + run.timeout.total_seconds()
-    attempts = max(1, int(run.timeout.total_seconds() // POLL_SECONDS))
-    run.rds.get_waiter("db_instance_available").wait(
-        DBInstanceIdentifier=identifier, WaiterConfig={"Delay": POLL_SECONDS, "MaxAttempts": attempts}
-    )
+        return f"would wait up to {clock_text(limit)} for {identifier}: available, no source"
+    started = run.clock()
     while True:  # available comes before the promotion has cut replication: writable is the real condition
-        instance = run.describe(identifier) or {}
-        source = replica_source(instance)
-        if instance.get("DBInstanceStatus") == "available" and not source:
+        instance = run.describe(identifier)
+        status = (instance or {}).get("DBInstanceStatus", "absent")
+        source = replica_source(instance) if instance else None
+        if instance and status == "available" and not source:
             endpoint = instance["Endpoint"]["Address"]
             run.state["target"]["endpoint"] = endpoint
             return f"{identifier} is available and writable at {endpoint}"
-        if time.monotonic() >= deadline:
-            raise StepFailed(
-                f"{identifier} is {instance.get('DBInstanceStatus')}, still replicating from {source} "
-                f"after {run.timeout.total_seconds() / 60:g} min"
-            )
-        time.sleep(POLL_SECONDS)
+        if instance is None or status in HOPELESS:
+            raise StepFailed(f"{identifier} is {status} in {run.outputs['drRegion']}: it will not become available")
+        waited = run.clock() - started
+        detail = f"{identifier} is {status}" + (f", still replicating from {source}" if source else "")
+        if waited >= limit:
+            raise StepFailed(f"{detail} after {clock_text(waited)} (timeout {clock_text(limit)})")
+        print(f"  [step 3/{len(STEPS)}] waited {clock_text(waited)} of {clock_text(limit)}: {detail}", flush=True)
+        run.sleep(min(POLL_SECONDS, limit - waited))
 
 
-def step_dns(run: Failover) -> str:
-    route53 = aws_client("route53", ROUTE53_REGION)
-    zone_id = run.outputs["hostedZoneId"]
-    zone = route53.get_hosted_zone(Id=zone_id)["HostedZone"]
-    record = f"db.{zone['Name'].rstrip('.')}."
-    endpoint = run.state["target"].get("endpoint") or _endpoint(run)
-    found = route53.list_resource_record_sets(
-        HostedZoneId=zone_id, StartRecordName=record, StartRecordType="CNAME", MaxItems="1"
-    )["ResourceRecordSets"]
-    current = [
-        r["Value"] for s in found if s["Name"] == record and s["Type"] == "CNAME" for r in s.get("ResourceRecords", [])
-    ]
-    if [v.rstrip(".").lower() for v in current] == [endpoint.rstrip(".").lower()]:
-        return f"skip: {record} already points at {endpoint}"
-    print(
-        f"  {run.verb}UPSERT {record} CNAME {endpoint} (TTL {RECORD_TTL}) in zone {zone_id}; "
-        f"was {', '.join(current) or 'absent'}"
-    )
-    if run.execute:
-        route53.change_resource_record_sets(
-            HostedZoneId=zone_id,
-            ChangeBatch={
-                "Comment": f"platformctl dr failover {run.stack}",
-                "Changes": [
-                    {
-                        "Action": "UPSERT",
-                        "ResourceRecordSet": {
-                            "Name": record,
-                            "Type": "CNAME",
-                            "TTL": RECORD_TTL,
-                            "ResourceRecords": [{"Value": endpoint}],
-                        },
-                    }
-                ],
-            },
-        )
-    return f"{run.verb}point {record} at {endpoint}"
-
-
-def _endpoint(run: Failover) -> str:
-    instance = run.describe(run.state["target"]["identifier"]) or {}
-    address = (instance.get("Endpoint") or {}).get("Address")
-    return address or f"<endpoint of {run.state['target']['identifier']} once restored>"
-
-
-def step_checklist(run: Failover) -> str:
-    for number, item in enumerate(CHECKLIST, start=1):
-        print(f"  [ ] {number}. {item}")
-    return "checklist printed"
+def clock_text(seconds: float) -> str:
+    whole = round(seconds)
+    hours, minutes, rest = whole // 3600, whole % 3600 // 60, whole % 60
+    return f"{hours}h{minutes:02d}m{rest:02d}s" if hours else f"{minutes}m{rest:02d}s" if minutes else f"{rest}s"
 
 
 def run_steps(run: Failover) -> ExitCode:
@@ -218,62 +177,55 @@ def run_steps(run: Failover) -> ExitCode:
     previous = run.state.get("failedStep")
     if previous:
         print(f"resuming: the last run stopped at step {previous} ({run.state.get('error')}); done steps are skipped")
-    for number, (title, step) in enumerate(
-        zip(STEPS, (step_find, step_promote, step_wait, step_dns, step_checklist), strict=True), start=1
-    ):
-        print(f"[step {number}/{len(STEPS)}] {title}")
+    steps = (step_find, step_promote, step_wait, step_dns, step_checklist)
+    for number, (title, step) in enumerate(zip(STEPS, steps, strict=True), start=1):
+        print(f"[step {number}/{len(STEPS)}] {title}", flush=True)
+        done = run.state.get("steps", {}).get(str(number))
+        if done:
+            print(f"  -> skip: done at {done['at']} ({done['outcome']})")
+            continue
         try:
             outcome = step(run)
+            run.state.setdefault("steps", {})[str(number)] = {
+                "title": title,
+                "outcome": outcome,
+                "at": datetime.now(UTC).isoformat(),
+            }
+            run.record(run.state)
         except (StepFailed, BotoCoreError, ClientError) as error:
-            run.state.update(failedStep=number, error=str(error))
-            run.save()
-            print(f"  FAILED: {error}")
-            print(
-                f"Resume from step {number}: fix the cause and re-run the same command; completed steps are "
-                f"detected and skipped (progress in {run.state_path})."
-            )
-            return ExitCode.FINDINGS
-        print(f"  -> {outcome}")
-        run.state.setdefault("steps", {})[str(number)] = {
-            "title": title,
-            "outcome": outcome,
-            "at": datetime.now(UTC).isoformat(),
-        }
-        run.save()
+            return _failed(run, number, title, error)
+        print(f"  -> {outcome}", flush=True)
     run.state.update(failedStep=None, error=None, completedAt=datetime.now(UTC).isoformat())
-    run.save()
+    run.record(run.state)
     print(
         "failover complete"
         if run.execute
-        else f"dry run: nothing was changed; add --execute --confirm {run.stack} to act"
+        else f"dry run: nothing was changed; add --execute --confirm {run.stack} --reason TEXT to act"
     )
     return ExitCode.OK
 
 
-def prepare(stack: str, outputs: dict[str, Any], execute: bool, state_path: Path, timeout: timedelta) -> Failover:
-    """A run that resumes the progress recorded in `state_path` (an execution's only: a dry run records none)."""
-    state = load_state(state_path, stack) if execute else {}
-    return Failover(
-        stack,
-        outputs,
-        execute,
-        state_path,
-        timeout,
-        state=state or {"stack": stack, "startedAt": datetime.now(UTC).isoformat()},
-        rds=aws_client("rds", outputs["drRegion"]),
-    )
+def _failed(run: Failover, number: int, title: str, error: Exception) -> ExitCode:
+    from botocore.exceptions import BotoCoreError, ClientError
 
-
-def load_state(path: Path, stack: str) -> dict[str, Any]:
-    if not path.exists():
-        return {}
+    cause = infra_cause(error)
+    run.state.update(failedStep=number, error=cause or str(error))
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise UsageError(f"--state {path}: unreadable ({error}); move it away to start over") from None
-    if state.get("stack") != stack:
-        raise UsageError(f"--state {path} belongs to stack {state.get('stack')!r}, not {stack!r}")
-    if state.get("completedAt"):  # a finished failover's progress must not make a later one skip its promotion
-        print(f"state {path}: the failover recorded there completed at {state['completedAt']}; starting afresh")
-        return {}
-    return state
+        run.record(run.state)
+    except (BotoCoreError, ClientError) as unrecorded:
+        print(f"  (this failure is not recorded: {one_line(unrecorded)})")
+    if cause:
+        raise InfrastructureError(
+            f"step {number}/{len(STEPS)} ({title}): {cause}; fix that and re-run the same command to resume"
+        )
+    print(f"  FAILED: {error}")
+    print(
+        f"Resume from step {number}: fix the cause and re-run the same command (from any machine: the progress "
+        "is in the state bucket); completed steps are skipped."
+    )
+    return ExitCode.FINDINGS
+
+
+def prepare(stack: str, outputs: dict[str, Any], execute: bool, state: dict[str, Any], timeout: timedelta) -> Failover:
+    """A run over `state` (the progress to resume; {} for a fresh start) with an RDS client in the DR region."""
+    return Failover(stack, outputs, execute, timeout, state=state, rds=aws_client("rds", outputs["drRegion"]))
