@@ -48,7 +48,8 @@ def _audit(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError
 
     now = parse_utc(args.now, "--now") if args.now else datetime.now(UTC)
-    declared = declared_from(args.stack, load_outputs(args.outputs, REQUIRED_OUTPUTS), args.tier)
+    outputs = load_outputs(args.outputs, REQUIRED_OUTPUTS)
+    declared = declared_from(args.stack, outputs, args.tier, source=f"--outputs {args.outputs}")
     try:
         audit = audit_stack(declared, now)
     except BotoCoreError as error:  # no credentials, no endpoint: nothing was audited

@@ -2,6 +2,11 @@
 
 The window is the tier's `deploy_window` fact (platform_core.tiers): the gate, the database maintenance window
 and the documentation cannot disagree about it.
+
+High risk needs the change advisory's approval in every tier. An unrated change (a preview that creates every
+resource, without a baseline of what is deployed) needs it in prod only: the approval is what a high rating
+would have asked for, so no rating cannot be the cheaper path; in dev and staging no evidence of risk is not
+risk, and blocking there would block every new environment.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from . import risk
 
 INCIDENT_PATTERN = re.compile(r"[A-Z]+-\d+")
 MIN_REASON_CHARS = 10
+# Tiers where a change nobody could rate needs the change advisory, like a high-risk one.
+RATING_REQUIRED = frozenset({Tier.PROD})
 
 
 @dataclass(frozen=True)
@@ -64,15 +71,17 @@ def decide(
     emergency: Emergency | None,
     change_advisory_approved: bool,
 ) -> Decision:
-    """The window is checked first; an emergency overrides it but not the change-advisory rule for high risk."""
+    """The window is checked first; an emergency overrides it but not the change-advisory rule (high risk, or
+    an unrated change in prod)."""
     window = window_for(tier)
     at = at.astimezone(UTC)
     inside = window.contains(at)
     risk_text = assessed.summary() if assessed else "risk not assessed (no --preview)"
-    high_unapproved = assessed is not None and assessed.level == risk.HIGH and not change_advisory_approved
+    advisory_rule = _advisory_rule(tier, assessed)
+    unapproved = advisory_rule is not None and not change_advisory_approved
     if not inside and emergency is None:
         reason = f"refused: {tier} deploys only in its maintenance window {window.describe()}; now {at:%a %H:%M} UTC"
-        if high_unapproved:
+        if unapproved:
             reason += f"; also {risk_text} without --change-advisory-approved"
         return Decision(False, reason, stack, tier, window, at, assessed, emergency)
     where = (
@@ -82,11 +91,23 @@ def decide(
     )
     if emergency is not None:
         where += f"; incident {emergency.incident}: {emergency.reason}"
-    if high_unapproved:
-        reason = f"refused: {risk_text}; high risk needs --change-advisory-approved; {where}"
+    if unapproved:
+        reason = f"refused: {risk_text}; {advisory_rule}; {where}"
         return Decision(False, reason, stack, tier, window, at, assessed, emergency)
-    approved = ", change-advisory approved" if assessed is not None and assessed.level == risk.HIGH else ""
+    approved = ", change-advisory approved" if advisory_rule else ""
     return Decision(True, f"allowed: {where}; {risk_text}{approved}", stack, tier, window, at, assessed, emergency)
+
+
+def _advisory_rule(tier: str, assessed: risk.Risk | None) -> str | None:
+    """Why this change needs --change-advisory-approved, or None when it does not."""
+    if assessed is not None and assessed.level == risk.HIGH:
+        return "high risk needs --change-advisory-approved"
+    if assessed is not None and assessed.level == risk.UNRATED and tier in RATING_REQUIRED:
+        return (
+            f"{tier} needs a rated change (--baseline FILE), or --change-advisory-approved once the change "
+            "advisory reviewed the whole change (e.g. a first deploy)"
+        )
+    return None
 
 
 def window_for(tier: str) -> Window:

@@ -1,20 +1,35 @@
 """Risk of a deployment, read from its preview: `platformctl preview --json` or `pulumi preview --json`.
 
-Both documents carry `steps[]` with `op`, `urn` and `newState`/`oldState` (`type`, `protect`). The
-classification is data (the tables below), so a new stateful or sensitive type is one line.
+The classification is data (the tables below), so a new stateful or sensitive type is one line. A preview that
+creates every resource (any offline preview, or a real one of a stack never deployed) shows no change to what
+exists, so it is not rated from its steps alone: with a baseline of what is deployed (deployed.py) only what
+differs from it counts; without one the risk is `unrated`, never guessed.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import Any
 
-from platform_core.errors import UsageError
+from .deployed import CHANGE, Deployed, compare
+from .steps import (
+    CREATE_OPS,
+    DELETE_OPS,
+    REPLACE_OPS,
+    UNCHANGED_OPS,
+    creates_everything,
+    read_steps,
+    resource_name,
+    step_protected,
+    step_type,
+)
+
+__all__ = ["HIGH", "LOW", "MEDIUM", "UNRATED", "Risk", "assess", "rate", "read_steps", "step_type"]
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
+UNRATED = "unrated"
+ALL_CREATES = "the preview creates every resource, so it shows nothing of what the deploy would change; give --baseline"
 
 # Resources whose replacement or deletion loses data or identity (keys, zones, clusters).
 STATEFUL_TYPES = frozenset(
@@ -47,11 +62,6 @@ SENSITIVE_PATTERNS = (
     "aws:ec2/internetGateway*",
     "aws:ec2/egressOnlyInternetGateway*",
 )
-REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced", "read-replacement", "import-replacement"})
-DELETE_OPS = frozenset({"delete", "discard", "discard-replaced", "remove-pending-replace"})
-# Steps that change nothing in the cloud: a data-source read is not a "touch" even on an IAM type.
-UNCHANGED_OPS = frozenset({"same", "read", "refresh"})
-CREATE_OPS = frozenset({"create", "import"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,27 @@ class Risk:
             return f"risk {self.level}"
         more = f" (+{len(self.reasons) - 1} more)" if len(self.reasons) > 1 else ""
         return f"risk {self.level}: {self.reasons[0]}{more}"
+
+
+def rate(steps: list[dict[str, Any]], deployed: Deployed | None = None) -> Risk:
+    """The risk of the change `steps` make to the stack; `deployed` matters only when they create everything."""
+    if not creates_everything(steps):
+        return assess(steps)  # the engine diffed these steps against the stack's state: the baseline adds nothing
+    if deployed is None:
+        return Risk(UNRATED, [ALL_CREATES])
+    compared = compare(steps, deployed)
+    assessed = assess(compared.steps)
+    if assessed.level == HIGH or not compared.unknown:
+        return assessed
+    count = len(compared.unknown)
+    return Risk(
+        UNRATED,
+        [
+            f"the baseline {deployed.path} lists stateful URNs only: it shows no stateful resource lost, but not "
+            f"whether {count} resource(s) changed (first: {compared.unknown[0]}); give a `preview --json` or "
+            "`pulumi stack export` baseline"
+        ],
+    )
 
 
 def assess(steps: list[dict[str, Any]]) -> Risk:
@@ -80,6 +111,9 @@ def assess(steps: list[dict[str, Any]]) -> Risk:
             data_loss.append(f"{label} (stateful)")
         elif destructive and step_protected(step):
             data_loss.append(f"{label} (protected)")
+        elif op == CHANGE and (kind in STATEFUL_TYPES or step_protected(step)):
+            why = "stateful" if kind in STATEFUL_TYPES else "protected"
+            data_loss.append(f"{label} ({why}; inputs differ from the baseline: an update or a replacement)")
         elif op not in UNCHANGED_OPS and is_sensitive(kind):
             sensitive.append(f"{label} (IAM, KMS or network)")
         elif op not in UNCHANGED_OPS and op not in CREATE_OPS:
@@ -91,38 +125,3 @@ def assess(steps: list[dict[str, Any]]) -> Risk:
 
 def is_sensitive(kind: str) -> bool:
     return any(fnmatchcase(kind, pattern) for pattern in SENSITIVE_PATTERNS)
-
-
-def step_type(step: dict[str, Any]) -> str:
-    for state in ("newState", "oldState"):
-        kind = (step.get(state) or {}).get("type")
-        if kind:
-            return str(kind)
-    # urn:pulumi:<stack>::<project>::<parent types$>type::<name>
-    parts = str(step.get("urn", "")).split("::")
-    return parts[2].split("$")[-1] if len(parts) >= 4 else "unknown"
-
-
-def step_protected(step: dict[str, Any]) -> bool:
-    return any(bool((step.get(state) or {}).get("protect")) for state in ("newState", "oldState"))
-
-
-def resource_name(step: dict[str, Any]) -> str:
-    return str(step.get("urn", "")).rsplit("::", 1)[-1] or "?"
-
-
-def read_steps(path: Path, stack: str) -> list[dict[str, Any]]:
-    """The steps of `stack` from a preview document; a multi-stack `platformctl` document is narrowed to it."""
-    try:
-        document = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as error:
-        raise UsageError(f"--preview {path}: cannot read it as JSON ({error})") from None
-    if isinstance(document, dict) and isinstance(document.get("stacks"), dict):
-        stacks = document["stacks"]
-        if stack not in stacks:
-            raise UsageError(f"--preview {path} has no stack {stack!r}; it has: {', '.join(stacks) or 'none'}")
-        document = stacks[stack]
-    steps = document.get("steps") if isinstance(document, dict) else None
-    if not isinstance(steps, list) or not all(isinstance(s, dict) and isinstance(s.get("op"), str) for s in steps):
-        raise UsageError(f"--preview {path}: expected a `preview --json` document with `steps`, each with an `op`")
-    return steps

@@ -1,4 +1,8 @@
-"""The price book and usage assumptions shipped beside this module, with the checks that keep them honest."""
+"""The price book and usage assumptions shipped beside this module, with the checks that keep them honest.
+
+Both are checked against their schema (pricebook_schema.py) when loaded: a broken file is a UsageError naming
+the file, the key path and the value, before any estimate is made from it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
+from .pricebook_schema import MAX_PROBLEMS, PRICE_BOOK, USAGE, Shape, problems_of
+
+__all__ = ["MAX_PROBLEMS", "MissingPrice", "PriceBook", "load_price_book", "load_usage", "stale_rows", "usage_for"]
 
 COST_DIR = Path(__file__).resolve().parent
 # How messages name the data files: by their place in the repository.
@@ -85,11 +92,12 @@ def stale_rows(book: PriceBook, today: datetime.date) -> list[str]:
 
 
 def load_price_book(path: Path | None = None) -> PriceBook:
-    return PriceBook(_read(path or COST_DIR / "pricebook.yaml"))
+    name = PRICE_BOOK_NAME if path is None else str(path)
+    return PriceBook(_load(path or COST_DIR / "pricebook.yaml", name, PRICE_BOOK))
 
 
 def load_usage(path: Path | None = None) -> dict[str, Any]:
-    return _read(path or COST_DIR / "usage.yaml")
+    return _load(path or COST_DIR / "usage.yaml", USAGE_NAME if path is None else str(path), USAGE)
 
 
 def usage_for(usage: dict[str, Any], tier: str) -> dict[str, Any]:
@@ -99,8 +107,14 @@ def usage_for(usage: dict[str, Any], tier: str) -> dict[str, Any]:
     return tiers[tier]
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _load(path: Path, name: str, schema: Shape) -> dict[str, Any]:
     try:
-        return yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UsageError(f"cannot read {path}: {error}") from None
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # ValueError: undecodable bytes, or a date-shaped scalar that is no date (2026-13-01) in PyYAML's constructor
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        raise UsageError(f"cannot read {name}: {error}") from None
+    problems = problems_of(document, schema)
+    if problems or not isinstance(document, dict):  # a Record schema reports a non-mapping as a problem
+        more = f" (and {len(problems) - MAX_PROBLEMS} more)" if len(problems) > MAX_PROBLEMS else ""
+        raise UsageError(f"{name}: " + "; ".join(problems[:MAX_PROBLEMS]) + more)
+    return document

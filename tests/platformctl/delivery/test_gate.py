@@ -146,6 +146,35 @@ def test_high_risk_is_refused_without_approval_and_allowed_with_it():
     assert allowed.allowed and allowed.reason.endswith("change-advisory approved")
 
 
+UNRATED = risk.Risk(risk.UNRATED, [risk.ALL_CREATES])
+
+
+def test_an_unrated_change_in_prod_needs_a_baseline_or_the_change_advisory():
+    refused = gate.decide("prod", "prod", at(SUN, "03:00"), UNRATED, None, False)
+    assert not refused.allowed
+    assert refused.reason == (
+        "refused: risk unrated: the preview creates every resource, so it shows nothing of what the deploy would "
+        "change; give --baseline; prod needs a rated change (--baseline FILE), or --change-advisory-approved once "
+        "the change advisory reviewed the whole change (e.g. a first deploy); inside prod window Sun 02:00-06:00 UTC"
+    )
+    approved = gate.decide("prod", "prod", at(SUN, "03:00"), UNRATED, None, True)
+    assert approved.allowed and approved.reason.endswith("give --baseline, change-advisory approved")
+    assert approved.to_json()["risk"] == "unrated"
+    outside = gate.decide("prod", "prod", at(MON, "10:00"), UNRATED, None, False).reason
+    assert outside.startswith("refused: prod deploys only in its maintenance window")
+    assert outside.endswith("; also " + UNRATED.summary() + " without --change-advisory-approved")
+
+
+@pytest.mark.parametrize(("tier", "day"), [("dev", MON), ("staging", SAT)])
+def test_an_unrated_change_outside_prod_is_allowed_and_says_so(tier, day):
+    decision = gate.decide(tier, tier, at(day, "03:00" if tier == "staging" else "10:00"), UNRATED, None, False)
+    assert decision.allowed
+    assert decision.reason.endswith(
+        "; risk unrated: the preview creates every resource, so it shows nothing of "
+        "what the deploy would change; give --baseline"
+    )
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 
@@ -228,6 +257,7 @@ def test_cli_database_replacement_needs_the_change_advisory(tmp_path):
 
 def test_cli_reads_the_tier_from_the_stack_file(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: platform\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text("")  # a project is a program too
     (tmp_path / "Pulumi.blue.yaml").write_text("config:\n  platform:tier: staging\n")
     result = platformctl("--stack", "blue", "--cwd", str(tmp_path), "--at", "2026-11-28T02:00:00Z", "--json")
     assert result.returncode == 0, result.stderr
@@ -238,3 +268,52 @@ def test_cli_unknown_stack_is_a_usage_error():
     result = platformctl("--stack", "qa", "--at", "2026-11-29T03:00:00Z")
     assert result.returncode == 2
     assert "stack 'qa' has no stack file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("stack", "baseline", "message"),
+    [
+        ("staging", None, "--preview {preview} is of stack 'prod' (urn:pulumi:prod::platform::platform:database:"),
+        ("prod", "stateful-dev.json", "--baseline {baseline} is the snapshot of stack 'dev', not of the gated stack"),
+    ],
+)
+def test_cli_refuses_a_preview_or_baseline_of_another_stack(tmp_path, stack, baseline, message):
+    preview = write_preview(tmp_path, [step("create", DB, "db")])  # a prod preview
+    baseline_path = str(REPO / "tests" / "snapshots" / baseline) if baseline else None
+    extra = ("--baseline", baseline_path) if baseline_path else ()
+    result = platformctl("--stack", stack, "--at", "2026-11-28T03:00:00Z", "--preview", preview, *extra)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: " + message.format(preview=preview, baseline=baseline_path))
+    assert f"not of the gated stack {stack!r}" in result.stderr
+
+
+def test_cli_baseline_needs_a_preview():
+    baseline = REPO / "tests" / "snapshots" / "stateful-prod.json"
+    result = platformctl("--stack", "prod", "--at", "2026-11-29T03:00:00Z", "--baseline", str(baseline))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"error: --baseline {baseline} rates a preview: give --preview FILE too\n"
+
+
+def test_cli_all_creates_in_prod_is_unrated_until_a_baseline_rates_it(tmp_path):
+    steps = [step("create", "aws:iam/role:Role", "ci"), step("create", DB, "db")]
+    preview = write_preview(tmp_path, steps)
+    unrated = platformctl("--stack", "prod", "--at", "2026-11-29T03:00:00Z", "--preview", preview, "--json")
+    assert unrated.returncode == 3
+    assert json.loads(unrated.stdout)["risk"] == "unrated"
+    assert unrated.stderr.startswith("refused: risk unrated: the preview creates every resource")
+    baseline = tmp_path / "deployed.json"
+    baseline.write_text(json.dumps({"steps": [{**s, "op": "same"} for s in steps]}))
+    rated = platformctl(
+        "--stack", "prod", "--at", "2026-11-29T03:00:00Z", "--preview", preview, "--baseline", str(baseline)
+    )
+    assert rated.returncode == 0, rated.stderr
+    assert rated.stdout == "allowed: inside prod window Sun 02:00-06:00 UTC; risk low\n"
+
+
+def test_cli_help_documents_the_unrated_rule():
+    result = platformctl("--help")
+    assert result.returncode == 0
+    assert (
+        "an unrated change needs it in prod (or --baseline, to have it rated)\nand is allowed in dev and staging"
+        in result.stdout
+    )

@@ -498,10 +498,10 @@ def test_bad_outputs_file_is_a_usage_error(
 
 
 BAD_TIER_OUTPUTS = {
-    "backupVaultName": "v",
-    "backupPlanId": "p",
-    "dataBucket": "d",
-    "logsBucket": "l",
+    "backupVaultName": "platform-dev-vault",
+    "backupPlanId": "plan-1",
+    "dataBucket": "platform-dev-data",
+    "logsBucket": "platform-dev-logs",
     "tier": "qa",
     "databaseArn": "arn:aws:rds:us-east-1:123456789012:db:x",
 }
