@@ -11,14 +11,15 @@ from pathlib import Path
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 from platform_policies.crossguard import build_policies
-from platform_policies.exemptions import load_exemptions
+from platform_policies.exemptions import load_for_pack
 from platform_policies.rules import ALL_RULES
+
+# A broken exemptions file must not stop the pack: it becomes a violation of policy-exemptions-valid.
+exemptions, broken_file = load_for_pack(Path(__file__).resolve().parent / "exemptions.yaml")
 
 PolicyPack(
     name="platform-policies",
     description="Encryption, cost, resilience, security and Kubernetes rules of the platform, per tier.",
     enforcement_level=EnforcementLevel.ADVISORY,
-    policies=build_policies(
-        ALL_RULES, load_exemptions(Path(__file__).resolve().parent / "exemptions.yaml"), datetime.date.today()
-    ),
+    policies=build_policies(ALL_RULES, exemptions, datetime.date.today(), broken_file),
 )

@@ -2,7 +2,8 @@
 
 The file is JSON: `{"all": LEVEL, "<policy>": LEVEL | {"enforcementLevel": LEVEL, <property>: value}}`,
 where LEVEL is advisory, mandatory, remediate or disabled. "all" sets every policy's level first;
-named policies then override it and add their properties.
+named policies then override it and add their properties. Before any program runs, `validate.py` holds
+each file against the schema the pack reports (`config_schema.py`); the checks here are the merge's own.
 """
 
 from __future__ import annotations
@@ -49,11 +50,28 @@ def read_config_file(path: Path) -> dict[str, Any]:
         document = json.loads(path.read_text())
     except OSError as error:
         raise UsageError(f"cannot read policy pack config {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"policy pack config {path} is not UTF-8 text: {error.reason} at byte {error.start}") from None
     except json.JSONDecodeError as error:
-        raise UsageError(f"policy pack config {path} is not valid JSON: {error}") from None
+        raise UsageError(
+            f"policy pack config {path} is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
     if not isinstance(document, dict):
-        raise UsageError(f"policy pack config {path} must be a JSON object of policy names")
+        raise UsageError(
+            f"policy pack config {path} must be a JSON object of policy names, "
+            f'like {{"all": "advisory", "<policy>": "mandatory"}}; found {json_type(document)}'
+        )
     return document
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed JSON value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    names = {float: "number", str: "string", list: "array", dict: "object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _level(value: Any, path: Path, name: str) -> str:

@@ -19,11 +19,12 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .exemptions import Exemption, active, problems
+from .exemptions import Exemption, active, problems, stale
 from .framework import Resource, Rule, Violation
 
 EXEMPTIONS_VALID = "policy-exemptions-valid"
 EXEMPTED_FINDINGS = "exempted-findings"
+STALE_EXEMPTIONS = "stale-exemptions"
 # Marks an exempted finding's message so reports can show it as exempted, not as advisory noise.
 EXEMPTED_MARKER = "[exempted]"
 _LEVELS = {
@@ -32,10 +33,21 @@ _LEVELS = {
     "disabled": EnforcementLevel.DISABLED,
 }
 _SEVERITIES = {"low": Severity.LOW, "medium": Severity.MEDIUM, "high": Severity.HIGH, "critical": Severity.CRITICAL}
-_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+_JSON_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    tuple: "array",
+    dict: "object",
+}
 
 
-def build_policies(rules: list[Rule], exemptions: list[Exemption], today: datetime.date) -> list[Any]:
+def build_policies(
+    rules: list[Rule], exemptions: list[Exemption], today: datetime.date, broken_file: str | None = None
+) -> list[Any]:
+    """One policy per rule, then the exemption policies; `broken_file` says why the exemptions file was unreadable."""
     names = [rule.name for rule in rules]
     excused = active(exemptions, today, names)
     policies = [_policy(rule, excused) for rule in rules]
@@ -49,7 +61,7 @@ def build_policies(rules: list[Rule], exemptions: list[Exemption], today: dateti
             framework=_framework(("CC3.4", "CC8.1")),
             remediation_steps="Fix or remove the entry in policies/exemptions.yaml; extend `expires` only with a "
             "new review.",
-            validate=_check_exemptions(exemptions, today, names),
+            validate=_check_exemptions(exemptions, today, names, broken_file),
         )
     )
     policies.append(
@@ -61,6 +73,18 @@ def build_policies(rules: list[Rule], exemptions: list[Exemption], today: dateti
             framework=_framework(("CC3.4",)),
             remediation_steps="Fix the resource before the exemption expires.",
             validate=_report_exempted(rules, excused),
+        )
+    )
+    policies.append(
+        StackValidationPolicy(
+            name=STALE_EXEMPTIONS,
+            description="Every exemption for this stack names a resource the stack still has.",
+            enforcement_level=EnforcementLevel.ADVISORY,
+            severity=Severity.LOW,
+            framework=_framework(("CC3.4", "CC8.1")),
+            remediation_steps="Remove the entry from policies/exemptions.yaml, or correct its URN (from "
+            "`platformctl preview --json` or `pulumi stack --show-urns`).",
+            validate=_report_stale(exemptions),
         )
     )
     return policies
@@ -109,8 +133,12 @@ def _stack_validator(rule: Rule, excused: Mapping[tuple[str, str], Exemption]) -
     return validate
 
 
-def _check_exemptions(exemptions: list[Exemption], today: datetime.date, names: list[str]) -> Callable:
+def _check_exemptions(
+    exemptions: list[Exemption], today: datetime.date, names: list[str], broken_file: str | None
+) -> Callable:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        if broken_file:  # the pack runs on without exemptions; the file itself is the violation
+            report_violation(broken_file, None)
         urns = {resource.urn for resource in args.resources}
         for exemption in exemptions:
             found = problems(exemption, today, names)
@@ -118,6 +146,18 @@ def _check_exemptions(exemptions: list[Exemption], today: datetime.date, names: 
                 report_violation(
                     f"exemption {exemption.label}: {'; '.join(found)}", exemption.urn if exemption.urn in urns else None
                 )
+
+    return validate
+
+
+def _report_stale(exemptions: list[Exemption]) -> Callable:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        for exemption in stale(exemptions, [resource.urn for resource in args.resources]):
+            report_violation(
+                f"exemption {exemption.label} matches no resource of this stack: it excuses nothing and would "
+                "silently excuse a new resource that reuses the URN",
+                None,
+            )
 
     return validate
 
@@ -170,8 +210,14 @@ def _framework(soc2: tuple[str, ...]) -> PolicyComplianceFramework:
 def _schema(defaults: Mapping[str, Any]) -> PolicyConfigSchema | None:
     if not defaults:
         return None
-    return PolicyConfigSchema(
-        properties={
-            key: {"type": _JSON_TYPES.get(type(value), "string"), "default": value} for key, value in defaults.items()
-        }
-    )
+    return PolicyConfigSchema(properties={key: _property_schema(value) for key, value in defaults.items()})
+
+
+def _property_schema(default: Any) -> dict[str, Any]:
+    """What a config value must be, from the rule's default: its JSON type, and a list's item type when uniform."""
+    plain = list(default) if isinstance(default, tuple) else default
+    schema: dict[str, Any] = {"type": _JSON_TYPES.get(type(default), "string"), "default": plain}
+    item_types = {_JSON_TYPES.get(type(item)) for item in default} if isinstance(default, list | tuple) else set()
+    if len(item_types) == 1 and None not in item_types:
+        schema["items"] = {"type": item_types.pop()}
+    return schema
