@@ -7,14 +7,23 @@ not pay for the preview engine, nor `preview` need boto3.
 Exit status: 0 success, 1 findings, a failed program or a resource the AWS provider would refuse (one error per
 resource, with its URN, as `pulumi preview` reports them), 2 bad usage or bad configuration (one paragraph
 on stderr naming the key, the value and what is allowed; never a traceback), 3 `gate` refused the deploy.
+Interrupted, a command prints `interrupted` and exits 128 + the signal's number, as a shell reports a command a
+signal ended: 130 for SIGINT (Ctrl-C), 143 for SIGTERM (a CI job's timeout), so a pipeline can tell an operator's
+Ctrl-C from its own time limit. Either way its worker processes are stopped and its scratch files removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
+from types import FrameType
 from typing import NoReturn, Protocol, cast
 
 from platform_core.errors import UsageError
@@ -74,11 +83,48 @@ def _chosen_command(argv: list[str]) -> str | None:
     return next((word for word in argv if not word.startswith("-")), None)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt for SIGINT: a BaseException, so that no
+    `except Exception` on the way up swallows it, and every `finally` (stopping workers, removing scratch
+    directories) runs."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    # Only a default disposition is replaced: a parent that ignores SIGTERM for us keeps it ignored.
+    replace = (
+        threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    )
+    if replace:
+        signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        if replace:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
-    args = build_parser(arguments).parse_args(arguments)
     try:
-        return args.run(args)
+        with _sigterm_raises():
+            args = build_parser(arguments).parse_args(arguments)
+            return args.run(args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Terminated:
+        print("interrupted", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    except BrokenPipeError:
+        # The reader went away (`platformctl preview | head`): what a command killed by SIGPIPE would report.
+        # Python flushes stdout again at exit; pointing it at /dev/null keeps that from raising a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE

@@ -18,9 +18,10 @@ import yaml
 from platform_core.errors import UsageError
 from platform_core.tiers import Tier
 
+from .project_file import DECLARED_TYPES, project_settings
+
 _TIER_ORDER = tuple(Tier)  # stacks named like a tier list first, lowest tier first
 OFFLINE_FILE = "platformctl.offline.yaml"
-_DECLARED_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
 
 
 @dataclass(frozen=True)
@@ -59,23 +60,14 @@ class StackConfig:
 
 def load_project(cwd: Path) -> Project:
     path = _project_file(cwd)
-    document = read_yaml(path)
-    if not isinstance(document, dict) or not document.get("name"):
-        raise UsageError(f"{path}: a project file needs a `name`")
-    runtime = document.get("runtime")
-    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if runtime_name != "python":
-        raise UsageError(f"{path}: runtime is {runtime_name!r}; platformctl previews Python programs only")
-    options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
-    venv = options.get("virtualenv") or options.get("virtualEnv")
-    root = path.parent
+    settings = project_settings(path, read_yaml(path))
     return Project(
-        name=str(document["name"]),
-        root=root,
-        program_dir=(root / document.get("main", ".")).resolve(),
-        stack_config_dir=(root / document.get("stackConfigDir", ".")).resolve(),
-        declarations=document.get("config") or {},
-        virtualenv=(root / venv) if venv else None,
+        name=settings.name,
+        root=path.parent,
+        program_dir=settings.program_dir,
+        stack_config_dir=settings.stack_config_dir,
+        declarations=settings.declarations,
+        virtualenv=settings.virtualenv,
     )
 
 
@@ -194,7 +186,7 @@ def _check_declarations(project: Project, stack: str, stack_values: dict[str, An
                 f"({declaration.get('description', 'no description')}); "
                 f"set it in {project.stack_file(stack).name}"
             )
-        expected = _DECLARED_TYPES.get(declaration["type"])
+        expected = DECLARED_TYPES.get(declaration["type"])
         value = given.get(key)
         if key in given and expected and not _is_type(value, expected) and not _is_secure(value):
             raise UsageError(

@@ -6,9 +6,12 @@ import argparse
 import json
 from pathlib import Path
 
+from platform_core.errors import UsageError
+
 from ..cost import report as cost_report
 from ..preview.engine import preview_stacks
 from ..preview.outcome import exit_status, report_failures
+from ..preview.progress import Progress
 from ..project import load_project
 
 
@@ -16,13 +19,21 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="all", help="Stack name, or `all` (default).")
     parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="Directory of the Pulumi project.")
     parser.add_argument("--json", action="store_true", help="Print the estimates as JSON.")
+    parser.add_argument("--quiet", action="store_true", help="Print no progress on stderr.")
 
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.cwd.resolve())
     stacks = project.stacks() if args.stack == "all" else [args.stack]
-    previews = preview_stacks(project, stacks)
-    estimates = cost_report.estimate_previews(project, previews)
+    if not stacks:
+        raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+    cost_report.check_price_data()  # a broken price book fails in a second, not after every program has run
+    with Progress.on_stderr(stacks, args.quiet) as progress:
+        previews = preview_stacks(project, stacks, progress=progress)
+        for preview in previews:
+            if preview.ok:
+                progress.stage(preview.stack, "pricing")
+        estimates = cost_report.estimate_previews(project, previews)
     if args.json:
         print(json.dumps(cost_report.to_json(estimates), indent=2))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,11 @@ from ..exit_codes import ExitCode
 from ..policy.check import check_stacks, config_for, pack_paths
 from ..policy.reports import blocking, counts, markdown, ordered, sarif, table
 from ..policy.runner import Finding, PackFailed, pack_interpreter
+from ..policy.validate import validate_pack_inputs
+from ..preview.destinations import check_writable, write_report
 from ..preview.engine import StackPreview, preview_stacks
 from ..preview.outcome import exit_status, report_failures
+from ..preview.progress import Progress
 from ..preview.render import preview_json, preview_text
 from ..project import Project, load_project
 
@@ -47,8 +51,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--baseline",
         type=Path,
         metavar="FILE",
-        help="`preview --json` of the target branch: the Markdown shows each stack's cost change.",
+        help="`preview --json` of the target branch: each stack's cost change is shown beside its total.",
     )
+    parser.add_argument("--quiet", action="store_true", help="Print no progress on stderr.")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,21 +67,48 @@ def run(args: argparse.Namespace) -> int:
     for stack in stacks:  # a missing per-stack config is a usage error before anything runs
         for config in configs:
             config_for(config, stack, base)
+    validate_pack_inputs(packs, configs, stacks, base)  # exemptions and configs vs the pack's schema: exit 2 now
+    for option, destination in (("--sarif", args.sarif), ("--markdown", args.markdown)):
+        if destination:  # a report that cannot be written fails now, not after every program has run
+            check_writable(option, destination)
     baseline = cost_report.read_baseline(args.baseline) if args.baseline else None
-    previews = preview_stacks(project, stacks)
+    cost_report.check_price_data()  # a broken price book fails in a second, not after every program has run
     try:
-        findings = check_stacks(project, previews, packs, configs, base) if packs else {}
+        with Progress.on_stderr(stacks, args.quiet) as progress:  # closed (live lines erased) before any result
+            previews = preview_stacks(project, stacks, progress=progress)
+            findings = _check(project, previews, packs, configs, base, progress)
+            for preview in previews:
+                if preview.ok:
+                    progress.stage(preview.stack, "pricing")
+            estimates = cost_report.estimate_previews(project, previews)
     except PackFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.FINDINGS
-    estimates = cost_report.estimate_previews(project, previews)
-    _print_results(args, stacks, previews, findings, estimates, interpreters)
+    _print_results(args, stacks, previews, findings, estimates, interpreters, baseline)
     _write_reports(args, project, findings, estimates, baseline)
     report_failures(previews)
     status = exit_status(previews)
     if status == ExitCode.OK and any(map(blocking, findings.values())):
         return ExitCode.FINDINGS
     return status
+
+
+def _check(
+    project: Project,
+    previews: list[StackPreview],
+    packs: list[Path],
+    configs: list[str | None],
+    base: Path,
+    progress: Progress,
+) -> dict[str, list[Finding]]:
+    if not packs:
+        return {}
+    for preview in previews:
+        if preview.ok:
+            progress.stage(preview.stack, "evaluating policies")
+    found = check_stacks(project, previews, packs, configs, base)
+    # Findings in a fixed order before the reports order them by level and rule: ties then fall the same way.
+    return {stack: sorted(items, key=lambda f: (f.policy, f.urn, f.message)) for stack, items in found.items()}
 
 
 def _print_results(
@@ -86,15 +118,18 @@ def _print_results(
     findings: dict[str, list[Finding]],
     estimates: dict[str, cost_report.StackEstimate],
     interpreters: dict[Path, str],
+    baseline: dict[str, float] | None,
 ) -> None:
     if args.json:
-        print(json.dumps(_json_body(stacks, previews, findings, estimates, interpreters), indent=2))
+        body = _json_body(stacks, previews, findings, _cost_json(estimates, baseline), interpreters)
+        print(json.dumps(body, indent=2))
         return
+    width = shutil.get_terminal_size().columns  # COLUMNS when set; 80 when stdout is no terminal
     for preview in previews:
         if preview.ran:  # refused resources show in the tree's diagnostics, as `pulumi preview` lists them
             print(preview_text(preview))
             if preview.stack in findings:
-                print("\n" + table(findings[preview.stack]))
+                print("\n" + table(findings[preview.stack], width=width))
             print()
     print(_summary(previews, findings))
     if interpreters:
@@ -103,19 +138,30 @@ def _print_results(
             + "\n".join(f"    {pack}: ran with {interpreter}" for pack, interpreter in interpreters.items())
         )
     if estimates:
-        print("\n" + cost_report.totals(estimates))
+        print("\n" + cost_report.totals(estimates, baseline))
+
+
+def _cost_json(
+    estimates: dict[str, cost_report.StackEstimate], baseline: dict[str, float] | None
+) -> dict[str, dict[str, Any]]:
+    documents = {stack: estimate.to_json() for stack, estimate in estimates.items()}
+    if baseline is not None:  # additive: the keys `pulumi preview --json` consumers know stay as they are
+        alert = cost_report.rise_alert_percent()
+        for stack, document in documents.items():
+            document.update(cost_report.change_json(estimates[stack].high, baseline.get(stack), alert))
+    return documents
 
 
 def _json_body(
     stacks: list[str],
     previews: list[StackPreview],
     findings: dict[str, list[Finding]],
-    estimates: dict[str, cost_report.StackEstimate],
+    costs: dict[str, dict[str, Any]],
     interpreters: dict[Path, str],
 ) -> dict[str, Any]:
     """One stack: its document, as `pulumi preview --json` prints it; several: `{"stacks": {name: document}}`."""
     documents = {
-        preview.stack: _json_document(preview, findings.get(preview.stack), estimates.get(preview.stack))
+        preview.stack: _json_document(preview, findings.get(preview.stack), costs.get(preview.stack))
         for preview in previews
     }
     for document in documents.values():
@@ -127,15 +173,15 @@ def _json_body(
 
 
 def _json_document(
-    preview: StackPreview, findings: list[Finding] | None, estimate: cost_report.StackEstimate | None
+    preview: StackPreview, findings: list[Finding] | None, cost: dict[str, Any] | None
 ) -> dict[str, Any]:
     document = preview_json(preview)
     if not preview.ran:  # a refused resource is already a diagnostic of its own, with its URN
         document["diagnostics"].append({"severity": "error", "message": preview.message})
     if findings is not None:
         document["policyViolations"] = [f.to_json() for f in ordered(findings)]
-    if estimate is not None:
-        document["cost"] = estimate.to_json()
+    if cost is not None:
+        document["cost"] = cost
     return document
 
 
@@ -148,11 +194,11 @@ def _write_reports(
 ) -> None:
     if args.sarif:
         stack_files = {stack: str(project.stack_file(stack).relative_to(project.root)) for stack in findings}
-        args.sarif.write_text(json.dumps(sarif(findings, stack_files), indent=2))
+        write_report("--sarif", args.sarif, json.dumps(sarif(findings, stack_files), indent=2))
     if args.markdown:
         sections = [markdown(findings)] if findings else []
         sections.append(cost_report.markdown(estimates, baseline, cost_report.rise_alert_percent()))
-        args.markdown.write_text("\n".join(sections))
+        write_report("--markdown", args.markdown, "\n".join(sections))
 
 
 def _summary(previews: list[StackPreview], findings: dict[str, list[Finding]]) -> str:

@@ -13,7 +13,23 @@ from platform_core.errors import UsageError
 from ..preview.engine import StackPreview
 from ..project import Project, tier_of
 
-__all__ = ["StackEstimate", "estimate_previews", "markdown", "read_baseline", "table", "to_json", "totals"]
+__all__ = [
+    "StackEstimate",
+    "change_json",
+    "check_price_data",
+    "estimate_previews",
+    "markdown",
+    "read_baseline",
+    "table",
+    "to_json",
+    "totals",
+]
+
+
+def check_price_data() -> None:
+    """Load (and so validate) the price book and usage file, so a broken one fails before any program runs."""
+    load_price_book()
+    load_usage()
 
 
 def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[str, StackEstimate]:
@@ -53,7 +69,7 @@ def table(estimate: StackEstimate) -> str:
         f"Cost estimate ({estimate.stack}), USD per month:",
         f"    {'Resource':<58}{'Component':<34}{'Low':>11}{'High':>11}  Item",
     ]
-    for line in sorted(estimate.lines, key=lambda item: (-item.high, item.name)):
+    for line in sorted(estimate.lines, key=lambda item: (-item.high, item.name, item.item)):
         if line.high or line.low:
             lines.append(
                 f"    {line.name[:57]:<58}{line.component[:33]:<34}{line.low:>11.2f}{line.high:>11.2f}  {line.item}"
@@ -71,26 +87,85 @@ def table(estimate: StackEstimate) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def totals(estimates: dict[str, StackEstimate]) -> str:
+def totals(estimates: dict[str, StackEstimate], baseline: dict[str, float] | None = None) -> str:
+    """Each stack's monthly span; with a baseline, its change beside it (the high end, as the Markdown shows)."""
     lines = ["Monthly estimate (USD):"]
+    alert = rise_alert_percent() if baseline is not None else 0.0
     for stack, estimate in estimates.items():
         unpriced = f", {len(estimate.unpriced)} unpriced" if estimate.unpriced else ""
         unpriced += ", usage not counted" if estimate.notes else ""
-        lines.append(f"    {stack:<10} {span(estimate):<24} on-demand 24/7 {money(estimate.on_demand_24x7)}{unpriced}")
+        change = ""
+        if baseline is not None:
+            before = baseline.get(stack)
+            change = (
+                f"  vs baseline {money(before)}: {_change(estimate.high, before, alert)}"
+                if before is not None
+                else "  new: not in the baseline"
+            )
+        lines.append(
+            f"    {stack:<10} {span(estimate):<24} on-demand 24/7 {money(estimate.on_demand_24x7)}{unpriced}{change}"
+        )
     return "\n".join(lines)
+
+
+_BASELINE_SHAPE = (
+    "expected the output of `platformctl preview --json`: an object with `stacks: {NAME: {cost: {monthlyHigh: "
+    "NUMBER}}}` (several stacks), or with `cost: {stack: NAME, monthlyHigh: NUMBER}` (one stack)"
+)
 
 
 def read_baseline(path: Path) -> dict[str, float]:
     """Monthly high estimate per stack from a `preview --json` document of the target branch."""
     try:
         document = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as error:
-        raise UsageError(f"--baseline {path}: cannot read it as JSON ({error})") from None
-    stacks = document.get("stacks") or {document.get("cost", {}).get("stack", ""): document}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"--baseline {path}: cannot read it as JSON ({error}); {_BASELINE_SHAPE}") from None
+    if isinstance(document, dict) and isinstance(document.get("stacks"), dict):
+        stacks = document["stacks"]
+    elif isinstance(document, dict) and isinstance(document.get("cost"), dict):
+        stacks = {document["cost"].get("stack"): document}
+    else:
+        found = f"a JSON {_json_kind(document)}"
+        if isinstance(document, dict):
+            found += f" with keys {', '.join(map(str, document)) or '(none)'}"
+        raise UsageError(f"--baseline {path}: {found}; {_BASELINE_SHAPE}")
+    return {str(name): _monthly_high(path, name, doc) for name, doc in stacks.items() if _has_cost(doc)}
+
+
+def _has_cost(document: Any) -> bool:
+    # A stack whose program failed on the target branch has no estimate: it counts as new.
+    return isinstance(document, dict) and "cost" in document
+
+
+def _monthly_high(path: Path, stack: Any, document: dict[str, Any]) -> float:
+    cost = document["cost"]
+    value = cost.get("monthlyHigh") if isinstance(cost, dict) else None
+    if not stack:
+        raise UsageError(f"--baseline {path}: its `cost` names no `stack`; {_BASELINE_SHAPE}")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        shown = json.dumps(cost)
+        shown = shown if len(shown) <= 200 else shown[:200] + "..."
+        raise UsageError(f"--baseline {path}: stack {stack!r} has cost {shown}; {_BASELINE_SHAPE}")
+    return float(value)
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+def change_json(now: float, before: float | None, alert_percent: float) -> dict[str, Any]:
+    """`cost.baselineMonthlyHigh` and `cost.change` of `preview --json --baseline`: null for a new stack."""
+    if before is None:
+        return {"baselineMonthlyHigh": None, "change": None}
+    delta = round(now - before, 2)
+    percent = round(100 * delta / before, 1) if before else None
     return {
-        name: float(doc["cost"]["monthlyHigh"])
-        for name, doc in stacks.items()
-        if isinstance(doc, dict) and "cost" in doc
+        "baselineMonthlyHigh": before,
+        "change": {
+            "monthlyHigh": delta,
+            "percent": percent,
+            "aboveAlert": percent is not None and percent > alert_percent,
+        },
     }
 
 

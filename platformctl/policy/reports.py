@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 
@@ -37,27 +39,51 @@ def blocking(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.level == "mandatory" and not f.exempted]
 
 
-def table(findings: list[Finding]) -> str:
+def table(findings: list[Finding], width: int | None = None) -> str:
+    """Rule, severity, level and resource fitted to `width` (the terminal's by default); under the table each
+    finding's message and remediation in full, wrapped, never cut: the reason is the point of a finding."""
     if not findings:
         return "Policy Violations: none"
-    rows = [
-        (f.policy, f.severity, level_label(f), resource_label(f.urn), f.message, f.remediation)
-        for f in ordered(findings)
-    ]
-    headers = ("Rule", "Severity", "Level", "Resource", "Message", "Remediation")
-    widths = [
-        min(max(len(h), *(len(r[i]) for r in rows)), cap)
-        for i, (h, cap) in enumerate(zip(headers, (40, 8, 9, 60, 70, 70), strict=True))
-    ]
-    lines = ["Policy Violations:", "    " + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    width = max(width or shutil.get_terminal_size().columns, 40)
+    findings = ordered(findings)
+    rows = [(str(n), f.policy, f.severity, level_label(f), resource_label(f.urn)) for n, f in enumerate(findings, 1)]
+    headers = ("#", "Rule", "Severity", "Level", "Resource")
+    natural = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths = _fit(natural, width - 4 - 2 * (len(headers) - 1))
+    header = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    lines = ["Policy Violations:", f"    {header}".rstrip()]
     for row in rows:
-        cells = [_clip(value, width).ljust(width) for value, width in zip(row, widths, strict=True)]
+        cells = [_clip(value, w).ljust(w) for value, w in zip(row, widths, strict=True)]
         lines.append("    " + "  ".join(cells).rstrip())
     summary = counts(findings)
     lines.append(
         f"    {summary['mandatory']} mandatory, {summary['advisory']} advisory, {summary['exempted']} exempted"
     )
+    for n, f in enumerate(findings, 1):
+        lines += ["", *_wrapped(f"{n}. {f.policy}, {resource_label(f.urn)}", width, "    ", "       ")]
+        lines += _wrapped(f.message, width, "       ", "       ")
+        if f.remediation:
+            lines += _wrapped(f"Remediation: {f.remediation}", width, "       ", "       ")
     return "\n".join(lines)
+
+
+def _fit(natural: list[int], room: int) -> list[int]:
+    """Narrow the wider of the Rule and Resource columns (to 12 at least) until the row fits `room`; what is
+    clipped there is named in full under the table."""
+    widths = list(natural)
+    while sum(widths) > room and max(widths[1], widths[4]) > 12:
+        widths[1 if widths[1] > widths[4] else 4] -= 1
+    return widths
+
+
+def _wrapped(text: str, width: int, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines += textwrap.wrap(
+            paragraph, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+        ) or [first.rstrip()]
+        first = rest
+    return lines
 
 
 def _clip(text: str, width: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..project import OFFLINE_FILE, Project, load_stack_config
+from .progress import Progress
+from .workers import Workers
 
 # The directory holding the `platformctl` package: the worker may run under the project's own interpreter,
 # which need not have platformctl installed.
@@ -43,14 +44,27 @@ class StackPreview:
         return self.status in ("ok", "check-error")
 
 
-def preview_stacks(project: Project, stacks: list[str], jobs: int | None = None) -> list[StackPreview]:
+def preview_stacks(
+    project: Project, stacks: list[str], jobs: int | None = None, progress: Progress | None = None
+) -> list[StackPreview]:
     configs = {stack: load_stack_config(project, stack) for stack in stacks}  # usage errors before any run
     jobs = jobs or min(len(stacks), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+    progress = progress or Progress.silent()
+    workers = Workers()
+    pool = ThreadPoolExecutor(max_workers=max(jobs, 1))
+    try:
         futures = [
-            pool.submit(_run_stack, project, stack, configs[stack].environment(project, stack)) for stack in stacks
+            pool.submit(_run_stack, project, stack, configs[stack].environment(project, stack), workers, progress)
+            for stack in stacks
         ]
         previews = [future.result() for future in futures]
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or failed: stop every worker, so that each thread returns, removes its
+        # scratch directory and nothing outlives the command.
+        workers.stop()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     for preview in previews:  # say what the preview made up, so nobody mistakes it for the stack's own value
         if configs[preview.stack].stand_ins:
             preview.diagnostics.append(
@@ -65,28 +79,32 @@ def preview_stacks(project: Project, stacks: list[str], jobs: int | None = None)
     return previews
 
 
-def _run_stack(project: Project, stack: str, environment: dict[str, str]) -> StackPreview:
+def _run_stack(
+    project: Project, stack: str, environment: dict[str, str], workers: Workers, progress: Progress
+) -> StackPreview:
     started = time.perf_counter()
+    progress.stage(stack, "running program")
     with tempfile.TemporaryDirectory(prefix="platformctl-") as scratch:
-        result_path = Path(scratch) / "result.json"
-        env = {**os.environ, **environment, "PYTHONPATH": _python_path(), "PYTHONDONTWRITEBYTECODE": "1"}
-        completed = subprocess.run(
-            [_interpreter(project), "-m", "platformctl.preview.worker", str(project.program_dir), str(result_path)],
-            cwd=project.program_dir,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        result_path, environment_path = Path(scratch) / "result.json", Path(scratch) / "environment.json"
+        # Through a file: exec refuses any one variable over 128 KiB (E2BIG), and a config value can be that long.
+        environment_path.write_text(json.dumps(environment))
+        worker = [_interpreter(project), "-m", "platformctl.preview.worker"]
+        stdout, stderr = workers.run(
+            [*worker, str(project.program_dir), str(result_path), str(environment_path)],
+            # Not the program's directory: `-m` looks there first, and a checkout of another revision (rollback
+            # previews one) would run its own platformctl's worker instead of this one.
+            cwd=Path(scratch),
+            env={**os.environ, "PYTHONPATH": _python_path(), "PYTHONDONTWRITEBYTECODE": "1"},
         )
         if not result_path.is_file():
             return StackPreview(
                 stack=stack,
                 status="program-error",
-                message=(completed.stderr or completed.stdout).strip() or "the program exited early",
+                message=(stderr or stdout).strip() or "the program exited early",
             )
         result = json.loads(result_path.read_text())
     violations = result.get("violations", [])
-    diagnostics = result["diagnostics"] + _printed(completed.stdout) + violations
+    diagnostics = result["diagnostics"] + _printed(stdout) + violations
     return StackPreview(
         stack=stack,
         status=result["status"],

@@ -1,9 +1,10 @@
 """Runs one Pulumi Python program for one stack under the SDK's mock monitor.
 
-Started as `python -m platformctl.preview.worker PROGRAM_DIR RESULT_FILE` with the environment the Pulumi CLI
-would give the program. It executes the program the way the CLI's Python language host does
-(`run_in_stack` around `runpy.run_path`), then writes every registration as JSON. One process
-per stack: a program's module-level state never leaks into the next stack.
+Started as `python -m platformctl.preview.worker PROGRAM_DIR RESULT_FILE ENVIRONMENT_FILE`: the last is a JSON
+object of the variables the Pulumi CLI would give the program (PULUMI_CONFIG among them), set here rather than
+handed over by exec, where one value over 128 KiB fails with E2BIG. It executes the program the way the CLI's
+Python language host does (`run_in_stack` around `runpy.run_path`), then writes every registration as JSON. One
+process per stack: a program's module-level state never leaks into the next stack.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from .mocks import PlatformMocks
 from .offline_checks import check_records
+from .ordering import stable_order
 from .resource_monitor import RecordingMonitor, plain
 
 
@@ -38,6 +40,11 @@ class _DiagnosticsHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.INFO:
             self.entries.append({"severity": record.levelname.lower(), "message": record.getMessage()})
+
+    def sorted_entries(self) -> list[dict[str, str]]:
+        # Callbacks log in the order outputs resolve, which changes from run to run: sort, most severe first.
+        rank = {"critical": 0, "error": 1, "warning": 2, "info": 3}
+        return sorted(self.entries, key=lambda e: (rank.get(e["severity"], 4), e["message"]))
 
 
 def run(program_dir: Path) -> dict[str, Any]:
@@ -61,8 +68,9 @@ def run(program_dir: Path) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 a program bug: report it whole, like the CLI does
         status, message = "program-error", traceback.format_exc()
     elapsed = time.perf_counter() - started
+    records = stable_order(monitor.records)
     # What the real provider would refuse: every violation, not the first, like the engine's per-resource errors.
-    violations = check_records(monitor.records)
+    violations = check_records(records)
     if violations and status == "ok":
         status, message = "check-error", "\n".join(map(str, violations))
     return {
@@ -70,9 +78,9 @@ def run(program_dir: Path) -> dict[str, Any]:
         "message": message,
         "programSeconds": elapsed,
         "violations": [violation.to_json() for violation in violations],
-        "resources": [_record_json(record) for record in monitor.records],
+        "resources": [_record_json(record) for record in records],
         "stackOutputs": plain(monitor.stack_outputs),
-        "diagnostics": handler.entries,
+        "diagnostics": handler.sorted_entries(),
         # Which provider SDK modules the program loaded: `make bench` gives its baseline the same imports.
         "providerModules": sorted(m for m in sys.modules if m.startswith(("pulumi_aws", "pulumi_kubernetes"))),
     }
@@ -110,8 +118,9 @@ def _record_json(record) -> dict[str, Any]:
         "id": record.id,
         "protect": record.protect,
         "provider": record.provider,
-        "dependencies": record.dependencies,
-        "propertyDependencies": record.property_dependencies,
+        # The SDK collects dependencies in sets: sorted, so two runs list them alike.
+        "dependencies": sorted(record.dependencies),
+        "propertyDependencies": {key: sorted(urns) for key, urns in sorted(record.property_dependencies.items())},
         "aliases": record.aliases,
         "op": record.op,
         "deleteBeforeReplace": record.delete_before_replace,
@@ -122,8 +131,12 @@ def _record_json(record) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    program_dir, result_path = Path(argv[0]), Path(argv[1])
+    program_dir, result_path, environment_path = map(Path, argv[:3])
+    os.environ.update(json.loads(environment_path.read_text()))  # before the SDK reads any of it
+    # Where the language host starts a program: in its directory, which is first on the import path (for the
+    # program's own modules, also those a callback imports after `run_path` has taken it off again).
     os.chdir(program_dir)
+    sys.path.insert(0, str(program_dir))
     result_path.write_text(json.dumps(run(program_dir)))
     return 0
 

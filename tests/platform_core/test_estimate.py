@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from platform_core.cost.estimate import estimate_stack
+from platform_core.cost.estimate import CostLine, StackEstimate, estimate_stack
 from platform_core.cost.pricebook import load_usage
 
 from .estimate_cases import BOOK, BUSINESS_HOURS, node_group, record, total, usd
@@ -86,3 +86,11 @@ def test_a_node_group_kept_at_a_floor_off_hours_pays_for_the_floor_all_week():
     estimate = total([group, down, up])
     assert estimate.high == usd(0.096 * (4 * BUSINESS_HOURS + 1 * (730 - BUSINESS_HOURS)))
     assert estimate.on_demand_24x7 == usd(4 * 0.096 * 730)
+
+
+def test_a_total_does_not_depend_on_the_order_of_its_lines():
+    # Floats summed left to right round differently by order: 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1. Half a cent
+    # apart, that was a one-cent difference between two previews of the same stack.
+    lines = [CostLine("u", "t", str(i), "c", "i", value, value, value) for i, value in enumerate([0.005, 1e16, -1e16])]
+    forward, backward = StackEstimate("s", lines), StackEstimate("s", lines[::-1])
+    assert forward.high == backward.high == forward.low == forward.on_demand_24x7 == 0.01

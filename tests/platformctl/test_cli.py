@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 from importlib import import_module
@@ -13,6 +14,7 @@ import pytest
 
 from platformctl.cli import COMMANDS, build_parser, main
 from platformctl.exit_codes import ExitCode
+from tests.platformctl.cli_runs import tiny_project
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -82,3 +84,40 @@ def test_an_argparse_error_exits_2(capsys):
         main(["gate"])
     assert raised.value.code == ExitCode.USAGE
     assert "the following arguments are required: --stack" in capsys.readouterr().err
+
+
+def test_the_console_script_previews_from_any_directory_with_cwd(tmp_path):
+    script = Path(sys.executable).with_name("platformctl")  # installed beside the interpreter by `pip install -e .`
+    result = subprocess.run(
+        [str(script), "preview", "--stack", "dev", "--cwd", str(REPO), "--quiet"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == ExitCode.OK, result.stderr
+    assert "Previewing update (dev):" in result.stdout and "Monthly estimate (USD):" in result.stdout
+    assert list(tmp_path.iterdir()) == [], "nothing written where it was started"
+
+
+def test_main_puts_the_sigterm_disposition_back(capsys):
+    with pytest.raises(SystemExit):
+        main(["gate"])
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    assert "the following arguments are required" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    project = tiny_project(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "platformctl", "preview", "--stack", "test", "--cwd", str(project), "--quiet"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `platformctl preview | head -1` once head has its line
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 128 + signal.SIGPIPE
+    assert "Traceback" not in stderr and stderr == ""

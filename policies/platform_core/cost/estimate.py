@@ -7,6 +7,7 @@ neither a price nor a `free` entry is listed as unpriced, never counted as zero.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,17 +37,19 @@ class StackEstimate:
     unpriced: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    # math.fsum is exact, so a total does not depend on the order the lines were added in: a float `sum` in
+    # registration order made one stack's total differ by a cent between two previews of the same program.
     @property
     def low(self) -> float:
-        return round(sum(line.low for line in self.lines), 2)
+        return round(math.fsum(line.low for line in self.lines), 2)
 
     @property
     def high(self) -> float:
-        return round(sum(line.high for line in self.lines), 2)
+        return round(math.fsum(line.high for line in self.lines), 2)
 
     @property
     def on_demand_24x7(self) -> float:
-        return round(sum(line.on_demand_24x7 for line in self.lines), 2)
+        return round(math.fsum(line.on_demand_24x7 for line in self.lines), 2)
 
     def to_json(self) -> dict[str, Any]:
         return {

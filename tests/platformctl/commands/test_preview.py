@@ -16,6 +16,7 @@ import yaml
 
 from platformctl.preview.engine import preview_stacks
 from platformctl.project import load_project
+from tests.platformctl import cli_runs
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -71,7 +72,11 @@ def test_json_is_shaped_like_pulumi_preview(prod_json):
     for step in prod_json["steps"]:
         assert step["op"] == "create" and step["urn"].startswith("urn:pulumi:prod::platform::")
         assert set(step["newState"]) >= {"type", "inputs", "parent"}
-    vpc = next(s for s in prod_json["steps"] if s["newState"]["type"] == "aws:ec2/vpc:Vpc")
+    vpc = next(
+        s
+        for s in prod_json["steps"]
+        if s["newState"]["type"] == "aws:ec2/vpc:Vpc" and s["newState"]["parent"].endswith("::platform-prod-network")
+    )
     assert vpc["urn"] == (
         "urn:pulumi:prod::platform::platform:network:Network$aws:ec2/vpc:Vpc::platform-prod-network-vpc"
     )
@@ -325,3 +330,27 @@ def test_the_preview_says_which_values_are_offline_stand_ins(tmp_path):
     assert len(notes) == 1, preview.diagnostics
     assert "platform:alerting.slackWorkspaceId" in notes[0] and "platform:cluster.publicAccessCidrs" in notes[0]
     assert "platform:accountId" not in notes[0], "a value the stack file sets is no stand-in"
+
+
+WORDY_PACK = """
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+REASON = "the key " + "really " * 30 + "must rotate, because a key that never rotates outlives whoever leaked it."
+
+PolicyPack(name="wordy-pack", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="keys-rotate", description="Keys rotate.",
+        validate=lambda args, report: report(REASON) if args.resource_type == "aws:kms/key:Key" else None)])
+"""
+
+
+def test_the_findings_table_fits_columns_and_lists_the_whole_reason(tmp_path):
+    project = _program(tmp_path, "import pulumi_aws as aws\naws.kms.Key('a-key-with-a-rather-long-logical-name')\n")
+    pack = _pack(tmp_path / "pack", None)
+    (pack / "__main__.py").write_text(WORDY_PACK)
+    args = ("preview", "--stack", "test", "--cwd", str(project), "--policy-pack", str(pack), "--quiet")
+    result = cli_runs.platformctl(*args, env={"COLUMNS": "60"})
+    assert result.returncode == 0, result.stderr
+    findings = result.stdout.split("Policy Violations:\n", 1)[1].split("\nSummary:", 1)[0]
+    assert max(map(len, findings.splitlines())) <= 60, findings
+    reason = "the key " + "really " * 30 + "must rotate, because a key that never rotates outlives whoever leaked it."
+    assert " ".join(reason.split()) in " ".join(findings.split()), "the reason is listed whole under the table"
