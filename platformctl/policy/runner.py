@@ -8,6 +8,7 @@ its port, and is driven over the Analyzer gRPC protocol: Handshake, GetAnalyzerI
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -28,7 +29,7 @@ from ..project import read_yaml
 from .config import merged_policy_config
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-_LEVELS = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
+LEVEL_NAMES = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
 _SEVERITIES = {0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 _STARTUP_SECONDS = 60
 # How the pack marks a finding an exemption excuses (platform_policies.crossguard): shown as exempted, not noise.
@@ -108,14 +109,19 @@ def evaluate(
 def analyzer(pack_dir: Path, environment: dict[str, str]) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
         raise UsageError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml")
-    process = subprocess.Popen(
-        [pack_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)],
-        cwd=pack_dir,
-        env={**os.environ, **environment},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    try:
+        process = subprocess.Popen(
+            [pack_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)],
+            cwd=pack_dir,
+            env={**os.environ, **environment},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    except OSError as error:
+        if error.errno != errno.E2BIG:
+            raise
+        raise UsageError(_environment_too_large(pack_dir, environment)) from None
     try:
         port = _read_port(process, pack_dir)
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
@@ -126,6 +132,17 @@ def analyzer(pack_dir: Path, environment: dict[str, str]) -> Iterator[analyzer_p
     finally:
         process.kill()
         process.wait()
+
+
+def _environment_too_large(pack_dir: Path, environment: dict[str, str]) -> str:
+    # The Pulumi CLI hands a pack the stack's config in PULUMI_CONFIG as well; Linux caps one environment
+    # string at 128 KiB (MAX_ARG_STRLEN), so the real CLI could not start this pack either.
+    name, value = max(environment.items(), key=lambda item: len(item[1]))
+    return (
+        f"policy pack {pack_dir}: cannot be started, its environment variable {name} is {len(value):,} characters "
+        "(the stack's config, as the Pulumi CLI passes it); one variable may hold at most 131,072 bytes on Linux: "
+        "keep large values out of the stack config (a file or a secret store the program reads instead)"
+    )
 
 
 def _read_port(process: subprocess.Popen, pack_dir: Path) -> int:
@@ -154,7 +171,9 @@ class PackFailed(Exception):
 
 
 def _policy_config(info: Any, config_file: Path | None) -> dict[str, analyzer_pb2.PolicyConfig]:
-    defaults: dict[str, tuple[str, dict[str, Any]]] = {p.name: (_LEVELS[p.enforcementLevel], {}) for p in info.policies}
+    defaults: dict[str, tuple[str, dict[str, Any]]] = {
+        p.name: (LEVEL_NAMES[p.enforcementLevel], {}) for p in info.policies
+    }
     config = {}
     for name, (level, properties) in merged_policy_config(defaults, config_file).items():
         struct = struct_pb2.Struct()
@@ -240,7 +259,7 @@ def _finding(diagnostic: Any, pack: str, policies: dict[str, PolicyInfo], analyz
     return Finding(
         pack=diagnostic.policyPackName or pack,
         policy=diagnostic.policyName,
-        level=_LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+        level=LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory"),
         severity=info.severity if info and severity == "unspecified" else severity,
         urn=diagnostic.urn or analyzed_urn,
         message=message,
