@@ -29,7 +29,7 @@ def route53() -> Any:
     return boto3.client("route53", region_name=PRIMARY)
 
 
-def seed_database(region: str = PRIMARY, identifier: str = DB) -> dict[str, Any]:
+def _create_instance(region: str, identifier: str, **extra: Any) -> dict[str, Any]:
     return rds(region).create_db_instance(
         DBInstanceIdentifier=identifier,
         Engine="postgres",
@@ -37,9 +37,12 @@ def seed_database(region: str = PRIMARY, identifier: str = DB) -> dict[str, Any]
         AllocatedStorage=20,
         MasterUsername="platform",
         MasterUserPassword="not-a-secret-1",
-        StorageEncrypted=True,
-        BackupRetentionPeriod=7,
+        **extra,
     )["DBInstance"]
+
+
+def seed_database(region: str = PRIMARY, identifier: str = DB) -> dict[str, Any]:
+    return _create_instance(region, identifier, StorageEncrypted=True, BackupRetentionPeriod=7)
 
 
 def seed_replica(primary: dict[str, Any]) -> dict[str, Any]:
@@ -86,15 +89,7 @@ def instance_ids(region: str) -> list[str]:
 
 def seed_drill_instance(identifier: str, tags: dict[str, str], region: str = PRIMARY) -> dict[str, Any]:
     """A small instance carrying the given tags, as a drill (or an impostor) would have left it."""
-    return rds(region).create_db_instance(
-        DBInstanceIdentifier=identifier,
-        Engine="postgres",
-        DBInstanceClass="db.t4g.micro",
-        AllocatedStorage=20,
-        MasterUsername="platform",
-        MasterUserPassword="not-a-secret-1",
-        Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
-    )["DBInstance"]
+    return _create_instance(region, identifier, Tags=[{"Key": key, "Value": value} for key, value in tags.items()])
 
 
 def drill_argv(tmp_path: Path, stack: str = "prod", *extra: str) -> list[str]:
