@@ -23,7 +23,8 @@ from ..ops.aws_errors import InfrastructureError
 from ..ops.dr_drill import Drill, execute
 from ..ops.dr_orphans import DEFAULT_ORPHAN_AGE
 from ..ops.failover_session import Request, break_stale_lock, run_failover
-from ..ops.failover_store import resolve_location
+from ..ops.failover_state import Identity
+from ..ops.failover_store import locate
 from ..ops.outputs import load_outputs
 
 
@@ -99,8 +100,9 @@ def _register_failover(failover: argparse.ArgumentParser) -> None:
     failover.add_argument(
         "--state-bucket",
         metavar="BUCKET",
-        help="Bucket (or s3://bucket[/prefix][?region=R]) holding the lock and progress "
-        "(default: PULUMI_BACKEND_URL when it is s3://).",
+        help="Bucket (or s3://bucket[/prefix][?region=R]) holding the lock and progress (default: bootstrap/'s "
+        "platform-failover-<account>-<drRegion>, in the DR region so that a failing primary region cannot block it; "
+        "account and drRegion come from --outputs).",
     )
     failover.add_argument(
         "--state", type=Path, metavar="FILE", help="Local cache of the progress (default ./dr-failover-<stack>.json)."
@@ -184,9 +186,10 @@ FAILOVER_OUTPUTS = ("databaseIdentifier", "databaseArn", "drRegion", "hostedZone
 
 def _failover(args: argparse.Namespace) -> int:
     _check_failover_flags(args)
-    if args.break_lock:
-        return break_stale_lock(args.state_bucket, args.stack)
     outputs = load_outputs(args.outputs, FAILOVER_OUTPUTS)
+    if args.break_lock:  # the outputs name the DR region even when --state-bucket names the bucket
+        identity = Identity.from_outputs(args.stack, outputs, args.outputs)
+        return break_stale_lock(locate(args.state_bucket, identity.account, identity.region), args.stack)
     request = Request(
         stack=args.stack,
         outputs=outputs,
@@ -194,7 +197,7 @@ def _failover(args: argparse.Namespace) -> int:
         facts=_facts(str(outputs["tier"])),
         execute=args.execute,
         state_path=args.state or Path(f"dr-failover-{args.stack}.json"),
-        location=resolve_location(args.state_bucket, required=args.execute),
+        state_bucket=args.state_bucket,
         reason=(args.reason or "").strip(),
         timeout_minutes=args.timeout_minutes,
     )
@@ -205,7 +208,7 @@ def _check_failover_flags(args: argparse.Namespace) -> None:
     if not STACK_NAME.fullmatch(args.stack):
         raise UsageError(
             f"--stack {args.stack!r}: a stack name is 1-100 letters, digits, '-', '_' or '.', without an "
-            "organization or project (it names the lock and state keys in the state bucket)"
+            "organization or project (it names the lock and state keys in the failover bucket)"
         )
     if args.execute and args.dry_run:
         raise UsageError("--execute and --dry-run exclude each other")

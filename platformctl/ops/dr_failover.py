@@ -3,9 +3,10 @@
 Steps, each printed before it acts: (1) find the DR replica, (2) promote it (no replica: restore the newest
 DR snapshot instead), (3) wait until it is available and writable, (4) point the `db.<zone>` CNAME at it,
 (5) print the post-failover checklist. A dry run (the default) reads but changes nothing. An execution records
-each step in its state once done (failover_session: under the stack's lock, in the state bucket) and skips the
-recorded ones when resumed; a step also checks AWS for what is already done, for a run killed between acting
-and recording. Exit status: 0 done, 1 a step failed (resume by re-running), 2 bad usage or a broken environment.
+each step in its state once done (failover_session: under the stack's lock, in the DR-region failover bucket)
+and skips the recorded ones when resumed; a step also checks AWS for what is already done, for a run killed
+between acting and recording. Exit status: 0 done, 1 a step failed (resume by re-running), 2 bad usage or a
+broken environment.
 """
 
 from __future__ import annotations
@@ -221,7 +222,7 @@ def _failed(run: Failover, number: int, title: str, error: Exception) -> ExitCod
     print(f"  FAILED: {error}")
     print(
         f"Resume from step {number}: fix the cause and re-run the same command (from any machine: the progress "
-        "is in the state bucket); completed steps are skipped."
+        "is in the failover bucket); completed steps are skipped."
     )
     return ExitCode.FINDINGS
 

@@ -1,4 +1,4 @@
-"""One `dr failover --execute` at a time per stack, across machines: a lock object in the state bucket.
+"""One `dr failover --execute` at a time per stack, across machines: a lock object in the failover bucket.
 
 Taken with a conditional create (If-None-Match: *), so of two runs exactly one gets it; released with a
 conditional delete (If-Match: its ETag), so a run never removes a lock someone broke and re-took. A killed

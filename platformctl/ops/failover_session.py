@@ -1,12 +1,14 @@
 """One `dr failover` run around the steps: check the destinations, take the lock, pick the state, release.
 
 Order matters: everything that can be checked without AWS (the outputs, the identity, the `--state` file and
-its directory, a local state from another failover) is checked first, so a mistake exits 2 before any call;
-then the bucket and the caller, then the lock; the state is read only under the lock.
+its directory, a local state from another failover, `--state-bucket`) is checked first, so a mistake exits 2
+before any call; then the failover bucket (in the DR region: failover_store) and the caller, then the lock; the
+state is read only under the lock.
 """
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from .dr_failover import clock_text, prepare, run_steps
 from .failover_errors import InfrastructureError, one_line
 from .failover_lock import Holder, LockHeld, break_lock, describe, operator, release, take
 from .failover_state import Book, Identity, Superseded, accept, check_state_path, fresh, load_local, parse
-from .failover_store import Location, SharedStore, require_location
+from .failover_store import Location, SharedStore, locate
 from .outputs import aws_client
 
 T = TypeVar("T")
@@ -36,13 +38,12 @@ class Request:
     facts: TierFacts
     execute: bool
     state_path: Path
-    location: Location | None
+    state_bucket: str | None  # --state-bucket; None: the DR-region failover bucket of the outputs' account
     reason: str
     timeout_minutes: float | None
 
     def break_hint(self) -> str:
-        given = self.location is not None and self.location.source == "--state-bucket"
-        bucket = f" --state-bucket {self.location.bucket}" if given and self.location else ""
+        bucket = f" --state-bucket {shlex.quote(self.state_bucket)}" if self.state_bucket else ""
         return (
             f"platformctl dr failover --stack {self.stack} --outputs {self.outputs_path} --break-lock "
             f"--confirm {self.stack}{bucket}"
@@ -54,14 +55,14 @@ def run_failover(request: Request) -> ExitCode:
     check_state_path(request.state_path)
     where = f"--state {request.state_path}"
     local = accept(load_local(request.state_path), identity, where, f"move {request.state_path} away")
+    location = locate(request.state_bucket, identity.account, identity.region)
     mode = "EXECUTING" if request.execute else "DRY RUN (nothing is changed)"
     print(f"{mode}: failover of stack {request.stack} to {request.outputs['drRegion']}", flush=True)
     if not request.execute:
-        if request.location:
-            _peek(SharedStore(request.location, request.stack))
+        _peek(SharedStore(location, request.stack))
         return run_steps(prepare(request.stack, request.outputs, False, {}, _budget(request, None)))
-    store = SharedStore(request.location or require_location(None, environ={}), request.stack)
-    before_step_1(f"checking the state bucket {store.location.bucket}", store.check)
+    store = SharedStore(location, request.stack)
+    before_step_1(_checking(location), store.check)
     caller = before_step_1("asking STS who runs this", lambda: _caller(request.outputs["drRegion"]))
     holder = Holder(operator(), caller, request.reason, identity.as_dict())
     try:
@@ -88,7 +89,7 @@ def _execute(
         None if body is None else parse(body, where), identity, where, f"move it aside: aws s3 mv {where} {where}.old"
     )
     if body is None and local:
-        print(f"resuming from the local cache --state {request.state_path}: the state bucket has none yet")
+        print(f"resuming from the local cache --state {request.state_path}: the failover bucket has none yet")
     state = (shared if body is not None else local) or fresh(identity)
     state.setdefault("runs", []).append(
         {"by": holder.who, "callerArn": holder.caller_arn, "at": holder.at, "reason": holder.reason}
@@ -101,12 +102,16 @@ def _execute(
     return run_steps(failover)
 
 
-def break_stale_lock(option: str | None, stack: str) -> ExitCode:
+def break_stale_lock(location: Location, stack: str) -> ExitCode:
     """`--break-lock`: remove the lock a dead run left, saying whose it was."""
-    store = SharedStore(require_location(option), stack)
-    before_step_1(f"checking the state bucket {store.location.bucket}", store.check)
+    store = SharedStore(location, stack)
+    before_step_1(_checking(location), store.check)
     print(before_step_1("breaking the lock", lambda: break_lock(store)))
     return ExitCode.OK
+
+
+def _checking(location: Location) -> str:
+    return f"checking the failover bucket {location.bucket} in {location.region}"
 
 
 def before_step_1(phase: str, call: Callable[[], T]) -> T:
@@ -124,8 +129,15 @@ def _caller(region: str) -> str:
 
 
 def _peek(store: SharedStore) -> None:
-    """A dry run only reports what an execution would meet: the lock and any progress in the bucket."""
-    before_step_1(f"checking the state bucket {store.location.bucket}", store.check)
+    """A dry run only reports what an execution would meet: the lock and any progress in the bucket.
+
+    A bucket the execution could not use is said, not fatal: the dry run still shows every step.
+    """
+    try:
+        before_step_1(_checking(store.location), store.check)
+    except (UsageError, InfrastructureError) as error:
+        print(f"warning: --execute would stop before step 1: {error}", file=sys.stderr)
+        return
     lock, _ = before_step_1("reading the lock", lambda: store.read(store.lock_key))
     print(f"lock {store.url(store.lock_key)}: {'held by ' + describe(lock) if lock else 'free'}")
     body, _ = before_step_1("reading the shared state", lambda: store.read(store.state_key))

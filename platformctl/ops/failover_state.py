@@ -1,4 +1,4 @@
-"""A failover's progress: tied to the failover it records, kept in the state bucket, cached in a local file.
+"""A failover's progress: tied to the failover it records, kept in the failover bucket, cached in a local file.
 
 The identity (stack, source instance, replica or restore target, DR region) comes from the stack outputs, so it
 is known before any AWS call, and a state recorded for another failover is refused rather than resumed: its
@@ -51,6 +51,11 @@ class Identity:
         name = replica or f"{outputs['databaseIdentifier']}{RESTORE_SUFFIX}"
         target = f"arn:{arn['partition']}:rds:{region}:{arn['account']}:db:{name}"
         return cls(stack, source, target, "replica" if replica else "restore", region)
+
+    @property
+    def account(self) -> str:
+        """The AWS account, from the source ARN (checked in from_outputs): it names the failover bucket."""
+        return self.source.split(":")[4]
 
     def as_dict(self) -> dict[str, str]:
         fields = asdict(self)

@@ -1,18 +1,18 @@
-"""Where a failover keeps its lock and progress: the Pulumi state bucket every operator already uses.
+"""Where a failover keeps its lock and progress: bootstrap/'s failover bucket in the DR region.
 
-The bucket is bootstrap/'s: versioned (every state write is a version, so the failover's history is kept),
-default-encrypted with the platform's state KMS key, and a bucket policy that denies plain HTTP and TLS
-older than 1.2. boto3 speaks TLS 1.2+ by default; no SSE header is sent because `aws:kms` without a key id
-would pick the account's aws/s3 key instead of the bucket's default, the state key (writing needs
-kms:GenerateDataKey on it, as `pulumi up` does). Writes are conditional (If-None-Match / If-Match), so two
-runs cannot both take the lock nor overwrite each other's progress.
+A failover runs when the primary region is failing, so the lock cannot live in the Pulumi state bucket there:
+bootstrap/ creates `platform-failover-<account>-<drRegion>` in the DR region, and the bucket name is derived
+from the stack outputs (the account of databaseArn, drRegion), so no flag names it; `--state-bucket` names
+another. The bucket is versioned (the failover's history is kept), default-encrypted with its own KMS key in
+the DR region (alias/platform-failover-locks), and denies plain HTTP and TLS older than 1.2. boto3 speaks
+TLS 1.2+ by default; no SSE header is sent because `aws:kms` without a key id would pick the account's aws/s3
+key instead of the bucket's default (writing needs kms:GenerateDataKey on it). Writes are conditional
+(If-None-Match / If-Match), so two runs cannot both take the lock nor overwrite each other's progress.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -23,13 +23,10 @@ from .failover_errors import InfrastructureError
 from .outputs import aws_client
 
 KEY_PREFIX = "platformctl/dr-failover"
-DEFAULT_REGION = "us-east-1"  # S3 redirects a request sent to the wrong region; this only picks a first try
+FAILOVER_KEY_ALIAS = "alias/platform-failover-locks"  # bootstrap/'s key of the failover bucket
+DEFAULT_SOURCE = "the DR-region failover bucket"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _CONFLICT = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409"})
-HOW_TO_NAME = (
-    "pass --state-bucket <bucket> (the bootstrap's stateBucket output) or set PULUMI_BACKEND_URL=s3://<bucket> "
-    "as for `pulumi login`"
-)
 
 
 class Conflict(Exception):
@@ -40,14 +37,30 @@ class Conflict(Exception):
 class Location:
     bucket: str
     prefix: str
-    region: str | None
-    source: str  # the option or variable it came from, for messages
+    region: str
+    source: str  # "--state-bucket" or DEFAULT_SOURCE, for messages
 
     def key(self, stack: str, name: str) -> str:
         return "/".join(part for part in (self.prefix, KEY_PREFIX, stack, name) if part)
 
+    @property
+    def given(self) -> bool:
+        return self.source == "--state-bucket"
 
-def parse_location(value: str, source: str) -> Location:
+
+def failover_bucket(account: str, dr_region: str) -> str:
+    """The name bootstrap/ gives the failover bucket (bootstrap/__main__.py)."""
+    return f"platform-failover-{account}-{dr_region}"
+
+
+def locate(option: str | None, account: str, dr_region: str) -> Location:
+    """--state-bucket when given, else the account's failover bucket; either way reached in the DR region."""
+    if option:
+        return parse_location(option, "--state-bucket", dr_region)
+    return Location(failover_bucket(account, dr_region), "", dr_region, DEFAULT_SOURCE)
+
+
+def parse_location(value: str, source: str, default_region: str) -> Location:
     """`bucket` or `s3://bucket[/prefix][?region=R]` (a Pulumi backend URL); UsageError naming `source`."""
     text = value.strip()
     bucket, prefix, region = text, "", None
@@ -63,42 +76,17 @@ def parse_location(value: str, source: str) -> Location:
         raise UsageError(
             f"{source} {value!r}: {bucket!r} is not an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"
         )
-    return Location(bucket, prefix, region, source)
-
-
-def resolve_location(
-    option: str | None, *, required: bool, environ: Mapping[str, str] | None = None
-) -> Location | None:
-    """--state-bucket, else PULUMI_BACKEND_URL when it is an s3:// URL; None, or UsageError if `required`."""
-    environ = os.environ if environ is None else environ
-    if option:
-        return parse_location(option, "--state-bucket")
-    backend = environ.get("PULUMI_BACKEND_URL", "").strip()
-    if backend.startswith("s3://"):
-        return parse_location(backend, "PULUMI_BACKEND_URL")
-    if not required:
-        return None
-    found = f"PULUMI_BACKEND_URL is {backend!r}, not an s3:// URL" if backend else "neither is set"
-    raise UsageError(
-        f"--execute and --break-lock keep the lock and progress in the shared state bucket, so that one operator "
-        f"at a time fails a stack over and another can resume: {HOW_TO_NAME} ({found})"
-    )
-
-
-def require_location(option: str | None, environ: Mapping[str, str] | None = None) -> Location:
-    location = resolve_location(option, required=True, environ=environ)
-    assert location is not None  # required=True raises instead of returning None
-    return location
+    return Location(bucket, prefix, region or default_region, source)
 
 
 class SharedStore:
-    """JSON objects of one stack's failover in the state bucket, read and written with preconditions."""
+    """JSON objects of one stack's failover in the failover bucket, read and written with preconditions."""
 
     def __init__(self, location: Location, stack: str, s3: Any = None) -> None:
         self.location = location
         self.lock_key = location.key(stack, "lock.json")
         self.state_key = location.key(stack, "state.json")
-        self.s3 = s3 or aws_client("s3", location.region or DEFAULT_REGION)
+        self.s3 = s3 or aws_client("s3", location.region)
 
     def url(self, key: str) -> str:
         return f"s3://{self.location.bucket}/{key}"
@@ -111,15 +99,35 @@ class SharedStore:
             self.s3.head_bucket(Bucket=self.location.bucket)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
-            name = f"{self.location.source} bucket {self.location.bucket!r}"
             if code in ("404", "NoSuchBucket"):
-                raise UsageError(f"{name} does not exist (HeadBucket: 404); {HOW_TO_NAME}") from None
+                raise UsageError(self._missing()) from None
             if code == "403":  # a HEAD response has no body, hence no error code to classify
-                raise InfrastructureError(
-                    f"{name}: access denied (HeadBucket: 403); the failover needs s3:GetObject, s3:PutObject, "
-                    "s3:DeleteObject and s3:ListBucket on it, and kms:GenerateDataKey/Decrypt on its key"
-                ) from None
+                raise InfrastructureError(self._denied()) from None
             raise
+
+    def _name(self) -> str:
+        return f"{self.location.source} {self.location.bucket!r} ({self.location.region})"
+
+    def _missing(self) -> str:
+        if self.location.given:
+            return (
+                f"{self._name()} does not exist (HeadBucket: 404); name an existing bucket, or leave --state-bucket "
+                "out to use the DR-region failover bucket bootstrap/ creates"
+            )
+        return (
+            f"{self._name()} does not exist (HeadBucket: 404). It holds the failover's lock and progress outside "
+            f"the primary region; bootstrap/ creates it: `pulumi up` in bootstrap/ with bootstrap:drRegion set to "
+            f"{self.location.region} (the stack's drRegion output; stack output failoverBucket, see "
+            "bootstrap/README.md), or pass --state-bucket <bucket>"
+        )
+
+    def _denied(self) -> str:
+        key = "its default-encryption key" if self.location.given else f"its key {FAILOVER_KEY_ALIAS}"
+        return (
+            f"{self._name()}: access denied (HeadBucket: 403); the failover needs s3:ListBucket on it, "
+            f"s3:GetObject, s3:PutObject and s3:DeleteObject on its objects, and kms:GenerateDataKey and "
+            f"kms:Decrypt on {key} in {self.location.region}"
+        )
 
     def read(self, key: str) -> tuple[bytes | None, str | None]:
         """The object's body and ETag; (None, None) when there is none."""

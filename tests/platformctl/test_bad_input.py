@@ -129,8 +129,6 @@ CASES = {
             "prod",
             "--reason",
             "INC-1",
-            "--state-bucket",
-            "platform-state",
             "--state",
             "missing/s.json",
         ],

@@ -1,4 +1,4 @@
-"""Shared by the `dr failover` tests: the state bucket as bootstrap/ makes it, prod-like outputs, argument lists.
+"""Shared by the `dr failover` tests: the DR-region failover bucket as bootstrap/ makes it, prod-like outputs, argv.
 
 The database, replica and zone come from rds_stack.py; the moto server from conftest.py.
 """
@@ -16,24 +16,26 @@ import boto3
 import pytest
 
 from platformctl.ops import dr_failover
-from tests.platformctl.ops.rds_stack import PRIMARY, REPO, seed_database, seed_replica, seed_zone, write_outputs
+from tests.platformctl.ops.rds_stack import DR_REGION, REPO, seed_database, seed_replica, seed_zone, write_outputs
 
-STATE_BUCKET = "platform-pulumi-state-123456789012-us-east-1"
+ACCOUNT = "123456789012"  # moto's
+FAILOVER_BUCKET = f"platform-failover-{ACCOUNT}-{DR_REGION}"  # what `dr failover` derives from the outputs
 LOCK_KEY = "platformctl/dr-failover/prod/lock.json"
 STATE_KEY = "platformctl/dr-failover/prod/state.json"
 REASON = "INC-1234 us-east-1 RDS outage"
 
 
-def s3() -> Any:
-    return boto3.client("s3", region_name=PRIMARY)
+def s3(region: str = DR_REGION) -> Any:
+    return boto3.client("s3", region_name=region)
 
 
-def seed_state_bucket(name: str = STATE_BUCKET) -> str:
-    """Versioned and default-encrypted with a customer key, like bootstrap/'s state bucket."""
-    client = s3()
-    client.create_bucket(Bucket=name)
+def seed_failover_bucket(name: str = FAILOVER_BUCKET, region: str = DR_REGION) -> str:
+    """Versioned and default-encrypted with a customer key of its region, like bootstrap/'s failover bucket."""
+    client = s3(region)
+    where = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    client.create_bucket(Bucket=name, **where)
     client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    key = boto3.client("kms", region_name=PRIMARY).create_key(Description="platform state")["KeyMetadata"]["Arn"]
+    key = boto3.client("kms", region_name=region).create_key(Description="failover locks")["KeyMetadata"]["Arn"]
     client.put_bucket_encryption(
         Bucket=name,
         ServerSideEncryptionConfiguration={
@@ -49,11 +51,11 @@ def seed_state_bucket(name: str = STATE_BUCKET) -> str:
 
 
 def seed_prod(tmp_path: Path, **overrides: Any) -> tuple[Path, dict[str, Any], str]:
-    """Primary, replica, zone and state bucket; the outputs file, the replica, the zone id."""
+    """Primary, replica, zone and failover bucket; the outputs file, the replica, the zone id."""
     primary = seed_database()
     replica = seed_replica(primary)
     zone_id = seed_zone()
-    seed_state_bucket()
+    seed_failover_bucket()
     outputs = write_outputs(
         tmp_path / "outputs.json", hostedZoneId=zone_id, databaseArn=primary["DBInstanceArn"], **overrides
     )
@@ -62,7 +64,7 @@ def seed_prod(tmp_path: Path, **overrides: Any) -> tuple[Path, dict[str, Any], s
 
 def stored(key: str) -> dict[str, Any] | None:
     try:
-        return json.loads(s3().get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read())
+        return json.loads(s3().get_object(Bucket=FAILOVER_BUCKET, Key=key)["Body"].read())
     except s3().exceptions.NoSuchKey:
         return None
 
@@ -74,7 +76,7 @@ def failover(outputs: Path, *extra: str, state: Path | None = None) -> list[str]
 
 def execute(reason: str = REASON, timeout_minutes: str | None = "0") -> tuple[str, ...]:
     timeout = ("--timeout-minutes", timeout_minutes) if timeout_minutes is not None else ()
-    return ("--execute", "--confirm", "prod", "--reason", reason, "--state-bucket", STATE_BUCKET, *timeout)
+    return ("--execute", "--confirm", "prod", "--reason", reason, *timeout)  # the bucket comes from the outputs
 
 
 def emulate_promotion(monkeypatch: pytest.MonkeyPatch) -> list[str]:

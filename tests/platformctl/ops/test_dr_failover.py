@@ -19,15 +19,15 @@ from botocore.exceptions import ClientError
 from platformctl.cli import main
 from platformctl.ops import dr_failover, failover_dns
 from tests.platformctl.ops.failover_stack import (
+    FAILOVER_BUCKET,
     LOCK_KEY,
-    STATE_BUCKET,
     STATE_KEY,
     emulate_promotion,
     execute,
     failover,
     s3,
+    seed_failover_bucket,
     seed_prod,
-    seed_state_bucket,
     stored,
 )
 from tests.platformctl.ops.rds_stack import (
@@ -73,32 +73,35 @@ def emulator_state(zone_id: str) -> list[Any]:
         route53().list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"],
         rds(DR_REGION).describe_events()["Events"],
         rds(PRIMARY).describe_events()["Events"],
-        s3().list_object_versions(Bucket=STATE_BUCKET).get("Versions", []),
+        s3().list_object_versions(Bucket=FAILOVER_BUCKET).get("Versions", []),
     ]
 
 
 def test_failover_dry_run_changes_nothing(aws: str, tmp_path: Path) -> None:
     outputs, _, zone_id = seed_prod(tmp_path)
     before = emulator_state(zone_id)
-    result = cli(*failover(outputs, "--state-bucket", STATE_BUCKET), cwd=tmp_path)
+    result = cli(*failover(outputs), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     for number in range(1, 6):
         assert f"[step {number}/5]" in result.stdout
     assert f"would promote read replica {REPLICA}" in result.stdout and f"would UPSERT db.{ZONE}." in result.stdout
     assert (
-        f"lock s3://{STATE_BUCKET}/{LOCK_KEY}: free" in result.stdout
-        and f"shared state s3://{STATE_BUCKET}/{STATE_KEY}: none" in result.stdout
+        f"lock s3://{FAILOVER_BUCKET}/{LOCK_KEY}: free" in result.stdout
+        and f"shared state s3://{FAILOVER_BUCKET}/{STATE_KEY}: none" in result.stdout
     )
     assert "would wait up to 4h00m00s: tier prod's RTO" in result.stdout
     assert emulator_state(zone_id) == before and cname(zone_id) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs.json"]  # not even a state file
 
 
-def test_failover_dry_run_needs_no_state_bucket(aws: str, tmp_path: Path) -> None:
+def test_failover_dry_run_without_the_failover_bucket_warns_and_shows_every_step(aws: str, tmp_path: Path) -> None:
     outputs, _, _ = seed_prod(tmp_path)
+    s3().delete_bucket(Bucket=FAILOVER_BUCKET)
     result = cli(*failover(outputs), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "dry run: nothing was changed" in result.stdout and "lock" not in result.stdout
+    assert "[step 5/5]" in result.stdout and "dry run: nothing was changed" in result.stdout
+    assert result.stderr.startswith("warning: --execute would stop before step 1: ")
+    assert f"'{FAILOVER_BUCKET}' ({DR_REGION}) does not exist" in result.stderr and "bootstrap/" in result.stderr
 
 
 @pytest.mark.parametrize("confirm", [[], ["--confirm", "Prod"], ["--confirm", "staging"]])
@@ -158,17 +161,13 @@ def test_failover_waits_for_writable_and_never_promotes_twice(aws: str, tmp_path
     assert json.loads(state.read_text())["failedStep"] == 3 == (stored(STATE_KEY) or {})["failedStep"]
 
 
-def test_failover_without_replica_restores_dr_snapshot(
-    aws: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failover_without_replica_restores_dr_snapshot(aws: str, tmp_path: Path, capsys: Any) -> None:
     primary = seed_database()
     seed_database(DR_REGION)  # stands in for a snapshot copied to the DR region: snapshot it, then drop it
     rds(DR_REGION).create_db_snapshot(DBInstanceIdentifier=DB, DBSnapshotIdentifier="dr-copy")
     rds(DR_REGION).delete_db_instance(DBInstanceIdentifier=DB, SkipFinalSnapshot=True)
     zone_id = seed_zone()
-    seed_state_bucket()
-    # The bucket comes from the Pulumi login, as on an operator's machine.
-    monkeypatch.setenv("PULUMI_BACKEND_URL", f"s3://{STATE_BUCKET}?region={PRIMARY}")
+    seed_failover_bucket()
     outputs = write_outputs(
         tmp_path / "o.json", hostedZoneId=zone_id, databaseArn=primary["DBInstanceArn"], databaseReplicaIdentifier=None
     )

@@ -1,4 +1,4 @@
-"""One `dr failover --execute` at a time per stack: the lock in the state bucket (moto server, conftest.py)."""
+"""One `dr failover --execute` at a time per stack: the lock in the failover bucket (moto server, conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,23 +13,24 @@ import pytest
 from platformctl.cli import main
 from platformctl.ops import dr_failover, failover_session
 from platformctl.ops.failover_lock import Holder, take
-from platformctl.ops.failover_store import SharedStore, parse_location
+from platformctl.ops.failover_store import SharedStore, locate
 from tests.platformctl.ops.failover_stack import (
+    ACCOUNT,
+    FAILOVER_BUCKET,
     LOCK_KEY,
-    STATE_BUCKET,
     STATE_KEY,
     emulate_promotion,
     execute,
     failover,
     s3,
+    seed_failover_bucket,
     seed_prod,
-    seed_state_bucket,
     start_cli,
     stored,
 )
-from tests.platformctl.ops.rds_stack import REPLICA, cli
+from tests.platformctl.ops.rds_stack import DB, DR_REGION, REPLICA, cli, write_outputs
 
-BREAK = ("--break-lock", "--confirm", "prod", "--state-bucket", STATE_BUCKET)
+BREAK = ("--break-lock", "--confirm", "prod")  # the bucket comes from the outputs, as for --execute
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +96,7 @@ def test_a_killed_run_keeps_the_lock_until_it_is_broken(aws: str, tmp_path: Path
 
     broken = cli(*failover(outputs, *BREAK), cwd=tmp_path)
     assert broken.returncode == 0, broken.stderr
-    assert f"broke the lock s3://{STATE_BUCKET}/{LOCK_KEY}" in broken.stdout and "'killed run'" in broken.stdout
+    assert f"broke the lock s3://{FAILOVER_BUCKET}/{LOCK_KEY}" in broken.stdout and "'killed run'" in broken.stdout
     assert stored(LOCK_KEY) is None
 
     third = cli(*failover(outputs, *execute("after breaking")), cwd=tmp_path)
@@ -104,19 +105,21 @@ def test_a_killed_run_keeps_the_lock_until_it_is_broken(aws: str, tmp_path: Path
     assert third.stdout.count("-> skip: done at") == 2 and "promote read replica" not in third.stdout
 
 
-def test_break_lock_with_no_lock_says_so(aws: str, tmp_path: Path) -> None:
-    seed_state_bucket()
-    result = cli(*failover(tmp_path / "unused.json", *BREAK), cwd=tmp_path)
-    assert result.returncode == 0 and "nothing to break" in result.stdout
+def test_break_lock_with_no_lock_says_so_in_the_bucket_given(aws: str, tmp_path: Path) -> None:
+    seed_failover_bucket("other-locks")
+    outputs = write_outputs(tmp_path / "o.json", databaseArn=f"arn:aws:rds:us-east-1:{ACCOUNT}:db:{DB}")
+    result = cli(*failover(outputs, *BREAK, "--state-bucket", "other-locks"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"no lock at s3://other-locks/{LOCK_KEY}: nothing to break" in result.stdout
 
 
 @pytest.mark.parametrize(
     ("extra", "named"),
     [
-        (("--break-lock", "--state-bucket", STATE_BUCKET), "--confirm prod"),
-        (("--break-lock", "--confirm", "staging", "--state-bucket", STATE_BUCKET), "'staging'"),
-        (("--break-lock", "--confirm", "prod", "--execute", "--state-bucket", STATE_BUCKET), "--break-lock"),
-        (("--break-lock", "--confirm", "prod"), "PULUMI_BACKEND_URL"),
+        (("--break-lock", "--state-bucket", FAILOVER_BUCKET), "--confirm prod"),
+        (("--break-lock", "--confirm", "staging", "--state-bucket", FAILOVER_BUCKET), "'staging'"),
+        (("--break-lock", "--confirm", "prod", "--execute", "--state-bucket", FAILOVER_BUCKET), "--break-lock"),
+        (("--break-lock", "--confirm", "prod"), "o.json: cannot read the stack outputs"),
     ],
 )
 def test_break_lock_bad_usage(aws: str, tmp_path: Path, extra: tuple[str, ...], named: str) -> None:
@@ -134,7 +137,7 @@ def test_a_run_whose_lock_was_broken_stops_at_its_next_write(
     def find_then_lose_the_lock(run: Any) -> str:
         # Meanwhile an operator broke the lock of this (slow, not dead) run and another run recorded progress.
         assert main(failover(outputs, *BREAK)) == 0
-        s3().put_object(Bucket=STATE_BUCKET, Key=STATE_KEY, Body=b'{"by": "another run"}')
+        s3().put_object(Bucket=FAILOVER_BUCKET, Key=STATE_KEY, Body=b'{"by": "another run"}')
         return real_find(run)
 
     monkeypatch.setattr(dr_failover, "step_find", find_then_lose_the_lock)
@@ -145,8 +148,8 @@ def test_a_run_whose_lock_was_broken_stops_at_its_next_write(
 
 
 def test_take_reads_back_what_it_wrote(aws: str) -> None:
-    seed_state_bucket()
-    store = SharedStore(parse_location(STATE_BUCKET, "--state-bucket"), "prod")
+    seed_failover_bucket()
+    store = SharedStore(locate(None, ACCOUNT, DR_REGION), "prod")
     lock = take(store, Holder("alice@laptop", "arn:aws:sts::123456789012:user/alice", "INC-1", {}), "hint")
     body, etag = store.read(LOCK_KEY)
     assert etag == lock.etag and b'"who": "alice@laptop"' in (body or b"")

@@ -13,22 +13,25 @@ import pytest
 
 from platform_core.tiers import facts_for
 from platformctl.cli import main
-from platformctl.ops import failover_session
+from platformctl.ops import failover_session, failover_store
 from platformctl.ops.failover_session import Request
 from tests.platformctl.ops.failover_stack import (
+    FAILOVER_BUCKET,
+    LOCK_KEY,
     REASON,
-    STATE_BUCKET,
     STATE_KEY,
     execute,
     failover,
     s3,
+    seed_failover_bucket,
     seed_prod,
     stored,
 )
-from tests.platformctl.ops.rds_stack import DB, REPLICA, cli, write_outputs
+from tests.platformctl.ops.rds_stack import DB, DR_REGION, PRIMARY, REPLICA, cli, write_outputs
 
 SOURCE = f"arn:aws:rds:us-east-1:123456789012:db:{DB}"
 EXECUTE = ("--execute", "--confirm", "prod", "--reason", REASON)
+PRIMARY_STATE_BUCKET = f"platform-pulumi-state-123456789012-{PRIMARY}"
 
 
 @pytest.fixture(autouse=True)
@@ -73,27 +76,31 @@ def test_unusable_state_file_is_bad_input(aws: str, tmp_path: Path, state: str, 
 
 
 @pytest.mark.parametrize(
-    ("argv", "env", "named"),
+    ("argv", "named"),
     [
-        (EXECUTE, {}, "pass --state-bucket <bucket> (the bootstrap's stateBucket output) or set PULUMI_BACKEND_URL"),
-        (EXECUTE, {"PULUMI_BACKEND_URL": "https://api.pulumi.com"}, "PULUMI_BACKEND_URL is 'https://api.pulumi.com'"),
-        (EXECUTE, {"PULUMI_BACKEND_URL": "s3://Bad_Bucket"}, "PULUMI_BACKEND_URL 's3://Bad_Bucket'"),
-        ((*EXECUTE, "--state-bucket", "gs://state"), {}, "--state-bucket 'gs://state': not an S3 location"),
-        ((*EXECUTE, "--state-bucket", "no-such-bucket-x"), {}, "bucket 'no-such-bucket-x' does not exist"),
-        (("--execute", "--confirm", "prod"), {}, "--execute needs --reason TEXT"),
-        (("--execute", "--confirm", "prod", "--reason", "  "), {}, "--execute needs --reason TEXT"),
-        (("--execute", "--dry-run"), {}, "--execute and --dry-run exclude each other"),
-        (("--timeout-minutes", "-1"), {}, "--timeout-minutes -1: must be a number of minutes, 0 or more"),
-        (("--timeout-minutes", "nan"), {}, "--timeout-minutes nan: must be a number of minutes, 0 or more"),
+        ((*EXECUTE, "--state-bucket", "gs://state"), "--state-bucket 'gs://state': not an S3 location"),
+        (
+            (*EXECUTE, "--state-bucket", "no-such-bucket-x"),
+            "--state-bucket 'no-such-bucket-x' (us-west-2) does not exist",
+        ),
+        (("--execute", "--confirm", "prod"), "--execute needs --reason TEXT"),
+        (("--execute", "--confirm", "prod", "--reason", "  "), "--execute needs --reason TEXT"),
+        (("--execute", "--dry-run"), "--execute and --dry-run exclude each other"),
+        (("--timeout-minutes", "-1"), "--timeout-minutes -1: must be a number of minutes, 0 or more"),
+        (("--timeout-minutes", "nan"), "--timeout-minutes nan: must be a number of minutes, 0 or more"),
     ],
 )
-def test_bad_failover_usage(
-    aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...], env: dict[str, str], named: str
-) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+def test_bad_failover_usage(aws: str, tmp_path: Path, argv: tuple[str, ...], named: str) -> None:
     outputs = write_outputs(tmp_path / "o.json", databaseArn=SOURCE)
     bad(cli(*failover(outputs, *argv), cwd=tmp_path), named)
+
+
+def test_a_missing_failover_bucket_exits_2_naming_it_and_the_bootstrap_step(aws: str, tmp_path: Path) -> None:
+    outputs = write_outputs(tmp_path / "o.json", databaseArn=SOURCE)  # no bucket: bootstrap/ has not created it
+    result = cli(*failover(outputs, *execute()), cwd=tmp_path)
+    bad(result, f"error: the DR-region failover bucket '{FAILOVER_BUCKET}' (us-west-2) does not exist")
+    assert "`pulumi up` in bootstrap/ with bootstrap:drRegion set to us-west-2" in result.stderr
+    assert "failoverBucket" in result.stderr and "[step 1/5]" not in result.stdout
 
 
 def test_bad_stack_name_is_bad_input(aws: str, tmp_path: Path) -> None:
@@ -108,7 +115,7 @@ def test_no_credentials_exit_2_naming_the_cause_before_step_1(
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name)
     result = cli(*failover(outputs, *execute()), cwd=tmp_path)
-    bad(result, f"error: before step 1 (checking the state bucket {STATE_BUCKET}): ")
+    bad(result, f"error: before step 1 (checking the failover bucket {FAILOVER_BUCKET} in us-west-2): ")
     assert "no usable AWS credentials (NoCredentialsError" in result.stderr and "[step 1/5]" not in result.stdout
 
 
@@ -121,7 +128,7 @@ def seed_shared_state(started: datetime) -> None:
         "region": "us-west-2",
     }
     state = {"stack": "prod", "failover": identity, "startedAt": started.isoformat()}
-    s3().put_object(Bucket=STATE_BUCKET, Key=STATE_KEY, Body=json.dumps(state).encode())
+    s3().put_object(Bucket=FAILOVER_BUCKET, Key=STATE_KEY, Body=json.dumps(state).encode())
 
 
 def test_spent_rto_budget_is_said_and_step_3_checks_once(aws: str, tmp_path: Path) -> None:
@@ -142,7 +149,7 @@ def budget_request(timeout_minutes: float | None = None) -> Request:
         facts=facts_for("prod"),
         execute=True,
         state_path=Path("s.json"),
-        location=None,
+        state_bucket=None,
         reason="r",
         timeout_minutes=timeout_minutes,
     )
@@ -158,14 +165,47 @@ def test_default_wait_is_what_is_left_of_the_rto(capsys: Any) -> None:
     assert failover_session._budget(budget_request(7.5), started) == timedelta(minutes=7.5)  # explicit wins
 
 
-def test_state_bucket_defaults_from_the_pulumi_backend_url(
-    aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_execute_keeps_its_lock_in_the_dr_region_bucket_and_never_touches_the_primary_region(
+    aws: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outputs, _, _ = seed_prod(tmp_path)
-    monkeypatch.setenv("PULUMI_BACKEND_URL", f"s3://{STATE_BUCKET}/team-a?region=us-east-1&awssdk=v2")
-    result = cli(*failover(outputs, *EXECUTE, "--timeout-minutes", "0"), cwd=tmp_path)
-    assert result.returncode == 1 and f"s3://{STATE_BUCKET}/team-a/platformctl/dr-failover/prod/state.json" in (
+    assert s3().get_bucket_location(Bucket=FAILOVER_BUCKET)["LocationConstraint"] == DR_REGION
+    # An operator logged in to the Pulumi state bucket in the primary region: no longer a lock location.
+    seed_failover_bucket(PRIMARY_STATE_BUCKET, PRIMARY)
+    monkeypatch.setenv("PULUMI_BACKEND_URL", f"s3://{PRIMARY_STATE_BUCKET}?region={PRIMARY}")
+    monkeypatch.chdir(tmp_path)
+    regions: list[str] = []
+    real_client = failover_store.aws_client
+
+    def client(service: str, region: str) -> Any:
+        regions.append(region)
+        return real_client(service, region)
+
+    monkeypatch.setattr(failover_store, "aws_client", client)
+    locks: list[Any] = []
+    real_take = failover_session.take
+
+    def take_and_look(*args: Any) -> Any:
+        lock = real_take(*args)
+        locks.append(stored(LOCK_KEY))  # read from the DR region's bucket while it is held
+        return lock
+
+    monkeypatch.setattr(failover_session, "take", take_and_look)
+    assert main(failover(outputs, *execute())) == 1  # moto's promotion never ends; the lock is what matters
+    out = capsys.readouterr().out
+    assert f"lock taken: s3://{FAILOVER_BUCKET}/{LOCK_KEY}" in out
+    assert [lock["reason"] for lock in locks] == [REASON] and stored(LOCK_KEY) is None  # released
+    assert (stored(STATE_KEY) or {})["failedStep"] == 3
+    assert regions == [DR_REGION]  # the one S3 client, made in the DR region
+    assert "Contents" not in s3(PRIMARY).list_objects_v2(Bucket=PRIMARY_STATE_BUCKET)
+
+
+def test_state_bucket_option_names_another_bucket_and_prefix(aws: str, tmp_path: Path) -> None:
+    outputs, _, _ = seed_prod(tmp_path)
+    given = f"s3://{FAILOVER_BUCKET}/team-a?region={DR_REGION}&awssdk=v2"
+    result = cli(*failover(outputs, *EXECUTE, "--timeout-minutes", "0", "--state-bucket", given), cwd=tmp_path)
+    assert result.returncode == 1 and f"s3://{FAILOVER_BUCKET}/team-a/platformctl/dr-failover/prod/state.json" in (
         result.stdout
     )
     assert os.path.exists(tmp_path / "dr-failover-prod.json")
-    assert stored(STATE_KEY) is None  # under the backend URL's prefix, as Pulumi's own state is
+    assert stored(STATE_KEY) is None  # under the given prefix

@@ -10,8 +10,8 @@ import pytest
 
 from platformctl.ops.failover_state import Identity
 from tests.platformctl.ops.failover_stack import (
+    FAILOVER_BUCKET,
     LOCK_KEY,
-    STATE_BUCKET,
     STATE_KEY,
     execute,
     failover,
@@ -71,11 +71,11 @@ def test_identity_comes_from_the_outputs_alone(tmp_path: Path) -> None:
 def test_shared_state_of_another_replica_is_refused_naming_both(aws: str, tmp_path: Path) -> None:
     outputs, _, _ = seed_prod(tmp_path)
     theirs = "arn:aws:rds:us-west-2:123456789012:db:old-replica"
-    s3().put_object(Bucket=STATE_BUCKET, Key=STATE_KEY, Body=json.dumps(other_failover(target=theirs)).encode())
+    s3().put_object(Bucket=FAILOVER_BUCKET, Key=STATE_KEY, Body=json.dumps(other_failover(target=theirs)).encode())
     result = cli(*failover(outputs, *execute()), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     first = result.stderr.splitlines()[0]
-    assert first.startswith(f"error: s3://{STATE_BUCKET}/{STATE_KEY} records another failover")
+    assert first.startswith(f"error: s3://{FAILOVER_BUCKET}/{STATE_KEY} records another failover")
     assert theirs in first and f"arn:aws:rds:us-west-2:123456789012:db:{REPLICA}" in first
     assert "aws s3 mv" in first
     assert stored(STATE_KEY) == other_failover(target=theirs)  # nothing recorded over it
