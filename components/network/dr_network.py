@@ -12,12 +12,16 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config.model import PlatformConfig
+from .vpc_baseline import FlowLogSettings, add_flow_logs, close_default_security_group
 from .zones import AvailabilityZone, pick_azs, plan_subnets
 
 
 @dataclass(frozen=True)
 class DrNetworkArgs:
     config: PlatformConfig
+    # Encrypts the flow-log group: a key in the DR region (a log group takes only a key of its own region)
+    # whose policy admits logs.<dr region>.amazonaws.com. Required when the tier has flow logs.
+    logs_key_arn: pulumi.Input[str] | None = None
 
 
 class DrNetwork(pulumi.ComponentResource):
@@ -40,7 +44,7 @@ class DrNetwork(pulumi.ComponentResource):
             enable_dns_support=True,
             opts=child,
         )
-        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
+        close_default_security_group(self, name, vpc)
         table = aws.ec2.RouteTable(f"{name}-database-rt", vpc_id=vpc.id, opts=child)
         self.database_subnet_ids: dict[str, pulumi.Output[str]] = {}  # zone ID -> subnet id
         for zone_id in self.availability_zone_ids:
@@ -56,6 +60,9 @@ class DrNetwork(pulumi.ComponentResource):
             )
             self.database_subnet_ids[zone_id] = subnet.id
 
+        if config.network.flow_logs:
+            self._flow_logs(name, config, vpc, args.logs_key_arn)
+
         self.vpc_id = vpc.id
         self.register_outputs(
             {
@@ -65,3 +72,25 @@ class DrNetwork(pulumi.ComponentResource):
                 "databaseSubnetIds": self.database_subnet_ids,
             }
         )
+
+    def _flow_logs(
+        self, name: str, config: PlatformConfig, vpc: aws.ec2.Vpc, key_arn: pulumi.Input[str] | None
+    ) -> None:
+        # The same flow logs as the primary VPC's: the replica's traffic is audited like the primary's.
+        if key_arn is None:
+            raise ValueError(
+                f"the {config.tier.value} tier has flow logs (network.flowLogs) but the DR network was given no "
+                "DR-region key for its log group: pass DrNetworkArgs.logs_key_arn"
+            )
+        settings = FlowLogSettings(
+            group_name=dr_flow_log_group_name(config),
+            region=config.dr_region,
+            key_arn=key_arn,
+            retention_days=config.network.flow_log_retention_days,
+        )
+        add_flow_logs(self, name, vpc, settings)
+
+
+def dr_flow_log_group_name(config: PlatformConfig) -> str:
+    # Another name than the primary's group (regional, so no clash): an operator reading either knows the VPC.
+    return f"/aws/vpc/{config.name_prefix}/dr-flow-logs"

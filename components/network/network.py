@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config.model import PlatformConfig
-from ..iam import partition, service_trust
+from .vpc_baseline import FlowLogSettings, add_flow_logs, close_default_security_group
 from .zones import AvailabilityZone, pick_azs, plan_subnets
 
 
@@ -41,8 +41,7 @@ class Network(pulumi.ComponentResource):
             f"{name}-vpc", cidr_block=self.vpc_cidr, enable_dns_hostnames=True, enable_dns_support=True, opts=child
         )
         self.vpc_id: pulumi.Output[str] = vpc.id
-        # CIS 5.4: the default security group must allow nothing; adopting it with no rules strips them.
-        aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=child)
+        close_default_security_group(self, name, vpc)
 
         public = self._subnets(name, "public", vpc, plan.public)
         private = self._subnets(name, "private", vpc, plan.private)
@@ -67,7 +66,13 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
         if config.network.flow_logs:
-            self._flow_logs(name, config, vpc, args.logs_key_arn)
+            settings = FlowLogSettings(
+                group_name=flow_log_group_name(config),
+                region=config.primary_region,
+                key_arn=args.logs_key_arn,
+                retention_days=config.network.flow_log_retention_days,
+            )
+            add_flow_logs(self, name, vpc, settings)
 
         self.register_outputs(
             {
@@ -165,58 +170,6 @@ class Network(pulumi.ComponentResource):
                 subnet_id=subnet.id,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-
-    def _flow_logs(self, name: str, config: PlatformConfig, vpc: aws.ec2.Vpc, logs_key_arn: pulumi.Input[str]) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        # A fixed name cannot exist twice: a replacement deletes the old group first instead of failing with
-        # "already exists". Names: 1-512 of [.-_/#A-Za-z0-9]
-        # (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
-        group = aws.cloudwatch.LogGroup(
-            f"{name}-flow-logs",
-            name=flow_log_group_name(config),
-            kms_key_id=logs_key_arn,
-            retention_in_days=config.network.flow_log_retention_days,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-        )
-        # aws:SourceAccount and aws:SourceArn keep other accounts' and other services' requests from using this
-        # role (confused deputy): https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
-        account = aws.get_caller_identity(opts=pulumi.InvokeOptions(parent=self)).account_id
-        region = config.primary_region
-        trust = service_trust(
-            "vpc-flow-logs.amazonaws.com",
-            {
-                "StringEquals": {"aws:SourceAccount": account},
-                "ArnLike": {"aws:SourceArn": f"arn:{partition(region)}:ec2:{region}:{account}:vpc-flow-log/*"},
-            },
-        )
-        role = aws.iam.Role(f"{name}-flow-logs-role", assume_role_policy=trust, opts=child)
-        # The documented minimum less logs:CreateLogGroup: the group is ours (KMS key, retention), and a role
-        # able to create it would bring a deleted group back unencrypted and kept forever.
-        write = pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        "Resource": [group.arn, pulumi.Output.concat(group.arn, ":*")],
-                    },
-                    # A list call: it is not scoped to one group.
-                    {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"},
-                ],
-            }
-        )
-        policy = aws.iam.RolePolicy(f"{name}-flow-logs-write", role=role.id, policy=write, opts=child)
-        # The policy must exist before the first delivery, or the flow log starts in an error state.
-        aws.ec2.FlowLog(
-            f"{name}-flow-log",
-            vpc_id=vpc.id,
-            traffic_type="ALL",
-            log_destination_type="cloud-watch-logs",
-            log_destination=group.arn,
-            iam_role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
-        )
 
 
 def flow_log_group_name(config: PlatformConfig) -> str:

@@ -65,6 +65,9 @@ CLUSTER_SECURITY_GROUP = "sg-0c1u5t3r5ecur1ty"
 LOGS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 
 
+DR_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/66666666-7777-8888-9999-000000000000"
+
+
 OUR_COMPONENTS = ("platform:network:Network", "platform:network:DrNetwork", "platform:edge:Edge")
 
 
@@ -145,7 +148,7 @@ class Run:
         return self.components["edge"]
 
 
-def program(components: dict[str, Any]) -> None:
+def program(components: dict[str, Any], dr_key_arn: str | None = DR_KEY_ARN) -> None:
     """The slice of `__main__.py` these components need, with the names it gives them."""
     config = load_platform_config()
     prefix = config.name_prefix
@@ -153,7 +156,9 @@ def program(components: dict[str, Any]) -> None:
     in_dr = pulumi.ResourceOptions(providers={"aws": aws.Provider("aws-dr", region=config.dr_region)})
     network = Network(f"{prefix}-network", NetworkArgs(config=config, logs_key_arn=LOGS_KEY_ARN), primary)
     components["network"] = network
-    components["dr_network"] = DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config), in_dr)
+    components["dr_network"] = DrNetwork(
+        f"{prefix}-dr-network", DrNetworkArgs(config=config, logs_key_arn=dr_key_arn), in_dr
+    )
     components["edge"] = Edge(
         f"{prefix}-edge",
         EdgeArgs(
@@ -167,7 +172,7 @@ def program(components: dict[str, Any]) -> None:
     )
 
 
-def run_components(tier: str, missing_zone: bool = False) -> Run:
+def run_components(tier: str, missing_zone: bool = False, dr_key_arn: str | None = DR_KEY_ARN) -> Run:
     """The three components of one tier, with what they registered and looked up; `error` if the run failed."""
     project = load_project(REPO)
     values = load_stack_config(project, tier).values
@@ -190,7 +195,7 @@ def run_components(tier: str, missing_zone: bool = False) -> Run:
     components: dict[str, Any] = {}
     error = None
     try:
-        _sync_await(run_in_stack(lambda: program(components)))
+        _sync_await(run_in_stack(lambda: program(components, dr_key_arn)))
     except Exception as caught:  # noqa: BLE001 the missing-zone case asserts on it
         error = caught
     finally:
