@@ -12,14 +12,20 @@ import pulumi_random as random
 from platform_core.tiers import Tier
 
 from ..config.model import PlatformConfig
+from .database_parameters import (
+    CA_CERTIFICATE,
+    LOG_EXPORTS,
+    PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+    instance_identifier,
+    log_groups,
+    monitoring_role_arn,
+    parameter_group,
+)
+from .database_replica import DrPlacement, dr_replica
 
 POSTGRES_PORT = 5432
 DB_NAME = "app"
 MASTER_USERNAME = "platform_admin"
-CA_CERTIFICATE = "rds-ca-rsa2048-g1"
-PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7  # the free retention
-SLOW_QUERY_MS = 100  # the database p95 target: every query slower than it is logged
-LOG_EXPORTS = ("postgresql", "upgrade")
 FINAL_SNAPSHOT_SUFFIX_BYTES = 4  # 8 hex characters
 # Automated-backup settings AWS Backup owns once it takes continuous backups of the instance (see _instance).
 OWNED_BY_AWS_BACKUP = ["backupRetentionPeriod", "backupWindow"]
@@ -76,9 +82,12 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         security_group = self._security_group(name, args)
-        parameter_group = self._parameter_group(name, args.config)
-        log_groups = self._log_groups(name, args)
-        self.instance = self._instance(name, args, subnet_group, security_group, parameter_group, log_groups)
+        parameters = parameter_group(self, name, args.config)
+        groups = log_groups(
+            self, name, instance_identifier(args.config), args.logs_key_arn, settings.log_retention_days
+        )
+        monitoring_role = monitoring_role_arn(self, name, args.config)
+        self.instance = self._instance(name, args, subnet_group, security_group, parameters, groups, monitoring_role)
 
         if settings.replicate_backups_to_dr:
             if args.dr_provider is None or args.dr_key_arn is None:
@@ -92,7 +101,11 @@ class Database(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, provider=args.dr_provider, delete_before_replace=True),
             )
 
-        self.replica = self._dr_replica(name, args) if settings.dr_read_replica else None
+        self.replica = (
+            dr_replica(self, name, args.config, _dr_placement(args), self.instance.arn, monitoring_role)
+            if settings.dr_read_replica
+            else None
+        )
         self.replica_identifier = self.replica.identifier if self.replica else None
 
         self.arn = self.instance.arn
@@ -137,105 +150,15 @@ class Database(pulumi.ComponentResource):
             )
         return security_group
 
-    def _log_groups(self, name: str, args: DatabaseArgs) -> list[aws.cloudwatch.LogGroup]:
-        # Created before the instance: otherwise RDS creates them itself, unencrypted and kept forever.
-        # Fixed names (RDS writes to exactly these): a replacement must delete the old group first.
-        return [
-            aws.cloudwatch.LogGroup(
-                f"{name}-logs-{export}",
-                name=f"/aws/rds/instance/{instance_identifier(args.config)}/{export}",
-                kms_key_id=args.logs_key_arn,
-                retention_in_days=args.config.database.log_retention_days,
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-            )
-            for export in LOG_EXPORTS
-        ]
-
-    def _dr_replica(self, name: str, args: DatabaseArgs) -> aws.rds.Instance:
-        """A cross-region read replica: failover promotes it instead of restoring from a backup."""
-        if args.dr_provider is None or args.dr_key_arn is None or not args.dr_subnet_ids or args.dr_vpc_id is None:
-            raise ValueError("database.drReadReplica needs the DR provider, key and network")
-        config = args.config
-        in_dr = pulumi.ResourceOptions(parent=self, provider=args.dr_provider)
-        subnet_group = aws.rds.SubnetGroup(
-            f"{name}-dr-subnets",
-            description=f"{config.name_prefix} DR database subnets",
-            subnet_ids=[args.dr_subnet_ids[az] for az in sorted(args.dr_subnet_ids)],
-            opts=in_dr,
-        )
-        # No ingress until a failover brings clients into the DR region.
-        security_group = aws.ec2.SecurityGroup(
-            f"{name}-dr-sg", description=f"{config.name_prefix} PostgreSQL replica", vpc_id=args.dr_vpc_id, opts=in_dr
-        )
-        parameter_group = self._parameter_group(f"{name}-dr", config, provider=args.dr_provider)
-        settings = config.database
-        return aws.rds.Instance(
-            f"{name}-replica",
-            identifier=f"{instance_identifier(config)}-dr",
-            replicate_source_db=self.instance.arn,  # cross-region replicas name their source by ARN
-            instance_class=settings.instance_class,
-            storage_type="gp3",
-            storage_encrypted=True,
-            kms_key_id=args.dr_key_arn,
-            max_allocated_storage=settings.max_allocated_storage_gib,
-            db_subnet_group_name=subnet_group.name,
-            vpc_security_group_ids=[security_group.id],
-            parameter_group_name=parameter_group.name,
-            publicly_accessible=False,
-            # Backups on the replica make a promoted primary recoverable from its first minute.
-            backup_retention_period=settings.backup_retention_days,
-            backup_window=settings.backup_window,
-            maintenance_window=settings.maintenance_window,
-            deletion_protection=settings.deletion_protection,
-            skip_final_snapshot=True,  # a replica's data lives on in its source
-            copy_tags_to_snapshot=True,
-            auto_minor_version_upgrade=True,
-            iam_database_authentication_enabled=True,
-            ca_cert_identifier=CA_CERTIFICATE,
-            performance_insights_enabled=settings.performance_insights,
-            performance_insights_kms_key_id=args.dr_key_arn if settings.performance_insights else None,
-            performance_insights_retention_period=(
-                PERFORMANCE_INSIGHTS_RETENTION_DAYS if settings.performance_insights else None
-            ),
-            # AWS Backup selects only the primary, so the replica keeps managing its own backup settings.
-            # A fixed identifier: unless protected, a replacement must delete the old replica first.
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                provider=args.dr_provider,
-                protect=config.protect_stateful,
-                delete_before_replace=not config.protect_stateful,
-            ),
-        )
-
-    def _parameter_group(
-        self, name: str, config: PlatformConfig, provider: aws.Provider | None = None
-    ) -> aws.rds.ParameterGroup:
-        major = config.database.engine_version.split(".")[0]
-        # All three parameters are dynamic in PostgreSQL 16, so they apply without a reboot.
-        parameters = {
-            "rds.force_ssl": "1",
-            "log_min_duration_statement": str(SLOW_QUERY_MS),
-            "log_connections": "1",
-        }
-        return aws.rds.ParameterGroup(
-            f"{name}-params",
-            family=f"postgres{major}",
-            description=f"{config.name_prefix} PostgreSQL {major}: TLS only, slow-query logging",
-            parameters=[
-                aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method="immediate")
-                for key, value in parameters.items()
-            ],
-            opts=pulumi.ResourceOptions(parent=self, provider=provider),
-        )
-
     def _instance(
         self,
         name: str,
         args: DatabaseArgs,
         subnet_group: aws.rds.SubnetGroup,
         security_group: aws.ec2.SecurityGroup,
-        parameter_group: aws.rds.ParameterGroup,
-        log_groups: list[aws.cloudwatch.LogGroup],
+        parameters: aws.rds.ParameterGroup,
+        groups: list[aws.cloudwatch.LogGroup],
+        monitoring_role: pulumi.Output[str] | None,
     ) -> aws.rds.Instance:
         config = args.config
         settings = config.database
@@ -288,7 +211,7 @@ class Database(pulumi.ComponentResource):
             multi_az=settings.multi_az,
             db_subnet_group_name=subnet_group.name,
             vpc_security_group_ids=[security_group.id],
-            parameter_group_name=parameter_group.name,
+            parameter_group_name=parameters.name,
             publicly_accessible=False,
             deletion_protection=settings.deletion_protection,
             skip_final_snapshot=settings.skip_final_snapshot,
@@ -301,6 +224,10 @@ class Database(pulumi.ComponentResource):
             performance_insights_kms_key_id=args.data_key_arn if insights else None,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_RETENTION_DAYS if insights else None,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            # Enhanced Monitoring (OS metrics); valid intervals 0, 1, 5, 10, 15, 30, 60 and a role unless 0
+            # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+            monitoring_interval=settings.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring_role,
             # Prod changes wait for the maintenance window; lower tiers take them at once.
             apply_immediately=config.tier is not Tier.PROD,
             # A fixed identifier: unless protected, a replacement must delete the old instance (taking its final
@@ -308,7 +235,7 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=config.protect_stateful,
-                depends_on=log_groups,
+                depends_on=groups,
                 delete_before_replace=not config.protect_stateful,
                 ignore_changes=owned_by_backup,
             ),
@@ -337,9 +264,10 @@ class Database(pulumi.ComponentResource):
         return pulumi.Output.concat(f"{identifier}-final-", suffix.hex)  # hex: lowercase 0-9a-f only
 
 
-def instance_identifier(config: PlatformConfig) -> str:
-    """The primary instance's fixed identifier (the DR replica adds `-dr`)."""
-    return f"{config.name_prefix}-db"
+def _dr_placement(args: DatabaseArgs) -> DrPlacement:
+    if args.dr_provider is None or args.dr_key_arn is None or not args.dr_subnet_ids or args.dr_vpc_id is None:
+        raise ValueError("database.drReadReplica needs the DR provider, key and network")
+    return DrPlacement(args.dr_provider, args.dr_key_arn, args.dr_vpc_id, args.dr_subnet_ids)
 
 
 def _resource_safe(cidr: str) -> str:
