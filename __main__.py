@@ -41,7 +41,9 @@ keys = Encryption(
 )
 network = Network(f"{prefix}-network", NetworkArgs(config=config, logs_key_arn=keys.logs.arn), primary)
 dr_network = (
-    DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config), in_dr) if config.database.dr_read_replica else None
+    DrNetwork(f"{prefix}-dr-network", DrNetworkArgs(config=config, logs_key_arn=keys.dr_arn), in_dr)
+    if config.database.dr_read_replica
+    else None
 )
 cluster = Cluster(
     f"{prefix}-cluster",
@@ -130,6 +132,7 @@ audit = Audit(
         logs_key_arn=keys.logs.arn,
         critical_topic_arn=topics.get("critical"),
         warning_topic_arn=topics["warning"],
+        topic_key_arn=keys.alerts.arn,
         trail_depends_on=[storage.logs_bucket_policy],
     ),
     primary,

@@ -18,8 +18,11 @@ PLACEHOLDER = yaml.safe_load((REPO / "platformctl.offline.yaml").read_text())["s
 
 
 def topic_severities(stack) -> dict[str, str]:
-    """Topic ARN -> severity, read from the topics' logical names (`…-alerting-<severity>`)."""
-    return {t["outputs"]["arn"]: t["name"].rsplit("-", 1)[1] for t in stack.of_type("aws:sns/topic:Topic")}
+    """Topic ARN -> severity, read from the alert topics' logical names (`…-alerting-<severity>`).
+
+    Other topics (CloudTrail's log-file delivery, `…-audit-trail-delivery`) carry no severity."""
+    alerting = [t for t in stack.of_type("aws:sns/topic:Topic") if "-alerting-" in t["name"]]
+    return {t["outputs"]["arn"]: t["name"].rsplit("-", 1)[1] for t in alerting}
 
 
 def alarm(stack, key: str) -> dict:

@@ -163,8 +163,17 @@ class Cluster(pulumi.ComponentResource):
     def _launch_template(
         self, name: str, config: PlatformConfig, volume_key_arn: pulumi.Input[str]
     ) -> aws.ec2.LaunchTemplate:
-        # No instance type or image: the node groups choose them. Hop limit 2 lets pods behind the
-        # node's network namespace reach IMDSv2.
+        # No instance type or image: the node groups choose them.
+        # Hop limit 1: a pod's request crosses one more hop than the node's own, so pods cannot reach IMDS and
+        # the node's instance role (https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html,
+        # "Restrict access to the instance profile assigned to the worker node"). What the program installs works:
+        # the VPC CNI, the CloudWatch agent and Fluent Bit of amazon-cloudwatch-observability run in the host
+        # network (its chart sets hostNetwork: true); the EBS CSI controller uses IRSA and the AWS_REGION the
+        # pod identity webhook injects (https://github.com/aws/amazon-eks-pod-identity-webhook), and its node
+        # DaemonSet falls back to Kubernetes metadata without IMDS
+        # (https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/install.md#metadata);
+        # Alertmanager and Grafana use IRSA with their region set in their values. An AWS Load Balancer
+        # Controller added later needs its `region` and `vpcId` values set for the same reason.
         root_volume = aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
             volume_type="gp3",
             volume_size=config.cluster.node_groups.disk_size_gib,
@@ -175,7 +184,9 @@ class Cluster(pulumi.ComponentResource):
         return aws.ec2.LaunchTemplate(
             f"{name}-node-template",
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled", http_tokens="required", http_put_response_hop_limit=2
+                http_endpoint="enabled",
+                http_tokens="required",
+                http_put_response_hop_limit=config.cluster.node_groups.metadata_hop_limit,
             ),
             block_device_mappings=[
                 aws.ec2.LaunchTemplateBlockDeviceMappingArgs(device_name=_ROOT_DEVICE, ebs=root_volume)

@@ -1,5 +1,10 @@
 """Audit trail and threat detection: CloudTrail to S3 and CloudWatch Logs, GuardDuty findings to SNS.
 
+Where observability.trailDeliveryNotifications is on, CloudTrail also notifies a topic of its own for each log
+file it delivers, and an alarm warns when an hour passes without one: delivery stopped (bucket or key policy
+broken, trail stopped) is seen within the hour instead of at the next audit. The topic is not the info topic:
+a multi-region trail delivers many files an hour, and the info topic mails people.
+
 The GuardDuty detector exists once per account and region: the account baseline (account-baseline/) owns it,
 and this component only looks it up and routes its findings.
 """
@@ -9,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pulumi
 import pulumi_aws as aws
@@ -19,6 +25,9 @@ from ..iam import service_trust
 from ..providers import from_account_baseline
 
 TRAIL_S3_PREFIX = "cloudtrail"
+# Without a delivered log file for this long, the trail's delivery is taken to have stopped. CloudTrail
+# delivers about every 5 minutes per region with activity, and a multi-region trail always has some.
+DELIVERY_SILENCE_SECONDS = 3600
 # GuardDuty severity bands: high 7.0-8.9 and critical 9.0-10.0 page; medium 4.0-6.9 is a warning.
 HIGH_SEVERITY = 7
 MEDIUM_SEVERITY = 4
@@ -29,6 +38,15 @@ def trail_name(config: PlatformConfig) -> str:
     return f"{config.name_prefix}-trail"
 
 
+def trail_arn(config: PlatformConfig, account_id: str) -> str:
+    return f"arn:aws:cloudtrail:{config.primary_region}:{account_id}:trail/{trail_name(config)}"
+
+
+class _DeliveryTopic(NamedTuple):
+    topic: aws.sns.Topic
+    policy: aws.sns.TopicPolicy
+
+
 @dataclass(frozen=True)
 class AuditArgs:
     config: PlatformConfig
@@ -37,6 +55,8 @@ class AuditArgs:
     logs_key_arn: Input[str]
     critical_topic_arn: Input[str] | None
     warning_topic_arn: Input[str]
+    # Encrypts the delivery-notification topic; its key policy must admit cloudtrail.amazonaws.com.
+    topic_key_arn: Input[str] | None = None
     # CreateTrail checks the bucket policy and key policy on the spot; pass them so it waits for them.
     trail_depends_on: Sequence[pulumi.Resource] = ()
 
@@ -64,6 +84,7 @@ class Audit(pulumi.ComponentResource):
         )
         stream_arn = Output.concat(group.arn, ":*")
         role, role_policy = self._delivery_role(name, args, stream_arn)
+        delivery = self._delivery_topic(name, args) if config.observability.trail_delivery_notifications else None
         self.trail = aws.cloudtrail.Trail(
             f"{name}-trail",
             name=trail_name(config),
@@ -75,6 +96,9 @@ class Audit(pulumi.ComponentResource):
             kms_key_id=args.logs_key_arn,
             cloud_watch_logs_group_arn=stream_arn,
             cloud_watch_logs_role_arn=role.arn,
+            # Name or ARN of a topic in the trail's region; CreateTrail checks the topic policy on the spot
+            # (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html, SnsTopicName).
+            sns_topic_name=delivery.topic.name if delivery else None,
             # No readOnly field selector: read and write management events are both recorded.
             advanced_event_selectors=[
                 aws.cloudtrail.TrailAdvancedEventSelectorArgs(
@@ -88,10 +112,14 @@ class Audit(pulumi.ComponentResource):
             ],
             # CreateTrail tests delivery to the log group at once, so the role's policy must be in place.
             opts=pulumi.ResourceOptions(
-                parent=self, delete_before_replace=True, depends_on=[role_policy, *args.trail_depends_on]
+                parent=self,
+                delete_before_replace=True,
+                depends_on=[role_policy, *([delivery.policy] if delivery else []), *args.trail_depends_on],
             ),
         )
 
+        if delivery is not None:
+            self._delivery_alarm(name, args, delivery.topic)
         self.detector_id = self._detector_id()
         self._route_findings(name, args)
 
@@ -115,12 +143,11 @@ class Audit(pulumi.ComponentResource):
     def _delivery_role(
         self, name: str, args: AuditArgs, stream_arn: Output[str]
     ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        trail_arn = f"arn:aws:cloudtrail:{args.config.primary_region}:{args.account_id}:trail/{trail_name(args.config)}"
         # aws:SourceArn: only this trail may use the role (confused deputy).
         role = aws.iam.Role(
             f"{name}-trail-role",
             assume_role_policy=service_trust(
-                "cloudtrail.amazonaws.com", {"StringEquals": {"aws:SourceArn": trail_arn}}
+                "cloudtrail.amazonaws.com", {"StringEquals": {"aws:SourceArn": trail_arn(args.config, args.account_id)}}
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -142,6 +169,61 @@ class Audit(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return role, policy
+
+    def _delivery_topic(self, name: str, args: AuditArgs) -> _DeliveryTopic:
+        if args.topic_key_arn is None:
+            raise ValueError("trail delivery notifications need AuditArgs.topic_key_arn (the alerts key)")
+        topic = aws.sns.Topic(
+            f"{name}-trail-delivery",
+            display_name=f"{args.config.name_prefix} CloudTrail log delivery",
+            kms_master_key_id=args.topic_key_arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # CloudTrail's documented statement, fenced to our trail with aws:SourceArn as the same page advises
+        # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-permissions-for-sns-notifications.html).
+        # Same-account principals keep their IAM permissions: a topic policy without them only adds CloudTrail.
+        policy = aws.sns.TopicPolicy(
+            f"{name}-trail-delivery-policy",
+            arn=topic.arn,
+            policy=Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AWSCloudTrailSNSPolicy",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                            "Action": "SNS:Publish",
+                            "Resource": topic.arn,
+                            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn(args.config, args.account_id)}},
+                        }
+                    ],
+                }
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return _DeliveryTopic(topic, policy)
+
+    def _delivery_alarm(self, name: str, args: AuditArgs, topic: aws.sns.Topic) -> None:
+        # No datapoint at all when nothing is published: missing data is the failure this alarm exists for.
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-trail-delivery-stopped",
+            # A fixed, readable name (the title of the Slack post), so a replacement deletes the old one first.
+            name=f"{args.config.name_prefix}-trail-delivery-stopped",
+            alarm_description="CloudTrail delivered no log file for an hour: check the trail, bucket and key policy",
+            namespace="AWS/SNS",
+            metric_name="NumberOfMessagesPublished",
+            dimensions={"TopicName": topic.name},
+            statistic="Sum",
+            period=DELIVERY_SILENCE_SECONDS,
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator="LessThanThreshold",
+            treat_missing_data="breaching",
+            alarm_actions=[args.warning_topic_arn],
+            ok_actions=[args.warning_topic_arn],
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+        )
 
     def _route_findings(self, name: str, args: AuditArgs) -> None:
         high_topic = args.critical_topic_arn if args.critical_topic_arn is not None else args.warning_topic_arn

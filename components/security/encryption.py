@@ -120,8 +120,11 @@ def key_policy(data_class: str, account_id: str, region: str, trail_arn: str | N
             _s3_access_logs(account_id),
             *_cloudtrail(account_id, trail_arn),
         ]
+    if data_class == DR_CLASS:  # the DR VPC's flow-log group (network/dr_network.py)
+        statements.append(_cloudwatch_logs(account_id, region))
     if data_class == "alerts":
         statements.append(_alert_publishers(account_id))
+        statements.append(_trail_notifications())
     if data_class == "data":
         statements.extend(_autoscaling_volumes(account_id))
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
@@ -217,6 +220,19 @@ def _alert_publishers(account_id: str) -> dict[str, Any]:
         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
         "Resource": "*",
         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+    }
+
+
+def _trail_notifications() -> dict[str, Any]:
+    # CloudTrail's log-file notifications to the encrypted trail-delivery topic (security/audit.py), as
+    # documented without a condition (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/
+    # cloudtrail-permissions-for-sns-notifications.html); the topic policy's aws:SourceArn limits the publisher.
+    return {
+        "Sid": "Allow CloudTrail to notify log file delivery",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+        "Resource": "*",
     }
 
 

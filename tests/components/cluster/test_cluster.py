@@ -242,3 +242,47 @@ def test_existing_clusters_keep_their_bootstrap_flag(registered_options, tier):
     """Changing bootstrapClusterCreatorAdminPermissions replaces the cluster: an existing one keeps its value."""
     (cluster,) = [r for r in registered_options[tier] if r["type"] == CLUSTER]
     assert "accessConfig.bootstrapClusterCreatorAdminPermissions" in cluster["ignoreChanges"], cluster["urn"]
+
+
+# --- 5. instance metadata ------------------------------------------------------------------------------------
+
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+_NODE_GROUP_SETTINGS = {
+    "capacityType": "ON_DEMAND",
+    "instanceTypes": ["m6i.large"],
+    "perAz": False,
+    "minSize": 2,
+    "desiredSize": 2,
+    "maxSize": 4,
+    "businessHoursOnly": False,
+    "diskSizeGib": 50,
+}
+
+
+def test_node_templates_keep_imds_from_pods(tier_stack):
+    """Hop limit 1 with tokens required: pods use IRSA, never the node's instance role."""
+    tier, stack = tier_stack
+    for template in stack.of_type(LAUNCH_TEMPLATE):
+        options = template["inputs"]["metadataOptions"]
+        assert options["httpTokens"] == "required", template["urn"]
+        assert options["httpPutResponseHopLimit"] == 1, template["urn"]
+    assert stack_config(tier).cluster.node_groups.metadata_hop_limit == 1
+
+
+def test_hop_limit_two_needs_a_reason():
+    from pydantic import ValidationError
+
+    from components.config.infrastructure import NodeGroupSettings
+
+    with pytest.raises(ValidationError) as raised:
+        NodeGroupSettings.model_validate({**_NODE_GROUP_SETTINGS, "metadataHopLimit": 2})
+    assert "metadataHopLimit" in str(raised.value) and "metadataHopLimitReason" in str(raised.value)
+    reason = "legacy-agent reads the instance id from IMDS and has no IRSA support"
+    settings = NodeGroupSettings.model_validate(
+        {**_NODE_GROUP_SETTINGS, "metadataHopLimit": 2, "metadataHopLimitReason": reason}
+    )
+    assert settings.metadata_hop_limit == 2
+    with pytest.raises(ValidationError):
+        NodeGroupSettings.model_validate(
+            {**_NODE_GROUP_SETTINGS, "metadataHopLimit": 3, "metadataHopLimitReason": reason}
+        )

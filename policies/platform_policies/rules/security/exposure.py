@@ -251,7 +251,7 @@ RULES: list[Rule] = [
         description="Launch templates and EC2 instances require IMDSv2 session tokens.",
         severity="high",
         remediation='Set `metadata_options={"http_tokens": "required", "http_endpoint": "enabled", '
-        '"http_put_response_hop_limit": 2}` on aws.ec2.LaunchTemplate (or aws.ec2.Instance).',
+        '"http_put_response_hop_limit": 1}` on aws.ec2.LaunchTemplate (or aws.ec2.Instance).',
         soc2=("CC6.1", "CC6.8"),
         cis=("5.6",),
         resource_types=(LAUNCH_TEMPLATE, EC2_INSTANCE),
