@@ -39,6 +39,8 @@ def _backup(facts: TierFacts, *, vault_lock: bool) -> dict[str, Any]:
 # Values every tier shares; a tier's own table (below) is merged over them.
 COMMON_DEFAULTS: dict[str, Any] = {
     "ingress": {"tlsPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+    # Hop limit 1 in every tier: pods use IRSA, never the node's instance role (cluster.py says why it is safe).
+    "cluster": {"nodeGroups": {"metadataHopLimit": 1}},
     # Slack workspace and channel IDs are the team's own: staging and prod must set them (no default).
     "alerting": {"email": "platform-team@company.com"},
     "observability": {
@@ -107,6 +109,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateBackupsToDr": False,
             "logRetentionDays": 7,
             "drReadReplica": False,
+            "monitoringIntervalSeconds": 0,
+            "logStatement": "none",
         },
         "storage": {
             "logExpirationDays": 30,
@@ -121,6 +125,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "appLogLevel": "debug",
             "logRetentionDays": 7,
             "cloudwatchDashboards": False,
+            "trailDeliveryNotifications": False,
             "containerInsights": False,
             "alarmMinutes": 15,
             "cpuAlarmPercent": 90,
@@ -195,6 +200,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateBackupsToDr": False,
             "logRetentionDays": 30,
             "drReadReplica": False,
+            "monitoringIntervalSeconds": 60,
+            "logStatement": "ddl",
         },
         "storage": {
             "logExpirationDays": 90,
@@ -209,6 +216,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "appLogLevel": "info",
             "logRetentionDays": 30,
             "cloudwatchDashboards": True,
+            "trailDeliveryNotifications": True,
             "containerInsights": True,
             "alarmMinutes": 10,
             "cpuAlarmPercent": 80,
@@ -285,6 +293,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateBackupsToDr": True,
             "logRetentionDays": 365,
             "drReadReplica": True,
+            "monitoringIntervalSeconds": 30,
+            "logStatement": "ddl",
         },
         "storage": {
             "logExpirationDays": 365,
@@ -299,6 +309,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "appLogLevel": "info",
             "logRetentionDays": 365,
             "cloudwatchDashboards": True,
+            "trailDeliveryNotifications": True,
             "containerInsights": True,
             "alarmMinutes": 5,
             "cpuAlarmPercent": 80,

@@ -33,7 +33,9 @@ class NetworkSettings(ConfigModel):
     nat_gateways: Literal["single", "per-az"] = Field(
         description="NAT strategy: one shared NAT gateway, or one per AZ so an AZ outage cannot cut the others off."
     )
-    flow_logs: bool = Field(description="Send VPC flow logs to an encrypted CloudWatch log group.")
+    flow_logs: bool = Field(
+        description="Send every VPC's flow logs (the DR VPC's too, in its region) to an encrypted CloudWatch log group."
+    )
     flow_log_retention_days: LogRetentionDays = Field(description="Retention of the flow-log group, in days.")
     dr_vpc_cidr: ipaddress.IPv4Network = Field(
         description=("CIDR of the isolated DR-region VPC that holds the database replica; must not overlap vpcCidr.")
@@ -79,6 +81,29 @@ class NodeGroupSettings(ConfigModel):
         ),
     )
     disk_size_gib: int = Field(ge=20, le=1000, description="Root volume size of each node, GiB (gp3).")
+    metadata_hop_limit: Literal[1, 2] = Field(
+        default=1,
+        description=(
+            "IMDSv2 PUT response hop limit of the nodes. 1 keeps pods (one hop away) from the node's instance role: "
+            "workloads get AWS credentials through IRSA. 2 only for a workload that must read IMDS from a pod, "
+            "with metadataHopLimitReason."
+        ),
+    )
+    metadata_hop_limit_reason: str | None = Field(
+        default=None,
+        min_length=10,
+        description="Why a workload needs metadataHopLimit 2 (which workload, why IRSA does not do); required then.",
+    )
+
+    @model_validator(mode="after")
+    def _hop_limit_explained(self) -> NodeGroupSettings:
+        if self.metadata_hop_limit == 2 and not self.metadata_hop_limit_reason:
+            raise ValueError(
+                "metadataHopLimit is 2 but metadataHopLimitReason is not set: hop limit 2 lets every pod reach the "
+                "node's instance role through IMDS; set cluster.nodeGroups.metadataHopLimitReason to the workload "
+                "that needs it and why, or set cluster.nodeGroups.metadataHopLimit 1"
+            )
+        return self
 
     @model_validator(mode="after")
     def _sizes_ordered(self) -> NodeGroupSettings:
@@ -162,6 +187,16 @@ class DatabaseSettings(ConfigModel):
     )
     dr_read_replica: bool = Field(
         description=("Keep a cross-region read replica in the DR region, promotable on failover (RPO seconds).")
+    )
+    # Valid values: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
+    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = Field(
+        description=(
+            "Enhanced Monitoring (OS metrics) interval of the primary and the DR replica, seconds; 0 turns it off."
+        )
+    )
+    # PostgreSQL's values: https://www.postgresql.org/docs/current/runtime-config-logging.html (log_statement).
+    log_statement: Literal["none", "ddl", "mod", "all"] = Field(
+        description="Statements PostgreSQL logs regardless of duration (log_statement); `all` logs every query."
     )
 
     @model_validator(mode="after")

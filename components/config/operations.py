@@ -88,6 +88,13 @@ class ObservabilitySettings(ConfigModel):
         description=("Retention of audit and application log groups (CloudTrail, Container Insights), days.")
     )
     cloudwatch_dashboards: bool = Field(description="Create the four CloudWatch dashboards.")
+    trail_delivery_notifications: bool = Field(
+        default=False,
+        description=(
+            "CloudTrail notifies an encrypted SNS topic of every log file it delivers, and an alarm warns when "
+            "an hour passes without one (delivery stopped)."
+        ),
+    )
     container_insights: bool = Field(
         description=("Ship node and pod metrics with the CloudWatch observability add-on; the node alarms read them.")
     )

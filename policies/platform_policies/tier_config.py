@@ -73,6 +73,15 @@ CHOICES: dict[str, dict[Tier, Any]] = {
     "iam-admin-roles-require-mfa": {DEV: {"namePattern": "break-glass"}},
     "k8s-pdbs-for-platform-workloads": {DEV: {"required": False}, STAGING: {"required": False}},
     "rds-iam-auth": {STAGING: "mandatory", PROD: "mandatory"},
+    # dev has no flow logs (platform:network.flowLogs): the finding stays visible there, not blocking.
+    "vpc-flow-logs-enabled": {DEV: "advisory"},
+    # Enhanced Monitoring is off in dev (database.monitoringIntervalSeconds 0); a replica (prod only) must log
+    # like its source wherever one exists.
+    "rds-enhanced-monitoring": {DEV: "disabled"},
+    "rds-replica-log-exports": {DEV: "advisory", STAGING: "advisory"},
+    # Dev may try a workload that reads IMDS from a pod, and may run without trail notifications.
+    "node-imds-hop-limit-one": {DEV: "advisory"},
+    "cloudtrail-sns-notifications": {DEV: "advisory"},
 }
 
 

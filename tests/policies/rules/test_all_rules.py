@@ -18,8 +18,19 @@ from tests.policies.cases import (
 from tests.policies.rules.cost import budget_guard_cases, capacity_cases, governance_cases
 from tests.policies.rules.encryption import data_stores_cases, in_transit_cases, service_data_cases
 from tests.policies.rules.kubernetes import namespaces_cases, workloads_cases
-from tests.policies.rules.resilience import backup_coverage_cases, backups_cases, infrastructure_cases
-from tests.policies.rules.security import exposure_cases, identity_cases
+from tests.policies.rules.resilience import (
+    backup_coverage_cases,
+    backups_cases,
+    database_observability_cases,
+    infrastructure_cases,
+)
+from tests.policies.rules.security import (
+    audit_delivery_cases,
+    exposure_cases,
+    identity_cases,
+    instance_metadata_cases,
+    network_hardening_cases,
+)
 
 CASE_MODULES = (
     data_stores_cases,
@@ -28,11 +39,15 @@ CASE_MODULES = (
     backups_cases,
     backup_coverage_cases,
     infrastructure_cases,
+    database_observability_cases,
     capacity_cases,
     budget_guard_cases,
     governance_cases,
     exposure_cases,
     identity_cases,
+    instance_metadata_cases,
+    audit_delivery_cases,
+    network_hardening_cases,
     workloads_cases,
     namespaces_cases,
 )
