@@ -16,6 +16,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from ..config.model import PlatformConfig
+from ..iam import STS_AUDIENCE, web_identity_trust
 from ..kubernetes.baseline import MONITORING_NAMESPACE
 from ..kubernetes.prometheus_values import ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT
 
@@ -223,21 +224,8 @@ def _fixed_name(parent: pulumi.Resource, **options) -> pulumi.ResourceOptions:
 
 def irsa_trust_policy(provider_arn: str, issuer_host: str, namespace: str, service_account: str) -> str:
     """Only this service account of this cluster may assume the role: `sub` pins both."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Federated": provider_arn},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {
-                        "StringEquals": {
-                            f"{issuer_host}:sub": f"system:serviceaccount:{namespace}:{service_account}",
-                            f"{issuer_host}:aud": "sts.amazonaws.com",
-                        }
-                    },
-                }
-            ],
-        }
-    )
+    claims = {
+        f"{issuer_host}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+        f"{issuer_host}:aud": STS_AUDIENCE,
+    }
+    return json.dumps(web_identity_trust(provider_arn, claims))

@@ -8,10 +8,10 @@ from typing import Any
 from pulumi import Input, Output
 
 from ..config.base import PROJECT_NAMESPACE
+from ..iam import STS_AUDIENCE, web_identity_trust
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_URL = f"https://{GITHUB_OIDC_HOST}"
-STS_AUDIENCE = "sts.amazonaws.com"
 # An MFA sign-in older than this no longer opens an MFA-protected role.
 MFA_MAX_AGE_SECONDS = 3600
 
@@ -167,24 +167,8 @@ def pull_request_subject(repository: str) -> str:
 
 def github_trust(provider_arn: Input[str], subject: str) -> Output[str]:
     """Only GitHub Actions jobs whose token carries this subject (one repository, one trigger) get the role."""
-    return Output.json_dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Federated": provider_arn},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {
-                        "StringEquals": {
-                            f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE,
-                            f"{GITHUB_OIDC_HOST}:sub": subject,
-                        }
-                    },
-                }
-            ],
-        }
-    )
+    claims = {f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE, f"{GITHUB_OIDC_HOST}:sub": subject}
+    return Output.json_dumps(web_identity_trust(provider_arn, claims))
 
 
 def developer_limited(account_id: str, prefix: str, tier: str) -> str:
