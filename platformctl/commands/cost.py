@@ -27,13 +27,13 @@ def run(args: argparse.Namespace) -> int:
     stacks = project.stacks() if args.stack == "all" else [args.stack]
     if not stacks:
         raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
-    cost_report.check_price_data()  # a broken price book fails in a second, not after every program has run
+    prices = cost_report.load_prices()  # a broken price book fails in a second, not after every program has run
     with Progress.on_stderr(stacks, args.quiet) as progress:
         previews = preview_stacks(project, stacks, progress=progress)
         for preview in previews:
             if preview.ok:
                 progress.stage(preview.stack, "pricing")
-        estimates = cost_report.estimate_previews(project, previews)
+        estimates = cost_report.estimate_previews(project, previews, prices)
     if args.json:
         print(json.dumps(cost_report.to_json(estimates), indent=2))
     else:

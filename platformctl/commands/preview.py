@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if destination:  # a report that cannot be written fails now, not after every program has run
             check_writable(option, destination)
     baseline = cost_report.read_baseline(args.baseline) if args.baseline else None
-    cost_report.check_price_data()  # a broken price book fails in a second, not after every program has run
+    prices = cost_report.load_prices()  # a broken price book fails in a second, not after every program has run
     try:
         with Progress.on_stderr(stacks, args.quiet) as progress:  # closed (live lines erased) before any result
             previews = preview_stacks(project, stacks, progress=progress)
@@ -80,12 +80,13 @@ def run(args: argparse.Namespace) -> int:
             for preview in previews:
                 if preview.ok:
                     progress.stage(preview.stack, "pricing")
-            estimates = cost_report.estimate_previews(project, previews)
+            estimates = cost_report.estimate_previews(project, previews, prices)
     except PackFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.FINDINGS
-    _print_results(args, stacks, previews, findings, estimates, interpreters, baseline)
-    _write_reports(args, project, findings, estimates, baseline)
+    alert = prices.rise_alert_percent
+    _print_results(args, stacks, previews, findings, estimates, interpreters, baseline, alert)
+    _write_reports(args, project, findings, estimates, baseline, alert)
     report_failures(previews)
     status = exit_status(previews)
     if status == ExitCode.OK and any(map(blocking, findings.values())):
@@ -119,9 +120,10 @@ def _print_results(
     estimates: dict[str, cost_report.StackEstimate],
     interpreters: dict[Path, str],
     baseline: dict[str, float] | None,
+    alert_percent: float,
 ) -> None:
     if args.json:
-        body = _json_body(stacks, previews, findings, _cost_json(estimates, baseline), interpreters)
+        body = _json_body(stacks, previews, findings, _cost_json(estimates, baseline, alert_percent), interpreters)
         print(json.dumps(body, indent=2))
         return
     width = shutil.get_terminal_size().columns  # COLUMNS when set; 80 when stdout is no terminal
@@ -138,17 +140,16 @@ def _print_results(
             + "\n".join(f"    {pack}: ran with {interpreter}" for pack, interpreter in interpreters.items())
         )
     if estimates:
-        print("\n" + cost_report.totals(estimates, baseline))
+        print("\n" + cost_report.totals(estimates, baseline, alert_percent))
 
 
 def _cost_json(
-    estimates: dict[str, cost_report.StackEstimate], baseline: dict[str, float] | None
+    estimates: dict[str, cost_report.StackEstimate], baseline: dict[str, float] | None, alert_percent: float
 ) -> dict[str, dict[str, Any]]:
     documents = {stack: estimate.to_json() for stack, estimate in estimates.items()}
     if baseline is not None:  # additive: the keys `pulumi preview --json` consumers know stay as they are
-        alert = cost_report.rise_alert_percent()
         for stack, document in documents.items():
-            document.update(cost_report.change_json(estimates[stack].high, baseline.get(stack), alert))
+            document.update(cost_report.change_json(estimates[stack].high, baseline.get(stack), alert_percent))
     return documents
 
 
@@ -191,13 +192,14 @@ def _write_reports(
     findings: dict[str, list[Finding]],
     estimates: dict[str, cost_report.StackEstimate],
     baseline: dict[str, float] | None,
+    alert_percent: float,
 ) -> None:
     if args.sarif:
         stack_files = {stack: str(project.stack_file(stack).relative_to(project.root)) for stack in findings}
         write_report("--sarif", args.sarif, json.dumps(sarif(findings, stack_files), indent=2))
     if args.markdown:
         sections = [markdown(findings)] if findings else []
-        sections.append(cost_report.markdown(estimates, baseline, cost_report.rise_alert_percent()))
+        sections.append(cost_report.markdown(estimates, baseline, alert_percent))
         write_report("--markdown", args.markdown, "\n".join(sections))
 
 

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from platform_core.cost.estimate import StackEstimate, estimate_stack
-from platform_core.cost.pricebook import load_price_book, load_usage
+from platform_core.cost.pricebook import USAGE_NAME, PriceBook, load_price_book, load_usage
 from platform_core.errors import UsageError
 
 from ..preview.engine import StackPreview
 from ..project import Project, tier_of
 
 __all__ = [
+    "Prices",
     "StackEstimate",
     "change_json",
-    "check_price_data",
     "estimate_previews",
+    "load_prices",
     "markdown",
     "read_baseline",
     "table",
@@ -26,14 +28,24 @@ __all__ = [
 ]
 
 
-def check_price_data() -> None:
-    """Load (and so validate) the price book and usage file, so a broken one fails before any program runs."""
-    load_price_book()
-    load_usage()
+@dataclass(frozen=True)
+class Prices:
+    """The price book and the usage file, read (and so validated) once per command, before any program runs."""
+
+    book: PriceBook
+    usage: dict[str, Any]
+
+    @property
+    def rise_alert_percent(self) -> float:
+        return float(self.usage.get("riseAlertPercent", 10))
 
 
-def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[str, StackEstimate]:
-    book, usage = load_price_book(), load_usage()
+def load_prices() -> Prices:
+    return Prices(load_price_book(), load_usage())
+
+
+def estimate_previews(project: Project, previews: list[StackPreview], prices: Prices) -> dict[str, StackEstimate]:
+    book, usage = prices.book, prices.usage
     estimates = {}
     for preview in (p for p in previews if p.ok):
         profile = tier_of(project, preview.stack)  # usage assumptions are per tier
@@ -43,15 +55,10 @@ def estimate_previews(project: Project, previews: list[StackPreview]) -> dict[st
         )
         if profile not in tiers:
             estimate.notes.append(
-                f"no usage profile {profile!r} in cost/usage.yaml: usage-based costs (data, "
-                "storage, logs) are not counted"
+                f"no usage profile {profile!r} in {USAGE_NAME}: usage-based costs (data, storage, logs) are not counted"
             )
         estimates[preview.stack] = estimate
     return estimates
-
-
-def rise_alert_percent() -> float:
-    return float(load_usage().get("riseAlertPercent", 10))
 
 
 def money(value: float) -> str:
@@ -87,10 +94,12 @@ def table(estimate: StackEstimate) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def totals(estimates: dict[str, StackEstimate], baseline: dict[str, float] | None = None) -> str:
-    """Each stack's monthly span; with a baseline, its change beside it (the high end, as the Markdown shows)."""
+def totals(
+    estimates: dict[str, StackEstimate], baseline: dict[str, float] | None = None, alert_percent: float = 0.0
+) -> str:
+    """Each stack's monthly span; with a baseline, its change beside it (the high end, as the Markdown shows),
+    flagged above `alert_percent`."""
     lines = ["Monthly estimate (USD):"]
-    alert = rise_alert_percent() if baseline is not None else 0.0
     for stack, estimate in estimates.items():
         unpriced = f", {len(estimate.unpriced)} unpriced" if estimate.unpriced else ""
         unpriced += ", usage not counted" if estimate.notes else ""
@@ -98,7 +107,7 @@ def totals(estimates: dict[str, StackEstimate], baseline: dict[str, float] | Non
         if baseline is not None:
             before = baseline.get(stack)
             change = (
-                f"  vs baseline {money(before)}: {_change(estimate.high, before, alert)}"
+                f"  vs baseline {money(before)}: {_change(estimate.high, before, alert_percent)}"
                 if before is not None
                 else "  new: not in the baseline"
             )

@@ -209,15 +209,20 @@ def _provider(
     )
 
 
+def _resource_fields(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What Analyze and AnalyzeStack both send of a resource."""
+    return {
+        "type": resource["type"],
+        "properties": _struct(resource["inputs"]),
+        "urn": resource["urn"],
+        "name": resource["name"],
+        "options": _options(resource),
+        "provider": _provider(resource, by_urn),
+    }
+
+
 def _analyze_request(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> analyzer_pb2.AnalyzeRequest:
-    return analyzer_pb2.AnalyzeRequest(
-        type=resource["type"],
-        properties=_struct(resource["inputs"]),
-        urn=resource["urn"],
-        name=resource["name"],
-        options=_options(resource),
-        provider=_provider(resource, by_urn),
-    )
+    return analyzer_pb2.AnalyzeRequest(**_resource_fields(resource, by_urn))
 
 
 def _stack_resource(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]]) -> analyzer_pb2.AnalyzerResource:
@@ -226,12 +231,7 @@ def _stack_resource(resource: dict[str, Any], by_urn: dict[str, dict[str, Any]])
         for key, urns in resource.get("propertyDependencies", {}).items()
     }
     return analyzer_pb2.AnalyzerResource(
-        type=resource["type"],
-        properties=_struct(resource["inputs"]),
-        urn=resource["urn"],
-        name=resource["name"],
-        options=_options(resource),
-        provider=_provider(resource, by_urn),
+        **_resource_fields(resource, by_urn),
         parent=resource["parent"],
         dependencies=resource["dependencies"],
         propertyDependencies=dependencies,
