@@ -119,7 +119,14 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateToDr": False,
         },
         "backup": _backup(_DEV, vault_lock=False),
-        "ingress": {"domainName": "dev.platform.company.com", "deletionProtection": False},
+        # dev: no WAF or ALB access logs by default (cost); a team testing WAF rules turns `ingress.waf` on.
+        "ingress": {
+            "domainName": "dev.platform.company.com",
+            "deletionProtection": False,
+            "accessLogs": False,
+            "waf": False,
+        },
+        "dns": {"queryLogging": False, "dnssec": False},
         "alerting": {"severities": ["warning", "info"]},
         "observability": {
             "appLogLevel": "debug",
@@ -210,7 +217,13 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateToDr": False,
         },
         "backup": _backup(_STAGING, vault_lock=False),
-        "ingress": {"domainName": "staging.platform.company.com", "deletionProtection": False},
+        "ingress": {
+            "domainName": "staging.platform.company.com",
+            "deletionProtection": False,
+            "accessLogs": True,
+            "waf": True,
+        },
+        "dns": {"queryLogging": False, "dnssec": False},
         "alerting": {"severities": ["critical", "warning", "info"]},
         "observability": {
             "appLogLevel": "info",
@@ -303,7 +316,13 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateToDr": True,
         },
         "backup": _backup(_PROD, vault_lock=True),
-        "ingress": {"domainName": "platform.company.com", "deletionProtection": True},
+        "ingress": {
+            "domainName": "platform.company.com",
+            "deletionProtection": True,
+            "accessLogs": True,
+            "waf": True,
+        },
+        "dns": {"queryLogging": True, "dnssec": True},
         "alerting": {"severities": ["critical", "warning", "info"]},
         "observability": {
             "appLogLevel": "info",

@@ -33,6 +33,7 @@ from .operations import (
     AccessSettings,
     AlertingSettings,
     BudgetSettings,
+    DnsSettings,
     IngressSettings,
     KubernetesSettings,
     ObservabilitySettings,
@@ -78,6 +79,7 @@ class PlatformConfig(ConfigModel):
     storage: StorageSettings = Field(description="S3 buckets for application data and logs.")
     backup: BackupSettings = Field(description="AWS Backup vaults and plan.")
     ingress: IngressSettings = Field(description="The public load balancer in front of the cluster's ingress.")
+    dns: DnsSettings = Field(description="Query logging and DNSSEC of the stack's public hosted zone.")
     alerting: AlertingSettings = Field(description="SNS topics per severity and where they deliver.")
     observability: ObservabilitySettings = Field(description="Alarms, dashboards, log levels and retention.")
     access: AccessSettings = Field(description="IAM roles for people and the pipeline.")

@@ -44,6 +44,48 @@ class IngressSettings(ConfigModel):
         pattern=r"^ELBSecurityPolicy-TLS13-", description=("TLS policy of the HTTPS listener; TLS 1.3 policies only.")
     )
     deletion_protection: bool = Field(description="Refuse deletion of the load balancer.")
+    access_logs: bool = Field(
+        description=(
+            "Write the load balancer's access logs to an SSE-S3 bucket of their own (the only encryption ALB log "
+            "delivery supports), which itself logs server access to the log bucket."
+        )
+    )
+    waf: bool = Field(
+        description=(
+            "Put an AWS WAF web ACL in front of the load balancer: AWS managed rule groups (common, known bad "
+            "inputs, SQL injection, IP reputation) and a per-IP rate limit, logged to an encrypted log group."
+        )
+    )
+    waf_rate_limit: int = Field(
+        default=2000,
+        ge=10,
+        le=2_000_000_000,
+        description=(
+            "Requests one client IP may send in any 5-minute window before the web ACL blocks it "
+            "(AWS WAF allows 10 to 2,000,000,000)."
+        ),
+    )
+    waf_log_retention_days: LogRetentionDays = Field(
+        default=90, description="Retention of the WAF log group (aws-waf-logs-*), days."
+    )
+
+
+class DnsSettings(ConfigModel):
+    query_logging: bool = Field(
+        description=(
+            "Log the public zone's DNS queries to a CloudWatch log group in us-east-1 (the only region Route 53 "
+            "public query logging writes to)."
+        )
+    )
+    query_log_retention_days: LogRetentionDays = Field(
+        default=30, description="Retention of the Route 53 query log group, days."
+    )
+    dnssec: bool = Field(
+        description=(
+            "Sign the public zone with DNSSEC: an asymmetric KMS key in us-east-1 and a key-signing key; the "
+            "parent zone's DS record is a one-time step (docs/first-deploy.md)."
+        )
+    )
 
 
 class AlertingSettings(ConfigModel):
