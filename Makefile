@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt py
 # `platformctl preview --policy-pack` both run the pack with it); rebuilt when its requirements change.
 POLICY_VENV := policies/venv
 POLICY_STAMP := $(POLICY_VENV)/.installed-$(shell cat policies/requirements.txt | cksum | cut -d' ' -f1)
+# Checkov's own virtualenv, apart from $(VENV): its many pinned dependencies never meet the program's.
+# `platformctl scan` runs $(SCAN_VENV)/bin/checkov.
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed-$(shell cat requirements-scan.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install preview test lint bench clean
+.PHONY: install preview test lint scan bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +26,13 @@ $(POLICY_STAMP): policies/requirements.txt
 	$(POLICY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
 	touch $@
 
-install: $(STAMP) $(POLICY_STAMP)
+$(SCAN_STAMP): requirements-scan.txt
+	rm -f $(SCAN_VENV)/.installed-*
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	touch $@
+
+install: $(STAMP) $(POLICY_STAMP) $(SCAN_STAMP)
 
 POLICY_ARGS := --policy-pack policies --policy-pack-config 'policies/config/{stack}.json'
 
@@ -39,9 +49,13 @@ lint: install
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+## scan: Checkov on every stack's Terraform-plan export; fails on any finding not in policies/scanner-baseline.yaml
+scan: install
+	$(PY) -m platformctl scan --stack all
+
 ## bench: offline preview time per stack and per resource against a bare-SDK baseline
 bench: install
 	$(PY) bench/preview_bench.py
 
 clean:
-	rm -rf $(VENV) $(POLICY_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(POLICY_VENV) $(SCAN_VENV) .pytest_cache .ruff_cache

@@ -15,6 +15,7 @@ from components.cluster import (
 from components.config.loader import load_platform_config
 from components.config.secrets import read_secrets
 from components.data import Backup, BackupArgs, Database, DatabaseArgs, Storage, StorageArgs
+from components.data.storage import ALB_LOG_PREFIX
 from components.kubernetes import (
     MONITORING_NAMESPACE,
     KubernetesBaseline,
@@ -22,7 +23,17 @@ from components.kubernetes import (
     MonitoringStack,
     MonitoringStackArgs,
 )
-from components.network import DrNetwork, DrNetworkArgs, Edge, EdgeArgs, Network, NetworkArgs
+from components.network import (
+    DnsSecurity,
+    DnsSecurityArgs,
+    DrNetwork,
+    DrNetworkArgs,
+    Edge,
+    EdgeArgs,
+    Network,
+    NetworkArgs,
+    alb_access_logs,
+)
 from components.observability import Alerting, AlertingArgs, Budget, BudgetArgs, Monitoring, MonitoringArgs
 from components.providers import account_id, kubernetes_provider, regional_providers
 from components.security import Access, AccessArgs, Audit, AuditArgs, Encryption, EncryptionArgs, trail_name
@@ -110,6 +121,8 @@ edge = Edge(
         vpc_cidr=network.vpc_cidr,
         public_subnet_ids=network.public_subnet_ids,
         cluster_security_group_id=cluster.cluster_security_group_id,
+        logs_key_arn=keys.logs.arn,
+        access_logs=alb_access_logs(storage.alb_logs_bucket, storage.alb_logs_bucket_policy, ALB_LOG_PREFIX),
     ),
     primary,
 )
@@ -123,6 +136,22 @@ alerting = Alerting(
     primary,
 )
 topics = alerting.topic_arns
+# The public zone's query log and DNSSEC signing (us-east-1); its alarms page through the critical topic.
+dns = (
+    DnsSecurity(
+        f"{prefix}-dns",
+        DnsSecurityArgs(
+            config=config,
+            account_id=account,
+            zone_id=edge.zone_id,
+            logs_key_arn=keys.logs.arn,
+            critical_topic_arn=topics.get("critical"),
+        ),
+        primary,
+    )
+    if config.dns.query_logging or config.dns.dnssec
+    else None
+)
 audit = Audit(
     f"{prefix}-audit",
     AuditArgs(
@@ -228,6 +257,9 @@ pulumi.export("drBackupVaultArn", backup.dr_vault_arn)
 pulumi.export("backupPlanId", backup.plan_id)
 pulumi.export("hostedZoneId", edge.zone_id)
 pulumi.export("nameServers", edge.name_servers)
+# The DS record to add at the parent zone once (docs/first-deploy.md).
+if dns is not None and dns.ds_record is not None:
+    pulumi.export("dnssecDsRecord", dns.ds_record)
 pulumi.export("alertTopicArns", topics)
 pulumi.export("roleArns", access.role_arns)
 pulumi.export("githubOidcProviderArn", access.github_oidc_provider_arn)

@@ -4,6 +4,8 @@ Where a resource type token's component lives:
 
     platform:network:Network, platform:network:DrNetwork    network/network.py, network/dr_network.py
     platform:edge:Edge                                      network/edge.py
+    platform:dns:DnsSecurity                                network/dns_security.py
+    platform:edge:WebFirewall                               network/web_firewall.py (a child of the Edge)
     platform:database:Database                              data/database.py
     platform:storage:Storage                                data/storage.py
     platform:backup:Backup                                  data/backup.py

@@ -50,6 +50,9 @@ COMMANDS: dict[str, Command] = {
     "urns": Command("platformctl.commands.urns", "List, snapshot (--write) or check the URNs of stateful resources."),
     "backup": Command("platformctl.commands.backup", "AWS Backup operations on a deployed stack."),
     "dr": Command("platformctl.commands.dr", "Disaster recovery: restore drill and regional failover."),
+    "scan": Command(
+        "platformctl.commands.scan", "Checkov on each stack's Terraform-plan export, against the scanner baseline."
+    ),
 }
 
 

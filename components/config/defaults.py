@@ -119,12 +119,14 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "replicateToDr": False,
         },
         "backup": _backup(_DEV, vault_lock=False),
-        # dev: no WAF or ALB access logs by default (cost); a team testing WAF rules turns `ingress.waf` on.
+        # dev: no WAF or ALB access logs by default (cost); a team testing WAF rules turns `ingress.waf` on, and
+        # its WAF logs then stay as long as dev's other logs (the pack's log-retention-capped allows 14 days).
         "ingress": {
             "domainName": "dev.platform.company.com",
             "deletionProtection": False,
             "accessLogs": False,
             "waf": False,
+            "wafLogRetentionDays": 7,
         },
         "dns": {"queryLogging": False, "dnssec": False},
         "alerting": {"severities": ["warning", "info"]},
@@ -178,7 +180,9 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "kubernetesVersion": "1.35",
             "publicEndpoint": True,
             "publicAccessCidrs": ["0.0.0.0/0"],
-            "logTypes": ["api", "audit", "authenticator"],
+            # Production-like: every control-plane log type, as prod (scheduler and controller-manager explain
+            # scheduling and scaling failures a release test runs into).
+            "logTypes": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
             "logRetentionDays": 30,
             "minNodesAfterAzLoss": 1,
             "nodeGroups": {
@@ -321,8 +325,10 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "deletionProtection": True,
             "accessLogs": True,
             "waf": True,
+            # Security logs of prod stay a year: the window a SOC 2 audit and an incident investigation look back.
+            "wafLogRetentionDays": 365,
         },
-        "dns": {"queryLogging": True, "dnssec": True},
+        "dns": {"queryLogging": True, "dnssec": True, "queryLogRetentionDays": 365},
         "alerting": {"severities": ["critical", "warning", "info"]},
         "observability": {
             "appLogLevel": "info",

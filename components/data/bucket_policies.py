@@ -48,6 +48,67 @@ def allow_log_delivery(account_id: str, region: str, trail_name: str) -> Stateme
     return statements
 
 
+# Regions whose ELB log delivery is an AWS account of their own, listed under "Regions available before August
+# 2022" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html);
+# `aws.elb.get_service_account` gives that account. Newer regions deliver as the service principal below.
+ELB_ACCOUNT_REGIONS = frozenset(
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
+        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+        "me-south-1", "sa-east-1", "us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1",
+    }
+)  # fmt: skip
+ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+def allow_alb_log_delivery(account_id: str, prefix: str, elb_account_arn: str | None) -> StatementsFor:
+    """ELB writes access logs under `<prefix>/AWSLogs/<account>/`; nothing else of the bucket is open to it.
+
+    The service principal is granted in every region and, where the region predates August 2022, the
+    region's ELB account too: both are what the ALB guide documents, and AWS moves regions from the
+    account to the principal, so granting both keeps delivery working across that change."""
+
+    def statements(bucket_arn: Output[str]) -> list[Statement]:
+        principal: dict[str, Any] = {"Service": ELB_LOG_DELIVERY_SERVICE}
+        if elb_account_arn:
+            principal["AWS"] = elb_account_arn
+        return [
+            {
+                "Sid": "AllowElbAccessLogDelivery",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "s3:PutObject",
+                "Resource": Output.concat(bucket_arn, f"/{prefix}/AWSLogs/{account_id}/*"),
+            }
+        ]
+
+    return statements
+
+
+def allow_s3_access_logs(account_id: str, prefix: str, source_bucket_arns: list[Output[str]]) -> StatementsFor:
+    """S3 server access logs of the named buckets only, under `prefix`, as the S3 guide's bucket policy shows
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."""
+
+    def statements(bucket_arn: Output[str]) -> list[Statement]:
+        return [
+            {
+                "Sid": "AllowS3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": Output.concat(bucket_arn, f"/{prefix}*"),
+                # Confused-deputy guard: only these buckets of this account may write here.
+                "Condition": {
+                    "ArnLike": {"aws:SourceArn": source_bucket_arns},
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                },
+            }
+        ]
+
+    return statements
+
+
 def _cloudtrail_statements(bucket_arn: Output[str], account_id: str, trail_arn: str) -> list[Statement]:
     # aws:SourceArn pins delivery to our trail (confused-deputy guard); the ACL condition is what
     # CloudTrail sends and is harmless with BucketOwnerEnforced.

@@ -6,15 +6,21 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
-from pulumi import Input, Output
+from pulumi import Input
 
 from ..config.model import PlatformConfig
 from ..iam import service_trust
-from .bucket_policies import StatementsFor, allow_log_delivery, deny_insecure_transport, replication_policy
+from .bucket_policies import (
+    ELB_ACCOUNT_REGIONS,
+    allow_alb_log_delivery,
+    allow_log_delivery,
+    allow_s3_access_logs,
+    replication_policy,
+)
+from .hardened_bucket import HardenedBucket, lifecycle_rule
 
-# Parts of abandoned multipart uploads are invisible in listings but billed; a week covers any sane upload.
-ABORT_MULTIPART_AFTER_DAYS = 7
-ACCESS_LOG_PREFIX = "s3-access/data/"
+ACCESS_LOG_PREFIX = "s3-access/"  # + the source bucket's role: one prefix per logged bucket
+ALB_LOG_PREFIX = "alb"  # the load balancer's access_logs.prefix (network/edge.py); ELB adds /AWSLogs/<account>/
 
 
 @dataclass(frozen=True)
@@ -28,116 +34,18 @@ class StorageArgs:
     dr_provider: aws.Provider | None
 
 
-class _HardenedBucket:
-    """One bucket plus the controls every bucket of the platform carries, written once.
-
-    Not a component: the resources stay direct children of `Storage`, so the resource tree and
-    the URNs read the same as if each were declared there.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        parent: pulumi.Resource,
-        *,
-        key_arn: Input[str],
-        protect: bool,
-        lifecycle: aws.s3.BucketLifecycleConfigurationRuleArgs,
-        extra_statements: StatementsFor | None = None,
-        provider: aws.Provider | None = None,
-    ) -> None:
-        opts = pulumi.ResourceOptions(parent=parent, provider=provider)
-        self.bucket = aws.s3.Bucket(
-            name, force_destroy=False, opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protect))
-        )
-        bucket_name = self.bucket.bucket
-        # ACLs disabled: access is decided by policies alone, and the bucket owns every object.
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket_name,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=opts,
-        )
-        public_access = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket_name,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=opts,
-        )
-        self.versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=bucket_name,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=opts,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket_name,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=key_arn
-                    ),
-                    # A bucket-level data key cuts KMS requests (cost, throttling) by orders of magnitude. On the
-                    # log bucket it means CloudTrail needs kms:Decrypt on the logs key (encryption.py).
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=opts,
-        )
-        statements = [
-            deny_insecure_transport(self.bucket.arn),
-            *(extra_statements(self.bucket.arn) if extra_statements else []),
-        ]
-        # PutBucketPolicy races the public access block being applied and can fail with AccessDenied.
-        self.policy = aws.s3.BucketPolicy(
-            f"{name}-policy",
-            bucket=bucket_name,
-            policy=Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[public_access])),
-        )
-        # Lifecycle rules on noncurrent versions only mean something once versioning is on.
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-lifecycle",
-            bucket=bucket_name,
-            rules=[lifecycle],
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.versioning])),
-        )
-
-
-def _lifecycle(
-    noncurrent_days: int, *, infrequent_access_after: int | None = None, expire_after: int | None = None
-) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
-    return aws.s3.BucketLifecycleConfigurationRuleArgs(
-        id="retention",
-        status="Enabled",
-        filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),  # every object
-        transitions=None
-        if infrequent_access_after is None
-        else [
-            aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                days=infrequent_access_after, storage_class="STANDARD_IA"
-            )
-        ],
-        expiration=None
-        if expire_after is None
-        else aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_after),
-        noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-            noncurrent_days=noncurrent_days
-        ),
-        abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-            days_after_initiation=ABORT_MULTIPART_AFTER_DAYS
-        ),
-    )
-
-
 class Storage(pulumi.ComponentResource):
+    """The data bucket (replicated to the DR region where configured), the log bucket, and the ALB's own log
+    bucket; every bucket but an access-log bucket logs server access to one in its own region.
+
+    None of the log buckets is in the backup plan (data/backup.py): they hold logs, not data, and expire."""
+
     data_bucket: aws.s3.Bucket
     logs_bucket: aws.s3.Bucket
     replica_bucket: aws.s3.Bucket | None
+    alb_logs_bucket: aws.s3.Bucket | None
+    alb_logs_bucket_policy: aws.s3.BucketPolicy | None
+    dr_access_logs_bucket: aws.s3.Bucket | None
 
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:storage:Storage", name, None, opts)
@@ -145,56 +53,111 @@ class Storage(pulumi.ComponentResource):
         protect = args.config.protect_stateful
         dr = _dr_target(args) if storage.replicate_to_dr else None
 
-        logs = _HardenedBucket(
+        logs = HardenedBucket(
             f"{name}-logs",
             self,
             key_arn=args.logs_key_arn,
             protect=protect,
-            lifecycle=_lifecycle(storage.noncurrent_version_expiration_days, expire_after=storage.log_expiration_days),
+            lifecycle=self._log_lifecycle(args),
             extra_statements=allow_log_delivery(args.account_id, args.config.primary_region, args.trail_name),
         )
-        data = _HardenedBucket(
+        data = HardenedBucket(
             f"{name}-data",
             self,
             key_arn=args.data_key_arn,
             protect=protect,
-            lifecycle=_lifecycle(
+            lifecycle=lifecycle_rule(
                 storage.noncurrent_version_expiration_days, infrequent_access_after=storage.infrequent_access_after_days
             ),
         )
-        # Wait for the log bucket's policy so the first access logs are not refused.
-        aws.s3.BucketLogging(
-            f"{name}-data-logging",
-            bucket=data.bucket.bucket,
-            target_bucket=logs.bucket.bucket,
-            target_prefix=ACCESS_LOG_PREFIX,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]),
-        )
+        self._log_access(name, "data", data, logs)
 
         self.data_bucket = data.bucket
         self.logs_bucket = logs.bucket
         self.logs_bucket_policy = logs.policy  # writers such as CloudTrail must wait for it
+        self.dr_access_logs_bucket = None  # set by _replicate
+        alb_logs = self._alb_logs(name, args, logs) if args.config.ingress.access_logs else None
+        self.alb_logs_bucket = alb_logs.bucket if alb_logs else None
+        self.alb_logs_bucket_policy = alb_logs.policy if alb_logs else None  # the ALB must wait for it
         self.replica_bucket = self._replicate(name, args, data, *dr) if dr else None
 
         self.register_outputs(
             {
                 "dataBucket": self.data_bucket.bucket,
                 "logsBucket": self.logs_bucket.bucket,
+                "albLogsBucket": self.alb_logs_bucket.bucket if self.alb_logs_bucket else None,
                 "replicaBucket": self.replica_bucket.bucket if self.replica_bucket else None,
             }
         )
 
+    @staticmethod
+    def _log_lifecycle(args: StorageArgs) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+        storage = args.config.storage
+        return lifecycle_rule(storage.noncurrent_version_expiration_days, expire_after=storage.log_expiration_days)
+
+    def _log_access(
+        self, name: str, role: str, source: HardenedBucket, target: HardenedBucket, provider: aws.Provider | None = None
+    ) -> aws.s3.BucketLogging:
+        """Server access logs of `source` under `s3-access/<role>/` of `target`, which must be in the same region
+        and account (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."""
+        # Wait for the target's policy so the first access logs are not refused.
+        return aws.s3.BucketLogging(
+            f"{name}-{role}-logging",
+            bucket=source.bucket.bucket,
+            target_bucket=target.bucket.bucket,
+            target_prefix=f"{ACCESS_LOG_PREFIX}{role}/",
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[target.policy]),
+        )
+
+    def _alb_logs(self, name: str, args: StorageArgs, logs: HardenedBucket) -> HardenedBucket:
+        region = args.config.primary_region
+        # Regions before August 2022 deliver as an ELB account of their own (aws.elb.get_service_account).
+        elb_account = (
+            aws.elb.get_service_account(region=region, opts=pulumi.InvokeOptions(parent=self)).arn
+            if region in ELB_ACCOUNT_REGIONS
+            else None
+        )
+        alb_logs = HardenedBucket(
+            f"{name}-alb-logs",
+            self,
+            key_arn=None,  # ALB access logs support SSE-S3 only (see HardenedBucket)
+            protect=args.config.protect_stateful,
+            lifecycle=self._log_lifecycle(args),
+            extra_statements=allow_alb_log_delivery(args.account_id, ALB_LOG_PREFIX, elb_account),
+        )
+        self._log_access(name, "alb-logs", alb_logs, logs)
+        return alb_logs
+
+    def _dr_access_logs(
+        self, name: str, args: StorageArgs, replica: HardenedBucket, dr_provider: aws.Provider, dr_key_arn: Input[str]
+    ) -> HardenedBucket:
+        """The replica's access logs stay in its region: S3 delivers server access logs only within one region.
+        The DR key admits logging.s3.amazonaws.com for this bucket (security/encryption.py)."""
+        role = "data-replica"
+        access_logs = HardenedBucket(
+            f"{name}-dr-access-logs",
+            self,
+            key_arn=dr_key_arn,
+            protect=args.config.protect_stateful,
+            lifecycle=self._log_lifecycle(args),
+            extra_statements=allow_s3_access_logs(args.account_id, f"{ACCESS_LOG_PREFIX}{role}/", [replica.bucket.arn]),
+            provider=dr_provider,
+        )
+        self._log_access(name, role, replica, access_logs, provider=dr_provider)
+        return access_logs
+
     def _replicate(
-        self, name: str, args: StorageArgs, source: _HardenedBucket, dr_provider: aws.Provider, dr_key_arn: Input[str]
+        self, name: str, args: StorageArgs, source: HardenedBucket, dr_provider: aws.Provider, dr_key_arn: Input[str]
     ) -> aws.s3.Bucket:
-        replica = _HardenedBucket(
+        replica = HardenedBucket(
             f"{name}-data-replica",
             self,
             key_arn=dr_key_arn,
             protect=args.config.protect_stateful,
-            lifecycle=_lifecycle(args.config.storage.noncurrent_version_expiration_days),
+            lifecycle=lifecycle_rule(args.config.storage.noncurrent_version_expiration_days),
             provider=dr_provider,
         )
+        self.dr_access_logs_bucket = self._dr_access_logs(name, args, replica, dr_provider, dr_key_arn).bucket
         role = aws.iam.Role(
             f"{name}-replication-role",
             assume_role_policy=service_trust("s3.amazonaws.com"),

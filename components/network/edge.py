@@ -1,8 +1,9 @@
 """The public edge: TLS certificate and the load balancer in front of the cluster's ingress, in the stack's zone.
 
-The ALB is owned here, not by an in-cluster controller, so its TLS policy, deletion protection
-and alarms are reviewed like any other resource. Ingress pods join the target group through the
-AWS Load Balancer Controller's TargetGroupBinding (target type `ip`).
+The ALB is owned here, not by an in-cluster controller, so its TLS policy, deletion protection, access logs
+(ingress.accessLogs, to the bucket the storage component makes for them) and alarms are reviewed like any other
+resource; with ingress.waf a WAF web ACL (web_firewall.py) filters what reaches it. Ingress pods join the
+target group through the AWS Load Balancer Controller's TargetGroupBinding (target type `ip`).
 
 The public hosted zone is not created here: the account baseline creates it and it is delegated from
 the parent zone before the platform's first `up`, so the certificate validates at once instead of
@@ -18,6 +19,7 @@ import pulumi_aws as aws
 from pulumi import Input
 
 from ..config.model import PlatformConfig
+from .web_firewall import WebFirewall, WebFirewallArgs
 
 HTTPS_PORT = 443
 HTTP_PORT = 80
@@ -44,6 +46,25 @@ def elb_logical_name(config: PlatformConfig, role: str) -> str:
 
 
 @dataclass(frozen=True)
+class AccessLogs:
+    """Where the load balancer writes its access logs: an SSE-S3 bucket (the only encryption ALB log delivery
+    supports) whose policy lets the region's ELB log delivery write under the prefix."""
+
+    bucket: Input[str]  # the bucket's name
+    prefix: str
+    # ELB checks that it may write to the bucket when access logging is turned on, so the load balancer waits
+    # for the bucket policy: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+    bucket_policy: pulumi.Resource
+
+
+def alb_access_logs(bucket: aws.s3.Bucket | None, policy: pulumi.Resource | None, prefix: str) -> AccessLogs | None:
+    """The access-log destination when the storage component made one (ingress.accessLogs), else None."""
+    if bucket is None or policy is None:
+        return None
+    return AccessLogs(bucket=bucket.bucket, prefix=prefix, bucket_policy=policy)
+
+
+@dataclass(frozen=True)
 class EdgeArgs:
     config: PlatformConfig
     vpc_id: Input[str]
@@ -52,6 +73,8 @@ class EdgeArgs:
     # The EKS cluster security group: EKS puts it on managed node groups' nodes (no custom security groups),
     # and so on the pods' VPC CNI addresses: https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
     cluster_security_group_id: Input[str]
+    logs_key_arn: Input[str]  # encrypts the WAF log group (ingress.waf)
+    access_logs: AccessLogs | None = None  # required when ingress.accessLogs is on
 
 
 class Edge(pulumi.ComponentResource):
@@ -67,6 +90,7 @@ class Edge(pulumi.ComponentResource):
         zone_id: str = zone.zone_id
         certificate = self._certificate(name, domain, zone_id)
         security_group = self._security_group(name, args)
+        logs = _access_logs(args)
         # Auto-named (replacements create the new one first without a name collision) from short logical names.
         self.load_balancer = aws.lb.LoadBalancer(
             elb_logical_name(config, "alb"),
@@ -77,7 +101,8 @@ class Edge(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             enable_deletion_protection=config.ingress.deletion_protection,
             idle_timeout=60,
-            opts=child,
+            access_logs=_access_logs_args(logs),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.bucket_policy] if logs else []),
         )
         self.target_group = aws.lb.TargetGroup(
             elb_logical_name(config, "ingress"),
@@ -133,6 +158,17 @@ class Edge(pulumi.ComponentResource):
                 opts=child,
             )
 
+        self.firewall = (
+            WebFirewall(
+                f"{name}-waf",
+                WebFirewallArgs(
+                    config=config, load_balancer_arn=self.load_balancer.arn, logs_key_arn=args.logs_key_arn
+                ),
+                child,
+            )
+            if config.ingress.waf
+            else None
+        )
         self.zone_id: str = zone_id
         self.name_servers: list[str] = list(zone.name_servers)
         self.load_balancer_arn_suffix = self.load_balancer.arn_suffix
@@ -218,3 +254,17 @@ class Edge(pulumi.ComponentResource):
             opts=child,
         )
         return group
+
+
+def _access_logs(args: EdgeArgs) -> AccessLogs | None:
+    """The destination when ingress.accessLogs is on; a missing one is a wiring mistake, not a silent skip."""
+    if not args.config.ingress.access_logs:
+        return None
+    if args.access_logs is None:
+        raise ValueError("ingress.accessLogs is on but EdgeArgs.access_logs names no bucket (Storage.alb_logs_bucket)")
+    return args.access_logs
+
+
+def _access_logs_args(logs: AccessLogs | None) -> aws.lb.LoadBalancerAccessLogsArgs | None:
+    # `enabled` defaults to false even with a bucket set (LoadBalancerAccessLogsArgs), so it is explicit.
+    return aws.lb.LoadBalancerAccessLogsArgs(bucket=logs.bucket, prefix=logs.prefix, enabled=True) if logs else None

@@ -77,9 +77,11 @@ class Encryption(pulumi.ComponentResource):
         if config.uses_dr_region:
             if args.dr_provider is None:
                 raise ValueError(f"the {config.tier.value} tier uses the DR region but no DR provider was given")
-            self.dr = self._key(
-                name, DR_CLASS, args, key_policy(DR_CLASS, args.account_id, config.dr_region), provider=args.dr_provider
+            # The replica's access-log bucket (data/storage.py) exists, with this key, only where the replica does.
+            dr_policy = key_policy(
+                DR_CLASS, args.account_id, config.dr_region, s3_access_logs=config.storage.replicate_to_dr
             )
+            self.dr = self._key(name, DR_CLASS, args, dr_policy, provider=args.dr_provider)
             self.dr_arn = self.dr.arn
             self.keys[DR_CLASS] = self.dr
 
@@ -109,8 +111,11 @@ class Encryption(pulumi.ComponentResource):
         return key
 
 
-def key_policy(data_class: str, account_id: str, region: str, trail_arn: str | None = None) -> str:
-    """The key policy of one data class, as JSON; the logs key needs the ARN of the trail that writes with it."""
+def key_policy(
+    data_class: str, account_id: str, region: str, trail_arn: str | None = None, *, s3_access_logs: bool = False
+) -> str:
+    """The key policy of one data class, as JSON; the logs key needs the ARN of the trail that writes with it,
+    and the DR key admits S3 server access log delivery when `s3_access_logs` (a DR-region access-log bucket)."""
     statements = [_account_administration(account_id)]
     if data_class == "logs":
         if trail_arn is None:
@@ -122,6 +127,8 @@ def key_policy(data_class: str, account_id: str, region: str, trail_arn: str | N
         ]
     if data_class == DR_CLASS:  # the DR VPC's flow-log group (network/dr_network.py)
         statements.append(_cloudwatch_logs(account_id, region))
+        if s3_access_logs:
+            statements.append(_s3_access_logs(account_id))
     if data_class == "alerts":
         statements.append(_alert_publishers(account_id))
         statements.append(_trail_notifications())
@@ -159,8 +166,10 @@ def _cloudwatch_logs(account_id: str, region: str) -> dict[str, Any]:
 
 
 def _s3_access_logs(account_id: str) -> dict[str, Any]:
-    # S3 server access logs land in the KMS-encrypted log bucket only if the logging service may
-    # create data keys; the condition keeps other accounts' buckets from using it.
+    # S3 server access logs land in a bucket encrypted with a customer managed key (the log bucket; in prod the
+    # DR access-log bucket) only if the logging service may create data keys with it; the condition keeps other
+    # accounts' buckets from using it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    # enable-server-access-logging.html, "SSE-KMS" on the destination bucket).
     return {
         "Sid": "Allow S3 server access log delivery",
         "Effect": "Allow",

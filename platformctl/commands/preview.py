@@ -13,6 +13,7 @@ from platform_core.errors import UsageError
 
 from ..cost import report as cost_report
 from ..exit_codes import ExitCode
+from ..export import destination as plan_export
 from ..policy.check import check_stacks, config_for, pack_paths
 from ..policy.reports import blocking, counts, markdown, ordered, sarif, table
 from ..policy.runner import Finding, PackFailed, pack_interpreter
@@ -53,6 +54,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="`preview --json` of the target branch: each stack's cost change is shown beside its total.",
     )
+    parser.add_argument(
+        "--terraform-plan",
+        type=Path,
+        metavar="DIR",
+        help="Also write DIR/<stack>.tfplan.json, each stack's AWS resources as `terraform show -json` writes a plan.",
+    )
     parser.add_argument("--quiet", action="store_true", help="Print no progress on stderr.")
 
 
@@ -71,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     for option, destination in (("--sarif", args.sarif), ("--markdown", args.markdown)):
         if destination:  # a report that cannot be written fails now, not after every program has run
             check_writable(option, destination)
+    if args.terraform_plan:
+        plan_export.check_directory(args.terraform_plan)
     baseline = cost_report.read_baseline(args.baseline) if args.baseline else None
     prices = cost_report.load_prices()  # a broken price book fails in a second, not after every program has run
     try:
@@ -87,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
     alert = prices.rise_alert_percent
     _print_results(args, stacks, previews, findings, estimates, interpreters, baseline, alert)
     _write_reports(args, project, findings, estimates, baseline, alert)
+    if args.terraform_plan:  # with --json, stdout stays one JSON document: the lines go to stderr
+        for line in plan_export.write(previews, args.terraform_plan):
+            print(line, file=sys.stderr if args.json else sys.stdout)
     report_failures(previews)
     status = exit_status(previews)
     if status == ExitCode.OK and any(map(blocking, findings.values())):

@@ -81,6 +81,7 @@ _ELB = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/"
 _LOGS = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/"
 _BACKUP = "https://docs.aws.amazon.com/aws-backup/latest/devguide/"
 _EKS = "https://docs.aws.amazon.com/eks/latest/APIReference/"
+_WAF = "https://docs.aws.amazon.com/waf/latest/APIReference/"
 
 
 def _aws_named(doc: str, scope: str = NONE) -> NameRule:
@@ -125,6 +126,13 @@ NAME_RULES: dict[str, NameRule] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _aws_named(_IAM + "API_AttachRolePolicy.html"),
     "aws:kms/key:Key": _aws_named("https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html"),
     "aws:lb/listener:Listener": _aws_named(_ELB + "API_CreateListener.html"),
+    # One DNSSEC signing state and at most one query logging configuration per hosted zone.
+    "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec": _aws_named(
+        "https://docs.aws.amazon.com/Route53/latest/APIReference/API_EnableHostedZoneDNSSEC.html"
+    ),
+    "aws:route53/queryLog:QueryLog": _aws_named(
+        "https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html"
+    ),
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": _aws_named(
         _RDS + "API_StartDBInstanceAutomatedBackupsReplication.html"
     ),
@@ -154,6 +162,10 @@ NAME_RULES: dict[str, NameRule] = {
     ),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _aws_named(
         _EC2 + "API_AuthorizeSecurityGroupIngress.html"
+    ),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": _aws_named(_WAF + "API_AssociateWebACL.html"),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": _aws_named(
+        _WAF + "API_PutLoggingConfiguration.html"
     ),
     # --- named by the program (or auto-named by the provider) ---
     "aws:autoscaling/schedule:Schedule": NameRule(
@@ -257,6 +269,10 @@ NAME_RULES: dict[str, NameRule] = {
         forbid=(_no(r"^aws/", 'cannot begin with "aws/"'),),
         scope=REGION,
         doc=_LOGS + "API_CreateLogGroup.html",
+    ),
+    # Account-level resource policies: at most 10 per region, each name unique there.
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": NameRule(
+        "policyName", scope=REGION, doc=_LOGS + "API_PutResourcePolicy.html"
     ),
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": NameRule(
         "name",
@@ -419,6 +435,16 @@ NAME_RULES: dict[str, NameRule] = {
         fold_case=True,
         doc=_RDS + "API_CreateDBSubnetGroup.html",
     ),
+    # A KSK's name is unique in its zone only; pulumi-aws auto-names it ("name") with hyphens, which AWS refuses.
+    "aws:route53/keySigningKey:KeySigningKey": NameRule(
+        "name",
+        auto_max=255,
+        min_len=3,
+        max_len=128,
+        allowed=_chars(r"[A-Za-z0-9_]+"),
+        allowed_text="only alphanumeric characters and underscores allowed in",
+        doc="https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateKeySigningKey.html",
+    ),
     "aws:route53/record:Record": NameRule(
         "name", max_len=1024, doc="https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html"
     ),
@@ -456,6 +482,16 @@ NAME_RULES: dict[str, NameRule] = {
         allowed_text="only alphanumeric characters, hyphens and underscores (and a .fifo suffix) allowed in",
         scope=REGION,
         doc="https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+    ),
+    # Unique per scope (REGIONAL here) and region; terraform-provider-aws wafv2/web_acl.go validates the same.
+    "aws:wafv2/webAcl:WebAcl": NameRule(
+        "name",
+        auto_max=255,
+        max_len=128,
+        allowed=_chars(r"[0-9A-Za-z_-]+"),
+        allowed_text="only alphanumeric characters, hyphens and underscores allowed in",
+        scope=REGION,
+        doc=_WAF + "API_CreateWebACL.html",
     ),
 }
 

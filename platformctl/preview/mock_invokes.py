@@ -88,6 +88,16 @@ def _hosted_zone(region: str, args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The ELB log-delivery account of each region, as the ALB guide lists them (enable-access-logging.html).
+_ELB_ACCOUNTS = {"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-2": "797873946194"}
+
+
+def _elb_service_account(region: str, args: dict[str, Any]) -> dict[str, Any]:
+    region = str(args.get("region") or region)
+    account = _ELB_ACCOUNTS.get(region) or str(int(digest("elb-account", region, 10), 16))[:12].zfill(12)
+    return {"id": account, "arn": f"arn:aws:iam::{account}:root", "region": region}
+
+
 _SSO_ROLE_PATTERN = re.compile(r"^\^?AWSReservedSSO_([\w+=,.@-]+)_")
 
 
@@ -110,6 +120,7 @@ def _roles(region: str, args: dict[str, Any]) -> dict[str, Any]:
 
 INVOKES = {
     "aws:iam/getRoles:getRoles": _roles,
+    "aws:elb/getServiceAccount:getServiceAccount": _elb_service_account,
     "aws:index/getAvailabilityZones:getAvailabilityZones": lambda region, _: {
         "id": region,
         "names": availability_zones(region),

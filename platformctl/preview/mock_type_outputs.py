@@ -73,7 +73,34 @@ def _bucket(name: str, state: dict[str, Any], region: str, fields: dict[str, str
 
 
 def _key(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
-    return {"keyId": fields["key_id"], "keyUsage": "ENCRYPT_DECRYPT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT"}
+    # An asymmetric key (a DNSSEC signing key) keeps the spec and usage it was created with.
+    return {
+        "keyId": fields["key_id"],
+        "keyUsage": state.get("keyUsage") or "ENCRYPT_DECRYPT",
+        "customerMasterKeySpec": state.get("customerMasterKeySpec") or "SYMMETRIC_DEFAULT",
+    }
+
+
+def _key_signing_key(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    # What GetDNSSEC reports for an ECDSA P-256 KSK: flag 257, algorithm 13, SHA-256 digest (type 2), and the DS
+    # record as "<key tag> 13 2 <digest>" (https://docs.aws.amazon.com/Route53/latest/APIReference/
+    # API_KeySigningKey.html).
+    key_tag = int(fields["hex16"][:4], 16)
+    digest_value = hashlib.sha256(fields["hex32"].encode()).hexdigest().upper()
+    public_key = base64.b64encode(hashlib.sha512(fields["hex32"].encode()).digest()).decode()
+    return {
+        "flag": 257,
+        "keyTag": key_tag,
+        "signingAlgorithmMnemonic": "ECDSAP256SHA256",
+        "signingAlgorithmType": 13,
+        "digestAlgorithmMnemonic": "SHA-256",
+        "digestAlgorithmType": 2,
+        "digestValue": digest_value,
+        "publicKey": public_key,
+        "dnskeyRecord": f"257 3 13 {public_key}",
+        "dsRecord": f"{key_tag} 13 2 {digest_value}",
+        "status": state.get("status") or "ACTIVE",
+    }
 
 
 def _role(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -133,6 +160,33 @@ def _record(name: str, state: dict[str, Any], region: str, fields: dict[str, str
     return {"fqdn": str(state.get("name", "")).rstrip(".")}
 
 
+# Documented capacities (WCUs) of the AWS managed rule groups a web ACL may reference: aws-managed-rule-groups-
+# ip-rep.html, -baseline.html, -use-case.html under https://docs.aws.amazon.com/waf/latest/developerguide/.
+# A rate-based rule keyed on IP costs 2 (waf-rule-statement-type-rate-based.html); others count 100 here.
+_MANAGED_GROUP_WCU = {
+    "AWSManagedRulesAmazonIpReputationList": 25,
+    "AWSManagedRulesCommonRuleSet": 700,
+    "AWSManagedRulesKnownBadInputsRuleSet": 200,
+    "AWSManagedRulesSQLiRuleSet": 200,
+}
+
+
+def _rule_wcu(rule: dict[str, Any]) -> int:
+    statement = rule.get("statement") or {}
+    if "managedRuleGroupStatement" in statement:
+        return _MANAGED_GROUP_WCU.get(statement["managedRuleGroupStatement"].get("name", ""), 100)
+    return 2 if "rateBasedStatement" in statement else 100
+
+
+def _web_acl(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    """What GetWebACL reports: the capacity the rules use, a lock token, the integration URL."""
+    return {
+        "capacity": sum(_rule_wcu(rule) for rule in state.get("rules") or []),
+        "lockToken": fields["key_id"],
+        "applicationIntegrationUrl": f"https://{fields['hex16']}.{region}.sdk.awswaf.com/{fields['hex16']}/",
+    }
+
+
 def _backup_plan(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
     return {"version": base64.b64encode(digest("plan-version", name, 24).encode()).decode()}
 
@@ -153,4 +207,6 @@ TYPE_OUTPUTS: dict[str, Callable[[str, dict[str, Any], str, dict[str, str]], dic
     "aws:acm/certificate:Certificate": _certificate,
     "aws:route53/zone:Zone": _zone,
     "aws:route53/record:Record": _record,
+    "aws:wafv2/webAcl:WebAcl": _web_acl,
+    "aws:route53/keySigningKey:KeySigningKey": _key_signing_key,
 }

@@ -26,7 +26,12 @@ _ID_PATTERN = {
 }
 
 # Resources whose AWS ID is a generated UUID rather than their name.
-_ID_IS_UUID = {"aws:kms/key:Key", "aws:backup/plan:Plan", "aws:backup/selection:Selection"}
+_ID_IS_UUID = {
+    "aws:kms/key:Key",
+    "aws:backup/plan:Plan",
+    "aws:backup/selection:Selection",
+    "aws:wafv2/webAcl:WebAcl",
+}
 
 # EC2 IDs carry a type prefix and 17 hex digits.
 _EC2_ID_PREFIX = {
@@ -73,6 +78,7 @@ _REGIONAL_ARN = {
     "aws:acm/certificate:Certificate": ("acm", "certificate/{uuid}"),
     "aws:cloudtrail/trail:Trail": ("cloudtrail", "trail/{physical}"),
     "aws:guardduty/detector:Detector": ("guardduty", "detector/{hex32}"),
+    "aws:wafv2/webAcl:WebAcl": ("wafv2", "regional/webacl/{physical}/{uuid}"),
 }
 
 

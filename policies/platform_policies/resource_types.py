@@ -10,6 +10,7 @@ BUCKET_ENCRYPTION = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 EBS_VOLUME = "aws:ebs/volume:Volume"
@@ -43,10 +44,21 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 SECURITY_GROUPS = ("aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LB_LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+WAF_WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WAF_WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+WAF_LOGGING_CONFIGURATION = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 AUTOSCALING_SCHEDULE = "aws:autoscaling/schedule:Schedule"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+
+# DNS
+ROUTE53_ZONE = "aws:route53/zone:Zone"
+ROUTE53_RECORD = "aws:route53/record:Record"
+ROUTE53_QUERY_LOG = "aws:route53/queryLog:QueryLog"
+ROUTE53_KEY_SIGNING_KEY = "aws:route53/keySigningKey:KeySigningKey"
+ROUTE53_DNSSEC = "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec"
 
 # Keys, identity, audit, alerting, cost
 KMS_KEY = "aws:kms/key:Key"

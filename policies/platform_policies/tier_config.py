@@ -82,6 +82,15 @@ CHOICES: dict[str, dict[Tier, Any]] = {
     # Dev may try a workload that reads IMDS from a pod, and may run without trail notifications.
     "node-imds-hop-limit-one": {DEV: "advisory"},
     "cloudtrail-sns-notifications": {DEV: "advisory"},
+    # dev runs without ALB access logs or WAF by default (platform:ingress.accessLogs/waf, cost): visible there,
+    # not blocking. A dev stack that turns WAF on is held to its logging like the others.
+    "alb-access-logs-enabled": {DEV: "advisory"},
+    "alb-waf-protected": {DEV: "advisory"},
+    # dev has no replica or ALB log bucket; a bucket tried out there without access logs stays visible, not blocking.
+    "s3-server-access-logging": {DEV: "advisory"},
+    # Query logging and DNSSEC are prod controls (platform:dns; dev and staging leave the zone as the baseline made it).
+    "route53-query-logging": {DEV: "disabled", STAGING: "disabled"},
+    "route53-dnssec-signing": {DEV: "disabled", STAGING: "disabled"},
 }
 
 

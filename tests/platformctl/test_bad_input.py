@@ -72,6 +72,9 @@ CASES = {
     "preview: --markdown into a directory that cannot be written": Case(
         ["preview", "--stack", "dev", "--cwd", str(REPO), "--markdown", "/proc/pr.md"], "/proc"
     ),
+    "preview: --terraform-plan names a file": Case(
+        ["preview", "--stack", "dev", "--cwd", str(REPO), "--terraform-plan", "plans"], "plans", {"plans": ""}
+    ),
     "preview: Pulumi.yaml main names a missing folder": Case(
         ["preview", "--stack", "dev", "--cwd", "."],
         "src/",

@@ -256,6 +256,17 @@ def _helm_volumes(resource: dict[str, Any], context: _Context) -> list[Item]:
     return _flat(f"{gib:g} GiB Prometheus volumes (gp3)", gib * context.book.service("ebsGp3GbMonth")) if gib else []
 
 
+def _web_acl(resource: dict[str, Any], context: _Context) -> list[Item]:
+    # Per web ACL, per rule (a managed group counts as one) and per million requests inspected.
+    rules = len(resource["inputs"].get("rules") or [])
+    requests = _usage(context, "wafRequestsMillions")
+    return [
+        *_flat("WAF web ACL", context.book.service("wafWebAclMonth")),
+        *_flat(f"{rules} WAF rules", rules * context.book.service("wafRuleMonth")),
+        *_flat(f"{requests:g} M requests inspected", requests * context.book.service("wafRequestsMillion")),
+    ]
+
+
 def _simple(service: str, description: str) -> Callable[[dict[str, Any], _Context], list[Item]]:
     return lambda resource, context: _flat(description, context.book.service(service))
 
@@ -283,6 +294,7 @@ _ESTIMATORS: dict[str, Callable[[dict[str, Any], _Context], list[Item]]] = {
         f"{_usage(c, 'guarddutyEventsMillions'):g} M events analysed",
         _usage(c, "guarddutyEventsMillions") * c.book.service("guarddutyEventsMillion"),
     ),
+    "aws:wafv2/webAcl:WebAcl": _web_acl,
     "kubernetes:helm.sh/v3:Release": _helm_volumes,
 }
 

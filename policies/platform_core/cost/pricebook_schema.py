@@ -181,6 +181,9 @@ SERVICES = (
     "secretMonth",
     "hostedZoneMonth",
     "guarddutyEventsMillion",
+    "wafWebAclMonth",
+    "wafRuleMonth",
+    "wafRequestsMillion",
 )
 _HOURS_IN_A_MONTH = Number(minimum=0, maximum=744, above_minimum=True)
 
@@ -211,6 +214,7 @@ _AMOUNTS = (
     "rdsBackupReplicationGb",
     "guarddutyEventsMillions",
     "containerInsightsMetrics",
+    "wafRequestsMillions",
 )
 _TIER_USAGE = Record(
     {

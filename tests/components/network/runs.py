@@ -22,7 +22,16 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from components.config.loader import load_platform_config
-from components.network import DrNetwork, DrNetworkArgs, Edge, EdgeArgs, Network, NetworkArgs
+from components.network import (
+    AccessLogs,
+    DrNetwork,
+    DrNetworkArgs,
+    Edge,
+    EdgeArgs,
+    Network,
+    NetworkArgs,
+    alb_access_logs,
+)
 from platformctl.preview import mocks as platform_mocks
 from platformctl.preview.resource_monitor import RecordingMonitor, plain
 from platformctl.project import load_project, load_stack_config
@@ -68,7 +77,15 @@ LOGS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-5
 DR_KEY_ARN = "arn:aws:kms:us-west-2:123456789012:key/66666666-7777-8888-9999-000000000000"
 
 
-OUR_COMPONENTS = ("platform:network:Network", "platform:network:DrNetwork", "platform:edge:Edge")
+OUR_COMPONENTS = (
+    "platform:network:Network",
+    "platform:network:DrNetwork",
+    "platform:edge:Edge",
+    "platform:edge:WebFirewall",
+)
+
+# The access-log bucket belongs to the storage component; these runs stand in for it under this prefix.
+ALB_LOG_PREFIX = "alb"
 
 
 class _Mocks(platform_mocks.PlatformMocks):
@@ -148,7 +165,7 @@ class Run:
         return self.components["edge"]
 
 
-def program(components: dict[str, Any], dr_key_arn: str | None = DR_KEY_ARN) -> None:
+def program(components: dict[str, Any], dr_key_arn: str | None = DR_KEY_ARN, access_logs_bucket: bool = True) -> None:
     """The slice of `__main__.py` these components need, with the names it gives them."""
     config = load_platform_config()
     prefix = config.name_prefix
@@ -167,15 +184,35 @@ def program(components: dict[str, Any], dr_key_arn: str | None = DR_KEY_ARN) -> 
             vpc_cidr=network.vpc_cidr,
             public_subnet_ids=network.public_subnet_ids,
             cluster_security_group_id=CLUSTER_SECURITY_GROUP,
+            logs_key_arn=LOGS_KEY_ARN,
+            access_logs=_alb_logs_stand_in(prefix, primary)
+            if config.ingress.access_logs and access_logs_bucket
+            else None,
         ),
         primary,
     )
 
 
-def run_components(tier: str, missing_zone: bool = False, dr_key_arn: str | None = DR_KEY_ARN) -> Run:
-    """The three components of one tier, with what they registered and looked up; `error` if the run failed."""
+def _alb_logs_stand_in(prefix: str, primary: pulumi.ResourceOptions) -> AccessLogs | None:
+    """A bucket and policy in place of the storage component's, outside the components under test."""
+    bucket = aws.s3.Bucket(f"{prefix}-alb-logs-stand-in", opts=primary)
+    policy = aws.s3.BucketPolicy(f"{prefix}-alb-logs-stand-in", bucket=bucket.id, policy="{}", opts=primary)
+    return alb_access_logs(bucket, policy, ALB_LOG_PREFIX)
+
+
+def run_components(
+    tier: str,
+    missing_zone: bool = False,
+    dr_key_arn: str | None = DR_KEY_ARN,
+    config: dict[str, str] | None = None,
+    access_logs_bucket: bool = True,
+) -> Run:
+    """The three components of one tier, with what they registered and looked up; `error` if the run failed.
+
+    `config` adds stack config values as a stack file would (`{"platform:ingress": '{"waf": true}'}`);
+    `access_logs_bucket=False` leaves out the storage stand-in the access logs need."""
     project = load_project(REPO)
-    values = load_stack_config(project, tier).values
+    values = {**load_stack_config(project, tier).values, **(config or {})}
     mocks = _Mocks(missing_zone=missing_zone)
     monitor = _Monitor(mocks)
     features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
@@ -195,7 +232,7 @@ def run_components(tier: str, missing_zone: bool = False, dr_key_arn: str | None
     components: dict[str, Any] = {}
     error = None
     try:
-        _sync_await(run_in_stack(lambda: program(components, dr_key_arn)))
+        _sync_await(run_in_stack(lambda: program(components, dr_key_arn, access_logs_bucket)))
     except Exception as caught:  # noqa: BLE001 the missing-zone case asserts on it
         error = caught
     finally:

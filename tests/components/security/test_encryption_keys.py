@@ -3,6 +3,8 @@ node volumes and cluster secrets are encrypted with them."""
 
 from __future__ import annotations
 
+import json
+
 from tests.components.stack_lookups import customer_keys
 
 
@@ -22,6 +24,26 @@ def test_database_volumes_vaults_logs_and_cluster_secrets_use_customer_keys(tier
 
 
 def test_every_key_rotates(tier_stack):
+    """Every symmetric key; KMS cannot rotate an asymmetric one (prod's DNSSEC signing key), which must then be
+    exactly that key (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html)."""
     _, stack = tier_stack
     for key in stack.of_type("aws:kms/key:Key"):
-        assert key["inputs"]["enableKeyRotation"] is True, key["urn"]
+        spec = key["inputs"].get("customerMasterKeySpec", "SYMMETRIC_DEFAULT")
+        if spec == "SYMMETRIC_DEFAULT":
+            assert key["inputs"]["enableKeyRotation"] is True, key["urn"]
+        else:
+            assert (spec, key["inputs"]["keyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY"), key["urn"]
+            assert key["urn"].endswith("-dnssec-key"), f"{key['urn']}: an asymmetric key that is not the DNSSEC key"
+
+
+def test_the_dr_key_admits_s3_access_log_delivery_only_where_the_replica_logs_with_it(tier_stack):
+    tier, stack = tier_stack
+    for key in stack.of_type("aws:kms/key:Key"):
+        statements = json.loads(key["inputs"]["policy"])["Statement"]
+        admits = [s for s in statements if s.get("Principal") == {"Service": "logging.s3.amazonaws.com"}]
+        # The log bucket's key always; the DR key only in prod, where the replica's access-log bucket uses it.
+        expected = key["urn"].endswith("-logs") or (key["urn"].endswith("-dr") and tier == "prod")
+        assert bool(admits) == expected, key["urn"]
+        for statement in admits:
+            assert statement["Action"] == "kms:GenerateDataKey", key["urn"]
+            assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}, key["urn"]

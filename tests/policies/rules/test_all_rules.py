@@ -26,6 +26,9 @@ from tests.policies.rules.resilience import (
 )
 from tests.policies.rules.security import (
     audit_delivery_cases,
+    bucket_logging_cases,
+    dns_cases,
+    edge_protection_cases,
     exposure_cases,
     identity_cases,
     instance_metadata_cases,
@@ -47,7 +50,10 @@ CASE_MODULES = (
     identity_cases,
     instance_metadata_cases,
     audit_delivery_cases,
+    bucket_logging_cases,
     network_hardening_cases,
+    dns_cases,
+    edge_protection_cases,
     workloads_cases,
     namespaces_cases,
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from ...aws_resources import is_read_replica
 from ...framework import Resource, Rule, Violation, of_type
+from ...log_destinations import LOG_WRITER_TYPES, alb_only_log_buckets
 from ...references import refers_to
 from ...resource_types import (
     BACKUP_VAULT,
@@ -36,13 +37,40 @@ def _sse_problems(rules: Any) -> Iterable[str]:
             yield problem
 
 
-def _s3_encrypted_with_cmk(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+def _sse_rules(resource: Resource) -> Any:
     if resource.type in BUCKET_ENCRYPTION:
-        yield from _sse_problems(resource.get("rules"))
-    elif resource.get("serverSideEncryptionConfiguration"):
-        # The deprecated inline block: {rule: {applyServerSideEncryptionByDefault: ...}}.
-        inline = resource.get("serverSideEncryptionConfiguration", "rule")
-        yield from _sse_problems(inline)
+        return resource.get("rules")
+    # The deprecated inline block on the bucket: {rule: {applyServerSideEncryptionByDefault: ...}}.
+    return resource.get("serverSideEncryptionConfiguration", "rule")
+
+
+def _sse_s3_only(rules: Any) -> bool:
+    rules = [rule for rule in as_list(rules) if isinstance(rule, Mapping)]
+    return bool(rules) and all(
+        (rule.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm") == "AES256" for rule in rules
+    )
+
+
+def _s3_encrypted_with_cmk(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
+    # SSE-S3 is the only encryption ALB access-log delivery supports, so it is accepted exactly on a bucket
+    # that load balancers alone write to (log_destinations.py).
+    alb_only = alb_only_log_buckets(resources)
+    buckets = of_type(resources, *BUCKETS)
+    for resource in of_type(resources, *BUCKET_ENCRYPTION, *BUCKETS):
+        if resource.type in BUCKETS and not resource.get("serverSideEncryptionConfiguration"):
+            continue
+        rules = _sse_rules(resource)
+        if _sse_s3_only(rules) and _is_alb_log_bucket(resource, buckets, alb_only):
+            continue
+        for problem in _sse_problems(rules):
+            yield Violation(problem, resource.urn)
+
+
+def _is_alb_log_bucket(resource: Resource, buckets: list[Resource], alb_only: set[str]) -> bool:
+    if resource.type in BUCKETS:
+        return resource.urn in alb_only
+    targets = [bucket for bucket in buckets if refers_to(resource, "bucket", bucket)]
+    return bool(targets) and all(bucket.urn in alb_only for bucket in targets)
 
 
 def _s3_has_encryption_config(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Violation]:
@@ -117,14 +145,16 @@ _AT_REST = ("CC6.1", "C1.1")
 RULES: list[Rule] = [
     Rule(
         name="s3-bucket-encrypted-with-cmk",
-        description="S3 default encryption is SSE-KMS with a customer-managed key.",
+        description="S3 default encryption is SSE-KMS with a customer-managed key; SSE-S3 only on a bucket that "
+        "load balancers alone write access logs to (ALB log delivery supports nothing else).",
         severity="high",
         remediation="On aws.s3.BucketServerSideEncryptionConfiguration set `rules[0].apply_server_side_encryption_"
         'by_default` to `sse_algorithm="aws:kms"` and `kms_master_key_id` to a customer-managed '
-        "aws.kms.Key ARN (not alias/aws/s3); keep `bucket_key_enabled=True` to limit KMS calls.",
+        "aws.kms.Key ARN (not alias/aws/s3); keep `bucket_key_enabled=True` to limit KMS calls. A bucket "
+        'for ALB access logs keeps `sse_algorithm="AES256"` and receives nothing else.',
         soc2=_AT_REST,
-        resource_types=(*BUCKET_ENCRYPTION, *BUCKETS),
-        resource_check=_s3_encrypted_with_cmk,
+        resource_types=(*BUCKET_ENCRYPTION, *BUCKETS, *LOG_WRITER_TYPES),
+        stack_check=_s3_encrypted_with_cmk,
     ),
     Rule(
         name="s3-bucket-has-encryption-config",

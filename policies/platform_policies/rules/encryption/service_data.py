@@ -60,7 +60,8 @@ def _secrets_use_cmk(resource: Resource, config: Mapping[str, Any]) -> Iterable[
 def _kms_rotation(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     spec = resource.get("customerMasterKeySpec") or resource.get("keySpec") or _SYMMETRIC
     usage = resource.get("keyUsage") or "ENCRYPT_DECRYPT"
-    # AWS can only rotate symmetric encryption keys whose material it holds.
+    # AWS can only rotate symmetric encryption keys whose material it holds: not asymmetric (a DNSSEC signing
+    # key), HMAC, imported or custom-key-store keys (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
     if spec != _SYMMETRIC or usage != "ENCRYPT_DECRYPT" or resource.get("customKeyStoreId"):
         return
     if resource.get("enableKeyRotation") is not True:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...aws_resources import effective_tags, is_read_replica, region_of
 from ...framework import Resource, Rule, Violation, of_type
+from ...log_destinations import alb_only_log_buckets
 from ...references import refers_to
 from ...resource_types import BACKUP_SELECTION, BUCKETS, RDS_INSTANCE
 from ...values import as_list
@@ -53,7 +54,10 @@ def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> It
     selections = of_type(resources, BACKUP_SELECTION)
     primary = primary_region(resources)
     databases = [r for r in of_type(resources, RDS_INSTANCE) if not is_read_replica(r)]
-    for target in databases + of_type(resources, *BUCKETS):
+    # A bucket only load balancers write access logs to holds expiring logs, not data to restore.
+    alb_logs = alb_only_log_buckets(resources)
+    buckets = [bucket for bucket in of_type(resources, *BUCKETS) if bucket.urn not in alb_logs]
+    for target in databases + buckets:
         if in_region(target, primary) and not any(_selects(s, target) for s in selections):
             label = target.get("identifier") or target.get("bucket") or target.name
             yield Violation(
@@ -66,8 +70,8 @@ def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> It
 RULES: list[Rule] = [
     Rule(
         name="backup-covers-stateful-resources",
-        description="Every primary-region RDS instance (not a read replica) and S3 bucket is in an AWS Backup "
-        "selection.",
+        description="Every primary-region RDS instance (not a read replica) and S3 bucket (but a bucket only load "
+        "balancers write access logs to) is in an AWS Backup selection.",
         severity="high",
         remediation="List the resource's ARN (`<instance>.arn`, `<bucket>.arn`) in `resources` of an "
         "aws.backup.Selection, or tag it with one of the selection's `selection_tags`.",

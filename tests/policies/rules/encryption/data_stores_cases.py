@@ -10,6 +10,7 @@ BUCKET = "aws:s3/bucket:Bucket"
 RDS = "aws:rds/instance:Instance"
 CLUSTER = "aws:rds/cluster:Cluster"
 LT = "aws:ec2/launchTemplate:LaunchTemplate"
+LB = "aws:lb/loadBalancer:LoadBalancer"
 
 
 def sse(key=KEY, algorithm="aws:kms", **kw):
@@ -27,15 +28,22 @@ def lt(**ebs):
 
 _data = bucket("data")
 _logs = bucket("logs", bucket="logs-123")
+_alb_logs = bucket("alb-logs", bucket="alb-logs-123")
+_sse_s3 = sse(key=None, algorithm="AES256", property_dependencies={"bucket": [_alb_logs.urn]})
+
+
+def alb(**access_logs):
+    return res(LB, "alb", accessLogs={"bucket": "alb-logs-123", "prefix": "alb", "enabled": True, **access_logs})
+
 
 CASES: list[Case] = [
     # s3-bucket-encrypted-with-cmk
     Case("s3-bucket-encrypted-with-cmk", False, (sse(),)),
     Case("s3-bucket-encrypted-with-cmk", False, (sse(algorithm="aws:kms:dsse"),), note="dual-layer"),
-    Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None, algorithm="AES256"),), note="sse-s3"),
-    Case("s3-bucket-encrypted-with-cmk", True, (sse(key="alias/aws/s3"),), note="aws-managed-alias"),
-    Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None),), note="kms-without-key"),
-    Case("s3-bucket-encrypted-with-cmk", True, (res(SSE, "enc", bucket="b"),), note="no-rules"),
+    Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None, algorithm="AES256"),), note="sse-s3", offender="enc"),
+    Case("s3-bucket-encrypted-with-cmk", True, (sse(key="alias/aws/s3"),), note="aws-managed-alias", offender="enc"),
+    Case("s3-bucket-encrypted-with-cmk", True, (sse(key=None),), note="kms-without-key", offender="enc"),
+    Case("s3-bucket-encrypted-with-cmk", True, (res(SSE, "enc", bucket="b"),), note="no-rules", offender="enc"),
     Case(
         "s3-bucket-encrypted-with-cmk",
         True,
@@ -47,8 +55,52 @@ CASES: list[Case] = [
             ),
         ),
         note="inline-block",
+        offender="data",
     ),
     Case("s3-bucket-encrypted-with-cmk", False, (bucket(),), note="bucket-without-inline-block"),
+    # SSE-S3 exactly where ALB access logs, and nothing else, are written (ALB log delivery supports nothing else).
+    Case("s3-bucket-encrypted-with-cmk", False, (_alb_logs, _sse_s3, alb()), note="sse-s3-alb-log-bucket"),
+    Case(
+        "s3-bucket-encrypted-with-cmk",
+        False,
+        (
+            _alb_logs,
+            _sse_s3,
+            res(
+                LB,
+                "alb",
+                property_dependencies={"accessLogs": [_alb_logs.urn]},
+                accessLogs={"bucket": "unknown", "enabled": True},
+            ),
+        ),
+        note="sse-s3-alb-log-bucket-by-dependency",
+    ),
+    Case(
+        "s3-bucket-encrypted-with-cmk",
+        True,
+        (_alb_logs, _sse_s3, alb(enabled=False)),
+        note="sse-s3-alb-access-logs-disabled",
+        offender="enc",
+    ),
+    Case(
+        "s3-bucket-encrypted-with-cmk",
+        True,
+        (
+            _alb_logs,
+            _sse_s3,
+            alb(),
+            res("aws:s3/bucketLogging:BucketLogging", "data-logging", bucket="data", targetBucket="alb-logs-123"),
+        ),
+        note="sse-s3-alb-log-bucket-also-takes-server-access-logs",
+        offender="enc",
+    ),
+    Case(
+        "s3-bucket-encrypted-with-cmk",
+        True,
+        (_data, sse(key=None, algorithm="AES256", property_dependencies={"bucket": [_data.urn]}), alb()),
+        note="sse-s3-on-a-bucket-no-alb-writes-to",
+        offender="enc",
+    ),
     # s3-bucket-has-encryption-config
     Case(
         "s3-bucket-has-encryption-config",

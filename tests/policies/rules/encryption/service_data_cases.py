@@ -65,6 +65,13 @@ CASES: list[Case] = [
     Case(
         "kms-key-rotation-enabled",
         False,
+        # The DNSSEC signing key (network/dns_security.py): KMS rotates only symmetric encryption keys.
+        (res("aws:kms/key:Key", customerMasterKeySpec="ECC_NIST_P256", keyUsage="SIGN_VERIFY"),),
+        note="dnssec-ecc-p256",
+    ),
+    Case(
+        "kms-key-rotation-enabled",
+        False,
         (res("aws:kms/key:Key", keySpec="HMAC_256", keyUsage="GENERATE_VERIFY_MAC"),),
         note="hmac",
     ),

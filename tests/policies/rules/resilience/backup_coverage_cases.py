@@ -15,6 +15,15 @@ _dr_bucket = res(BUCKET, "data-replica", provider_props=WEST)
 _by_deps = res(SELECTION, "sel", provider_props=EAST, property_dependencies={"resources": [_db.urn, _data.urn]})
 
 
+_alb_logs = res(BUCKET, "alb-logs", provider_props=EAST, bucket="alb-logs-1")
+_alb = res(
+    "aws:lb/loadBalancer:LoadBalancer",
+    "alb",
+    provider_props=EAST,
+    accessLogs={"bucket": "alb-logs-1", "prefix": "alb", "enabled": True},
+)
+
+
 def selection(*arns, **kw):
     return res(SELECTION, "sel", provider_props=EAST, resources=list(arns), **kw)
 
@@ -64,5 +73,23 @@ CASES: list[Case] = [
         (_db, selection("arn:aws:rds:us-west-2:1:db:app-db")),
         note="arn-of-other-region",
         offender="db",
+    ),
+    Case(
+        "backup-covers-stateful-resources",
+        False,
+        (_data, _alb_logs, _alb, selection("arn:aws:s3:::data-1")),
+        note="alb-only-log-bucket-skipped",
+    ),
+    Case(
+        "backup-covers-stateful-resources",
+        True,
+        (
+            _alb_logs,
+            _alb,
+            res("aws:cloudtrail/trail:Trail", "trail", s3BucketName="alb-logs-1"),
+            selection("arn:aws:s3:::data-1"),
+        ),
+        note="alb-log-bucket-also-written-by-a-trail",
+        offender="alb-logs",
     ),
 ]

@@ -1,0 +1,1 @@
+"""`platformctl scan`: third-party scanners (Checkov) on the Terraform-plan export, against a reviewed baseline."""
