@@ -40,3 +40,30 @@ def partition(region: str) -> str:
     if region.startswith("us-gov-"):
         return "aws-us-gov"
     return "aws-cn" if region.startswith("cn-") else "aws"
+
+
+def key_administration(account_id: str) -> dict[str, Any]:
+    """The key-policy statement every KMS key of the platform starts with: without it nobody, not even the
+    account root, could manage the key after creation."""
+    return {
+        "Sid": "Enable IAM User Permissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
+def key_use_by_cloudwatch_logs(account_id: str, region: str) -> dict[str, Any]:
+    """CloudWatch Logs encrypts with its own service principal; the condition limits it to this account's log
+    groups in `region` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)."""
+    return {
+        "Sid": "Allow CloudWatch Logs",
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        "Condition": {
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*"}
+        },
+    }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -20,6 +19,7 @@ from pulumi import Input
 from platform_core.tiers import Tier
 
 from ..config.model import PlatformConfig
+from ..iam import key_administration, key_use_by_cloudwatch_logs
 
 # Public query logs go only to a log group in us-east-1, and DNSSEC's key must be there too:
 # https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html and
@@ -106,7 +106,7 @@ class DnsSecurity(pulumi.ComponentResource):
 
     def _us_east_1_logs_key(self, name: str, args: DnsSecurityArgs) -> aws.kms.Key:
         config = args.config
-        statements = [_account_administration(args.account_id), _cloudwatch_logs(args.account_id, ROUTE53_REGION)]
+        statements = [key_administration(args.account_id), key_use_by_cloudwatch_logs(args.account_id, ROUTE53_REGION)]
         return aws.kms.Key(
             f"{name}-query-log-key",
             description=f"{config.name_prefix} ({config.tier.value}) Route 53 query log group key (us-east-1)",
@@ -261,32 +261,6 @@ def dnssec_key_policy(account_id: str) -> str:
             "Resource": "*",
             "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
         },
-        _account_administration(account_id),
+        key_administration(account_id),
     ]
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
-
-
-def _account_administration(account_id: str) -> dict[str, Any]:
-    # The same statement as the platform's other keys (security/encryption.py): without it nobody could manage
-    # the key after creation.
-    return {
-        "Sid": "Enable IAM User Permissions",
-        "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-        "Action": "kms:*",
-        "Resource": "*",
-    }
-
-
-def _cloudwatch_logs(account_id: str, region: str) -> dict[str, Any]:
-    # As the logs key's statement: CloudWatch Logs in `region` may use the key for this account's log groups.
-    return {
-        "Sid": "Allow CloudWatch Logs",
-        "Effect": "Allow",
-        "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        "Resource": "*",
-        "Condition": {
-            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*"}
-        },
-    }

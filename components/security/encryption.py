@@ -16,6 +16,7 @@ import pulumi_aws as aws
 from platform_core.tiers import Tier
 
 from ..config.model import PlatformConfig
+from ..iam import key_administration, key_use_by_cloudwatch_logs
 from .audit import trail_name
 
 DATA_CLASSES = ("data", "logs", "backups", "secrets", "alerts")
@@ -116,17 +117,17 @@ def key_policy(
 ) -> str:
     """The key policy of one data class, as JSON; the logs key needs the ARN of the trail that writes with it,
     and the DR key admits S3 server access log delivery when `s3_access_logs` (a DR-region access-log bucket)."""
-    statements = [_account_administration(account_id)]
+    statements = [key_administration(account_id)]
     if data_class == "logs":
         if trail_arn is None:
             raise ValueError("the logs key policy names the CloudTrail trail that encrypts with it: pass trail_arn")
         statements += [
-            _cloudwatch_logs(account_id, region),
+            key_use_by_cloudwatch_logs(account_id, region),
             _s3_access_logs(account_id),
             *_cloudtrail(account_id, trail_arn),
         ]
     if data_class == DR_CLASS:  # the DR VPC's flow-log group (network/dr_network.py)
-        statements.append(_cloudwatch_logs(account_id, region))
+        statements.append(key_use_by_cloudwatch_logs(account_id, region))
         if s3_access_logs:
             statements.append(_s3_access_logs(account_id))
     if data_class == "alerts":
@@ -135,34 +136,6 @@ def key_policy(
     if data_class == "data":
         statements.extend(_autoscaling_volumes(account_id))
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
-
-
-def _account_administration(account_id: str) -> dict[str, Any]:
-    # Without it nobody, not even the account root, could manage the key after creation.
-    return {
-        "Sid": "Enable IAM User Permissions",
-        "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-        "Action": "kms:*",
-        "Resource": "*",
-    }
-
-
-def _cloudwatch_logs(account_id: str, region: str) -> dict[str, Any]:
-    # CloudWatch Logs encrypts with its own service principal; the condition limits it to this
-    # account's log groups in this region.
-    return {
-        "Sid": "Allow CloudWatch Logs",
-        "Effect": "Allow",
-        "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        "Resource": "*",
-        "Condition": {
-            "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*",
-            }
-        },
-    }
 
 
 def _s3_access_logs(account_id: str) -> dict[str, Any]:
