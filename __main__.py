@@ -34,9 +34,30 @@ from components.network import (
     NetworkArgs,
     alb_access_logs,
 )
-from components.observability import Alerting, AlertingArgs, Budget, BudgetArgs, Monitoring, MonitoringArgs
+from components.network.edge import HEALTH_CHECK_PATH
+from components.observability import (
+    Alerting,
+    AlertingArgs,
+    Budget,
+    BudgetArgs,
+    Monitoring,
+    MonitoringArgs,
+    PageLoadCanary,
+    PageLoadCanaryArgs,
+)
+from components.observability.synthetics import page_load_alarm_name
 from components.providers import account_id, kubernetes_provider, regional_providers
-from components.security import Access, AccessArgs, Audit, AuditArgs, Encryption, EncryptionArgs, trail_name
+from components.security import (
+    Access,
+    AccessArgs,
+    Audit,
+    AuditArgs,
+    Encryption,
+    EncryptionArgs,
+    ImageRegistry,
+    ImageRegistryArgs,
+    trail_name,
+)
 
 config = load_platform_config()
 secrets = read_secrets()
@@ -167,7 +188,36 @@ audit = Audit(
     primary,
 )
 access = Access(f"{prefix}-access", AccessArgs(config=config, account_id=account), primary)
+# The application images: ECR repositories on the data key; Inspector's high findings page like GuardDuty's.
+images = ImageRegistry(
+    f"{prefix}-images",
+    ImageRegistryArgs(
+        config=config,
+        key_arn=keys.data.arn,
+        critical_topic_arn=topics.get("critical"),
+        warning_topic_arn=topics["warning"],
+    ),
+    primary,
+)
 budget = Budget(f"{prefix}-budget", BudgetArgs(config=config, topic_arns=topics), primary)
+# "Page load < 2 s p95": a Synthetics canary loads the public endpoint's health page through the load balancer.
+page_load = (
+    PageLoadCanary(
+        f"{prefix}-page-load",
+        PageLoadCanaryArgs(
+            config=config,
+            account_id=account,
+            url=f"https://{config.ingress.domain_name}{HEALTH_CHECK_PATH}",
+            topic_arns=topics,
+            key_arn=keys.logs.arn,
+            access_log_bucket=storage.logs_bucket.bucket,
+            access_log_ready=storage.logs_bucket_policy,
+        ),
+        primary,
+    )
+    if config.observability.synthetics.enabled
+    else None
+)
 monitoring = Monitoring(
     f"{prefix}-monitoring",
     MonitoringArgs(
@@ -183,6 +233,7 @@ monitoring = Monitoring(
         backup_vault_name=backup.vault_name,
         trail_log_group_name=audit.trail_log_group_name,
         break_glass_role_arn=access.role_arns["break-glass"],
+        canary_name=page_load.canary.name if page_load else None,
     ),
     primary,
 )
@@ -203,7 +254,7 @@ identity = WorkloadIdentity(
 )
 cluster_access = ClusterAccess(
     f"{prefix}-cluster-access",
-    ClusterAccessArgs(config=config, cluster_name=cluster.cluster_name, role_arns=access.role_arns),
+    ClusterAccessArgs(config=config, cluster_name=cluster.cluster_name, role_arns=access.cluster_role_arns),
     primary,
 )
 k8s = kubernetes_provider(
@@ -261,8 +312,14 @@ pulumi.export("nameServers", edge.name_servers)
 if dns is not None and dns.ds_record is not None:
     pulumi.export("dnssecDsRecord", dns.ds_record)
 pulumi.export("alertTopicArns", topics)
+# What `platformctl bake` watches after a deploy (docs/rollback.md): a list, so other components' critical
+# alarms (e.g. a canary's) are added to it here.
+# What `platformctl bake` watches after a deploy: critical health alarms and the SLO alarms (page load too).
+rollback_alarms = [*monitoring.critical_alarm_names, *([page_load_alarm_name(config)] if page_load else [])]
+pulumi.export("criticalAlarmNames", sorted(rollback_alarms))
 pulumi.export("roleArns", access.role_arns)
 pulumi.export("githubOidcProviderArn", access.github_oidc_provider_arn)
 pulumi.export("guardDutyDetectorId", audit.detector_id)
+pulumi.export("imageRepositoryUrls", images.repository_urls)
 pulumi.export("budgetName", budget.budget_name)
 pulumi.export("budgetLimitUsd", budget.limit_usd)

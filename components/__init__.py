@@ -14,14 +14,17 @@ Where a resource type token's component lives:
     platform:encryption:Encryption                          security/encryption.py
     platform:audit:Audit                                    security/audit.py
     platform:access:Access                                  security/access.py
+    platform:images:ImageRegistry                           security/images.py
     platform:monitoring:Monitoring                          observability/cloudwatch_monitoring.py
     platform:alerting:Alerting                              observability/alerting.py
     platform:budget:Budget                                  observability/budget.py
+    platform:observability:PageLoadCanary                   observability/synthetics.py
     platform:kubernetes:KubernetesBaseline                  kubernetes/baseline.py
     platform:kubernetes:MonitoringStack                     kubernetes/prometheus_stack.py
 
 The stack's configuration (model, tier defaults, loader) is in config/; the AWS and Kubernetes providers in
 providers.py and the IAM documents several components write in iam.py, at the top because every concern
 uses them. Beyond those, one concern imports another only here: kubernetes reads network (the ingress port),
-cluster reads kubernetes (the service accounts it trusts) and security (the Identity Center role path).
+cluster reads kubernetes (the service accounts it trusts) and security (the Identity Center role path),
+observability reads data (the hardened bucket and access-log prefix of the canary's artifacts bucket).
 """

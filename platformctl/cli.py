@@ -6,7 +6,8 @@ not pay for the preview engine, nor `preview` need boto3.
 
 Exit status: 0 success, 1 findings, a failed program or a resource the AWS provider would refuse (one error per
 resource, with its URN, as `pulumi preview` reports them), 2 bad usage or bad configuration (one paragraph
-on stderr naming the key, the value and what is allowed; never a traceback), 3 `gate` refused the deploy.
+on stderr naming the key, the value and what is allowed; never a traceback), 3 `gate` refused the deploy,
+4 `bake` could not watch the alarms (AWS or the stack's outputs unreachable: neither healthy nor failing).
 Interrupted, a command prints `interrupted` and exits 128 + the signal's number, as a shell reports a command a
 signal ended: 130 for SIGINT (Ctrl-C), 143 for SIGTERM (a CI job's timeout), so a pipeline can tell an operator's
 Ctrl-C from its own time limit. Either way its worker processes are stopped and its scratch files removed.
@@ -50,8 +51,15 @@ COMMANDS: dict[str, Command] = {
     "urns": Command("platformctl.commands.urns", "List, snapshot (--write) or check the URNs of stateful resources."),
     "backup": Command("platformctl.commands.backup", "AWS Backup operations on a deployed stack."),
     "dr": Command("platformctl.commands.dr", "Disaster recovery: restore drill and regional failover."),
+    "bake": Command(
+        "platformctl.commands.bake",
+        "Watch a stack's critical alarms after a deploy (exit 0 healthy, 1 alarm, 4 not watched).",
+    ),
     "scan": Command(
         "platformctl.commands.scan", "Checkov on each stack's Terraform-plan export, against the scanner baseline."
+    ),
+    "security-score": Command(
+        "platformctl.commands.security_score", "Security Hub's score per standard; --publish puts it in CloudWatch."
     ),
 }
 

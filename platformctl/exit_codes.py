@@ -13,3 +13,6 @@ class ExitCode(IntEnum):
     USAGE = 2
     # `gate` refused the deploy: distinct from a failure, so a pipeline can tell "not now" from "broken".
     REFUSED = 3
+    # `bake` could not watch (AWS unreachable, no credentials, denied, throttled past retries; the stack's outputs
+    # unreadable): neither healthy nor failing, so a pipeline must read it as neither (no rollback on it).
+    NOT_WATCHED = 4

@@ -13,6 +13,8 @@ from typing import Any
 
 from platform_core.tiers import FACTS, Tier, TierFacts
 
+from .operations import CANARY_RUNTIME_VERSION, PAGE_LOAD_P95_MS
+
 _DEV, _STAGING, _PROD = FACTS[Tier.DEV], FACTS[Tier.STAGING], FACTS[Tier.PROD]
 
 
@@ -49,8 +51,19 @@ COMMON_DEFAULTS: dict[str, Any] = {
         "memoryAlarmPercent": 85,
         "diskAlarmPercent": 80,
         "replicationLagAlarmSeconds": 600,
+        # The page-load canary's pinned runtime and schedule, alike in every tier that runs it.
+        "synthetics": {
+            "runtimeVersion": CANARY_RUNTIME_VERSION,
+            "scheduleMinutes": 5,
+            "pageLoadP95Ms": PAGE_LOAD_P95_MS,
+        },
     },
-    "access": {"githubRepository": "company/platform-infrastructure", "breakGlassSessionHours": 1},
+    "access": {
+        "githubRepository": "company/platform-infrastructure",
+        "breakGlassSessionHours": 1,
+        "drDrillEnvironment": "dr-drill",
+    },
+    "registry": {"repositories": ["apps"]},
     "budget": {"alertThresholdsPercent": [80, 100]},
     "kubernetes": {
         "appNamespaces": ["apps"],
@@ -130,6 +143,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
         },
         "dns": {"queryLogging": False, "dnssec": False},
         "alerting": {"severities": ["warning", "info"]},
+        "registry": {"untaggedExpiryDays": 3, "keepTaggedImages": 30},
         "observability": {
             "appLogLevel": "debug",
             "logRetentionDays": 7,
@@ -140,9 +154,13 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "cpuAlarmPercent": 90,
             "dbConnectionsAlarm": 50,
             "dbFreeStorageAlarmGib": 2,
+            # dev: no canary (cost); the API alarms and a developer's browser cover it.
+            "synthetics": {"enabled": False},
         },
         "access": {
             "githubEnvironment": "dev",
+            # The DR drill restores prod's backups only (docs/dr-drill.md).
+            "drDrill": False,
             "developerAccess": "full",
             "adminRequiresMfa": False,
             "adminSessionHours": 8,
@@ -229,6 +247,7 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
         },
         "dns": {"queryLogging": False, "dnssec": False},
         "alerting": {"severities": ["critical", "warning", "info"]},
+        "registry": {"untaggedExpiryDays": 7, "keepTaggedImages": 50},
         "observability": {
             "appLogLevel": "info",
             "logRetentionDays": 30,
@@ -239,9 +258,11 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "cpuAlarmPercent": 80,
             "dbConnectionsAlarm": 150,
             "dbFreeStorageAlarmGib": 5,
+            "synthetics": {"enabled": True, "artifactRetentionDays": 14},
         },
         "access": {
             "githubEnvironment": "staging",
+            "drDrill": False,
             "developerAccess": "limited",
             "adminRequiresMfa": True,
             "adminSessionHours": 4,
@@ -329,6 +350,8 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "wafLogRetentionDays": 365,
         },
         "dns": {"queryLogging": True, "dnssec": True, "queryLogRetentionDays": 365},
+        # Prod keeps the most releases: a rollback or a node replacement pulls an older tag.
+        "registry": {"untaggedExpiryDays": 14, "keepTaggedImages": 200},
         "alerting": {"severities": ["critical", "warning", "info"]},
         "observability": {
             "appLogLevel": "info",
@@ -340,9 +363,11 @@ TIER_DEFAULTS: dict[Tier, dict[str, Any]] = {
             "cpuAlarmPercent": 80,
             "dbConnectionsAlarm": 400,
             "dbFreeStorageAlarmGib": 20,
+            "synthetics": {"enabled": True, "artifactRetentionDays": 30},
         },
         "access": {
             "githubEnvironment": "production",
+            "drDrill": True,
             "developerAccess": "read-only",
             "adminRequiresMfa": True,
             "adminSessionHours": 1,

@@ -255,3 +255,40 @@ class BackupSettings(ConfigModel):
             if not _SCHEDULE.match(expression):
                 raise ValueError(f"schedule {rule!r}={expression!r} must be an AWS cron(...) expression")
         return value
+
+
+# One path segment of an ECR repository name (the stack's prefix and a slash come before it); lowercase only
+# (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html, repositoryName).
+_REPOSITORY_SEGMENT = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+
+class RegistrySettings(ConfigModel):
+    repositories: list[str] = Field(
+        min_length=1,
+        description=(
+            "ECR repositories for the application images, each created as `platform-<tier>/<name>` with scan on "
+            "push, immutable tags, the data KMS key and a lifecycle policy."
+        ),
+    )
+    untagged_expiry_days: int = Field(
+        ge=1, description="Untagged images (layers left behind by a re-push or a failed build) expire after this."
+    )
+    keep_tagged_images: int = Field(
+        ge=1,
+        description=(
+            "Tagged images kept per repository; older ones expire. Keep more than any release still running or "
+            "rolled back to can be behind: a node cannot pull an expired image."
+        ),
+    )
+
+    @field_validator("repositories")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        bad = [name for name in value if not _REPOSITORY_SEGMENT.match(name)]
+        if bad:
+            raise ValueError(
+                f"repository names are lowercase letters and digits separated by single . _ or -; got {bad}"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError(f"repository names must be unique; got {value}")
+        return value

@@ -27,6 +27,7 @@ from .infrastructure import (
     ClusterSettings,
     DatabaseSettings,
     NetworkSettings,
+    RegistrySettings,
     StorageSettings,
 )
 from .operations import (
@@ -78,6 +79,7 @@ class PlatformConfig(ConfigModel):
     database: DatabaseSettings = Field(description="RDS PostgreSQL instance.")
     storage: StorageSettings = Field(description="S3 buckets for application data and logs.")
     backup: BackupSettings = Field(description="AWS Backup vaults and plan.")
+    registry: RegistrySettings = Field(description="ECR repositories for the application images.")
     ingress: IngressSettings = Field(description="The public load balancer in front of the cluster's ingress.")
     dns: DnsSettings = Field(description="Query logging and DNSSEC of the stack's public hosted zone.")
     alerting: AlertingSettings = Field(description="SNS topics per severity and where they deliver.")

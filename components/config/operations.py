@@ -124,6 +124,44 @@ class AlertingSettings(ConfigModel):
         return value
 
 
+# "Performance Targets": page load time under 2 s at the 95th percentile, measured from outside by the canary.
+PAGE_LOAD_P95_MS = 2000
+# The newest Python/Selenium Synthetics runtime (Python 3.12); deprecated runtimes refuse new canaries
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Library_python_selenium.html,
+# .../CloudWatch_Synthetics_Runtime_Support_Policy.html).
+CANARY_RUNTIME_VERSION = "syn-python-selenium-14.0"
+
+
+class SyntheticsSettings(ConfigModel):
+    enabled: bool = Field(
+        description=(
+            "Run a CloudWatch Synthetics canary that loads the public endpoint on a schedule, with an alarm on its "
+            "p95 duration and its success rate on the application dashboard."
+        )
+    )
+    runtime_version: str = Field(
+        default=CANARY_RUNTIME_VERSION,
+        # The canary script is Python (observability/canary/page_load.py): only Python/Selenium runtimes run it.
+        pattern=r"^syn-python-selenium-\d+\.\d+$",
+        description="Synthetics runtime of the canary, pinned (syn-python-selenium-<major>.<minor>).",
+    )
+    schedule_minutes: int = Field(
+        default=5, ge=1, le=60, description="Minutes between canary runs (rate(N minutes)); each run is billed."
+    )
+    page_load_p95_ms: int = Field(
+        default=PAGE_LOAD_P95_MS,
+        ge=100,
+        le=60000,
+        description="Page load SLO: the canary's p95 run duration above this raises the page-load alarm, milliseconds.",
+    )
+    artifact_retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=455,  # Synthetics keeps run data 1-455 days (API_CreateCanary SuccessRetentionPeriodInDays)
+        description="Days the canary's run data and its artifacts (screenshots, HAR, logs) are kept.",
+    )
+
+
 class ObservabilitySettings(ConfigModel):
     app_log_level: LogLevel = Field(description="Log level of platform and application workloads.")
     log_retention_days: LogRetentionDays = Field(
@@ -150,6 +188,7 @@ class ObservabilitySettings(ConfigModel):
     disk_alarm_percent: int = Field(ge=1, le=100, description="Node filesystem utilisation warning, percent.")
     db_connections_alarm: int = Field(ge=1, le=10000, description="Database connections that raise a warning.")
     db_free_storage_alarm_gib: int = Field(ge=1, le=10000, description="Free database storage floor, GiB.")
+    synthetics: SyntheticsSettings = Field(description="The page-load canary (CloudWatch Synthetics).")
     replication_lag_alarm_seconds: int = Field(
         ge=IDLE_REPLICA_LAG_SECONDS + 60,
         le=MAX_REPLICA_LAG_ALARM_SECONDS,
@@ -178,6 +217,17 @@ class AccessSettings(ConfigModel):
     admin_requires_mfa: bool = Field(description="platform-admin may only be assumed with MFA.")
     admin_session_hours: int = Field(ge=1, le=12, description="Maximum session of platform-admin, hours.")
     break_glass_session_hours: int = Field(ge=1, le=12, description="Maximum session of break-glass, hours.")
+    dr_drill: bool = Field(
+        description=(
+            "A role for the scheduled DR drill (.github/workflows/dr-drill.yml, docs/dr-drill.md): GitHub OIDC for "
+            "drDrillEnvironment of githubRepository only, 6 h sessions, restore/check/delete of drill-tagged RDS "
+            "instances and read access to the Pulumi state; exported as roleArns.dr-drill."
+        )
+    )
+    dr_drill_environment: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="GitHub environment whose jobs may assume the DR drill role (the workflow's `environment:`).",
+    )
     identity_center_permission_sets: dict[str, str] = Field(
         default_factory=dict,
         description=(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 import pulumi_aws as aws
 from pulumi import Input, Output
@@ -30,7 +32,7 @@ class HardenedBucket:
         *,
         key_arn: Input[str] | None,
         protect: bool,
-        lifecycle: aws.s3.BucketLifecycleConfigurationRuleArgs,
+        lifecycle: aws.s3.BucketLifecycleConfigurationRuleArgs | Sequence[aws.s3.BucketLifecycleConfigurationRuleArgs],
         extra_statements: StatementsFor | None = None,
         provider: aws.Provider | None = None,
     ) -> None:
@@ -79,7 +81,7 @@ class HardenedBucket:
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket_name,
-            rules=[lifecycle],
+            rules=list(lifecycle) if isinstance(lifecycle, Sequence) else [lifecycle],
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.versioning])),
         )
 

@@ -21,6 +21,12 @@ from .cloudwatch_alarms import (
 )
 from .watched_resources import MonitoringArgs
 
+# The namespace canaries publish SuccessPercent and Duration to (CloudWatch_Synthetics_Canaries_metrics.html).
+SYNTHETICS = "CloudWatchSynthetics"
+
+# The namespace and dimension platformctl/ops/security_score.py publishes the Security Hub score under.
+SECURITY_HUB, SECURITY_HUB_DIMENSION = "Platform/SecurityHub", "Standard"
+
 GRID_WIDTH = 24
 # Billing metrics exist only in us-east-1, whatever region the stack runs in, and refresh about every 6 h.
 BILLING_REGION = "us-east-1"
@@ -92,7 +98,24 @@ def _infrastructure(args: MonitoringArgs) -> list[Widget]:
             period=EC2_PERIOD,
             y_label="bytes",
         ),
+        _security_score(region),
     ]
+
+
+def _security_score(region: str) -> Widget:
+    """Security Hub's score per standard, as `platformctl security-score --publish` (security-score.yml, daily)
+    puts it: Security Hub publishes no metric of its own. SEARCH shows every standard that has a score."""
+    search = f"SEARCH('{{{SECURITY_HUB},{SECURITY_HUB_DIMENSION}}} MetricName=\"SecurityScore\"', 'Minimum', 86400)"
+    widget = _graph(
+        "Security Hub score per standard",
+        region,
+        [[{"expression": search, "id": "score"}]],
+        stat="Minimum",
+        period=86400,
+        y_label="%",
+    )
+    widget["properties"]["yAxis"]["left"]["max"] = 100
+    return widget
 
 
 def _application(args: MonitoringArgs) -> list[Widget]:
@@ -139,6 +162,36 @@ def _application(args: MonitoringArgs) -> list[Widget]:
                 [ALB, "HealthyHostCount", *target, {"stat": "Minimum", "label": "healthy"}],
                 [ALB, "UnHealthyHostCount", *target, {"stat": "Maximum", "label": "unhealthy"}],
             ],
+        ),
+        *_page_load(args),
+    ]
+
+
+def _page_load(args: MonitoringArgs) -> list[Widget]:
+    """Availability and page load as a user sees them: the canary's successful runs and its p95 duration."""
+    if args.canary_name is None:
+        return []
+    settings, region = args.config.observability.synthetics, args.config.primary_region
+    canary = ("CanaryName", args.canary_name)
+    period = settings.schedule_minutes * 60
+    return [
+        _graph(
+            "Page load canary: successful runs",
+            region,
+            [[SYNTHETICS, "SuccessPercent", *canary, {"label": "success"}]],
+            stat="Average",
+            period=period,
+            y_label="%",
+            lines=[("availability target", args.config.availability_target)],
+        ),
+        _graph(
+            "Page load canary: run duration p95",
+            region,
+            [[SYNTHETICS, "Duration", *canary, {"label": "p95"}]],
+            stat="p95",
+            period=period,
+            y_label="ms",
+            lines=[("p95 SLO", settings.page_load_p95_ms)],
         ),
     ]
 

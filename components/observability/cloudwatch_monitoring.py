@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi import Input, Output
 
+from ..config.model import PlatformConfig
 from ..iam import service_trust
 from .cloudwatch_alarms import (
     PERIOD_SECONDS,
@@ -38,6 +39,7 @@ class Monitoring(pulumi.ComponentResource):
     event_rules: dict[str, aws.cloudwatch.EventRule]
     event_severity: dict[str, str]
     dashboards: dict[str, aws.cloudwatch.Dashboard]
+    critical_alarm_names: list[str]
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if args.dr_replica_identifier is not None and args.dr_provider is None:
@@ -46,13 +48,13 @@ class Monitoring(pulumi.ComponentResource):
         self.alarms, self.alarm_severity = {}, {}
         self.event_rules, self.event_severity = {}, {}
 
-        specs = [
+        health = [
             *slo_alarms(args.config, args.load_balancer_arn_suffix, args.target_group_arn_suffix),
             *database_alarms(args.config, args.db_identifier),
             *(node_alarms(args.config, args.cluster_name) if args.config.observability.container_insights else []),
-            *self._security_metrics(name, args),
         ]
-        for spec in specs:
+        self.critical_alarm_names = critical_alarm_names(args.config, health)
+        for spec in [*health, *self._security_metrics(name, args)]:
             self._alarm(name, spec, args)
         # Taken before the DR alarm exists: an alarm status widget shows its own region's alarms.
         primary_alarm_arns = [alarm.arn for _, alarm in sorted(self.alarms.items())]
@@ -80,6 +82,7 @@ class Monitoring(pulumi.ComponentResource):
                 "alarmSeverity": self.alarm_severity,
                 "eventRuleArns": {key: rule.arn for key, rule in self.event_rules.items()},
                 "dashboardNames": {key: board.dashboard_name for key, board in self.dashboards.items()},
+                "criticalAlarmNames": self.critical_alarm_names,
             }
         )
 
@@ -110,8 +113,7 @@ class Monitoring(pulumi.ComponentResource):
         )
         alarm = aws.cloudwatch.MetricAlarm(
             f"{name}-{spec.key}",
-            # A fixed, readable name: it is the title of the Slack post and of the PagerDuty incident.
-            name=f"{config.name_prefix}-{spec.key}",
+            name=alarm_name(config, spec),
             alarm_description=spec.description,
             comparison_operator=spec.comparison,
             threshold=spec.threshold,
@@ -255,6 +257,29 @@ class Monitoring(pulumi.ComponentResource):
         )
         self.event_rules[key] = rule
         self.event_severity[key] = severity
+
+
+# The SLO alarms a deploy can break (API p95 latency, database read/write p95): they page as warnings, but a
+# deploy that sets one off is rolled back all the same (the platform documentation's "critical metrics").
+ROLLBACK_SLO_KEYS = frozenset({"api-latency-p95", "db-read-latency-p95", "db-write-latency-p95"})
+
+
+def critical_alarm_names(config: PlatformConfig, health: list[AlarmSpec]) -> list[str]:
+    """Names of the primary-region alarms `platformctl bake` watches after a deploy (stack output
+    criticalAlarmNames): every health alarm the program marks critical, and the SLO alarms above.
+
+    By the severity the program gives them, not the topic they reach, so dev (no critical topic) lists them too.
+    Left out: the security signals (root or break-glass use says who is in the account, not whether the deploy
+    works: no reason to roll it back) and the DR replica's lag alarm (it lives in the DR region).
+    """
+    return sorted(
+        alarm_name(config, spec) for spec in health if spec.severity == "critical" or spec.key in ROLLBACK_SLO_KEYS
+    )
+
+
+def alarm_name(config: PlatformConfig, spec: AlarmSpec) -> str:
+    # A fixed, readable name: it is the title of the Slack post and of the PagerDuty incident.
+    return f"{config.name_prefix}-{spec.key}"
 
 
 def _default_event_bus_arn(topic_arn: str) -> str:

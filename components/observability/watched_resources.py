@@ -24,3 +24,4 @@ class MonitoringArgs:
     backup_vault_name: Input[str]
     trail_log_group_name: Input[str]
     break_glass_role_arn: Input[str]
+    canary_name: Input[str] | None = None  # the page-load canary (synthetics.py), where the tier runs one

@@ -15,14 +15,21 @@ from pulumi import Input, Output
 from platform_core.tiers import Tier
 
 from ..config.model import PlatformConfig
+from ..data.database_parameters import instance_identifier
 from ..providers import from_account_baseline
 from . import access_policies as docs
+from .dr_drill_policies import dr_drill
 
 HOUR = 3600
 CI_SESSION_SECONDS = HOUR
 CI_PREVIEWER_SESSION_SECONDS = HOUR
 DEVELOPER_SESSION_SECONDS = HOUR
+# dr-drill.yml asks STS for 6 h (role-duration-seconds: 21600): its wait is prod's 4 h RTO, and the credentials
+# must outlive it to delete the drill's instance. A longer request than the role's MaxSessionDuration is refused.
+DR_DRILL_SESSION_SECONDS = 6 * HOUR
 ROLE_KEYS = ("platform-admin", "developer", "ci-deployer", "ci-previewer", "break-glass")
+# Only where access.drDrill is on (prod): the quarterly DR drill's role (docs/dr-drill.md).
+DR_DRILL_ROLE = "dr-drill"
 
 _AWS_MANAGED = {
     "AdministratorAccess": "arn:aws:iam::aws:policy/AdministratorAccess",
@@ -35,6 +42,7 @@ _CUSTOMER = {
     "CiDeployerIam": "ci-deployer-iam",
     "CiPreviewerState": "ci-previewer-state",
     "DenyPlatformRoleAssumption": "deny-role-assumption",
+    "DrDrill": "dr-drill",
 }
 _DEVELOPER_POLICIES = {
     "full": ("PowerUserAccess", "DenyPlatformRoleAssumption"),
@@ -50,11 +58,12 @@ class AccessArgs:
 
 
 class Access(pulumi.ComponentResource):
-    """platform-admin, developer, ci-deployer, ci-previewer and break-glass, with AWS- or customer-managed
-    policies."""
+    """platform-admin, developer, ci-deployer, ci-previewer and break-glass (and dr-drill where access.drDrill),
+    with AWS- or customer-managed policies."""
 
     roles: dict[str, aws.iam.Role]
     role_arns: dict[str, Output[str]]
+    cluster_role_arns: dict[str, Output[str]]  # ROLE_KEYS only: the roles ClusterAccess maps into Kubernetes
     github_oidc_provider_arn: str
 
     def __init__(self, name: str, args: AccessArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -120,7 +129,23 @@ class Access(pulumi.ComponentResource):
                 description="Emergency access; every assumption raises an alarm",
             ),
         }
+        if access.dr_drill:
+            self.roles[DR_DRILL_ROLE] = self._role(
+                name,
+                args,
+                DR_DRILL_ROLE,
+                # Its own environment, not ci-deployer's protected `production` (which waits for a reviewer).
+                trust=docs.github_trust(
+                    self.github_oidc_provider_arn, docs.environment_subject(repository, access.dr_drill_environment)
+                ),
+                session_seconds=DR_DRILL_SESSION_SECONDS,
+                policies=("DrDrill",),
+                description=f"Scheduled DR drill of {config.tier.value} from GitHub environment "
+                f"{access.dr_drill_environment}: restores, checks and deletes drill instances",
+            )
         self.role_arns = {key: role.arn for key, role in self.roles.items()}
+        # The drill talks to the RDS API only: no Kubernetes access entry for it.
+        self.cluster_role_arns = {key: self.role_arns[key] for key in ROLE_KEYS}
         self.register_outputs(
             {
                 "roleArns": self.role_arns,
@@ -144,6 +169,8 @@ class Access(pulumi.ComponentResource):
             "CiPreviewerState": docs.ci_previewer_state(args.account_id),
             "DenyPlatformRoleAssumption": docs.deny_platform_role_assumption(args.account_id),
         }
+        if args.config.access.dr_drill:
+            documents["DrDrill"] = _dr_drill_document(args)
         if args.config.access.developer_access == "limited":
             documents["DeveloperLimitedWrite"] = docs.developer_limited(args.account_id, prefix, args.config.tier.value)
         # Fixed names: a replacement (e.g. a new description) must delete the old policy before creating the
@@ -186,3 +213,14 @@ class Access(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         return role
+
+
+def _dr_drill_document(args: AccessArgs) -> str:
+    """The drill restores in the primary region (point in time, snapshots) and, where the tier copies backups
+    there, in the DR region; each region's recovery points are on the key of that region (data, dr)."""
+    config = args.config
+    regions, aliases = [config.primary_region], [f"alias/{config.name_prefix}-data"]
+    if config.uses_dr_region:
+        regions.append(config.dr_region)
+        aliases.append(f"alias/{config.name_prefix}-dr")
+    return dr_drill(args.account_id, regions, instance_identifier(config), aliases, config.name_prefix)

@@ -285,28 +285,31 @@ def ci_previewer_state(account_id: str) -> str:
     Keys are matched by alias (kms:ResourceAliases is multivalued, hence ForAnyValue), never by a wildcard alone
     (https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html).
     """
+    return document(pulumi_state_key_statements(account_id))
+
+
+def pulumi_state_key_statements(account_id: str) -> list[dict[str, Any]]:
+    """kms:Decrypt of the stack's secrets data key and, through S3, of the state objects (ci_previewer_state)."""
     keys = f"arn:aws:kms:*:{account_id}:key/*"
-    return document(
-        [
-            {
-                "Sid": "StackSecrets",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": keys,
-                "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": SECRETS_KEY_ALIAS}},
+    return [
+        {
+            "Sid": "StackSecrets",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": keys,
+            "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": SECRETS_KEY_ALIAS}},
+        },
+        {
+            "Sid": "StateObjects",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": keys,
+            "Condition": {
+                "ForAnyValue:StringEquals": {"kms:ResourceAliases": STATE_KEY_ALIAS},
+                "StringLike": {"kms:ViaService": "s3.*.amazonaws.com"},
             },
-            {
-                "Sid": "StateObjects",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": keys,
-                "Condition": {
-                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": STATE_KEY_ALIAS},
-                    "StringLike": {"kms:ViaService": "s3.*.amazonaws.com"},
-                },
-            },
-        ]
-    )
+        },
+    ]
 
 
 def deny_platform_role_assumption(account_id: str) -> str:

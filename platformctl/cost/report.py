@@ -12,7 +12,7 @@ from platform_core.cost.pricebook import USAGE_NAME, PriceBook, load_price_book,
 from platform_core.errors import UsageError
 
 from ..preview.engine import StackPreview
-from ..project import Project, tier_of
+from ..project import Project, load_stack_config, tier_of
 
 __all__ = [
     "Prices",
@@ -46,19 +46,26 @@ def load_prices() -> Prices:
 
 def estimate_previews(project: Project, previews: list[StackPreview], prices: Prices) -> dict[str, StackEstimate]:
     book, usage = prices.book, prices.usage
+    profiles = {**(usage.get("tiers") or {}), **(usage.get("accounts") or {})}
     estimates = {}
     for preview in (p for p in previews if p.ok):
-        profile = tier_of(project, preview.stack)  # usage assumptions are per tier
-        tiers = usage.get("tiers") or {}
+        profile = usage_profile(project, preview.stack)
         estimate = estimate_stack(
-            preview.stack, preview.resources, book, tiers.get(profile, {}), float(usage["businessHoursPerMonth"])
+            preview.stack, preview.resources, book, profiles.get(profile, {}), float(usage["businessHoursPerMonth"])
         )
-        if profile not in tiers:
+        if profile not in profiles:
             estimate.notes.append(
                 f"no usage profile {profile!r} in {USAGE_NAME}: usage-based costs (data, storage, logs) are not counted"
             )
         estimates[preview.stack] = estimate
     return estimates
+
+
+def usage_profile(project: Project, stack: str) -> str:
+    """The stack's `<project>:usageProfile` (an account baseline names its account's profile), else its tier:
+    usage assumptions are per tier for the platform stacks, per account for the baseline."""
+    configured = load_stack_config(project, stack).values.get(f"{project.name}:usageProfile")
+    return configured or tier_of(project, stack)
 
 
 def money(value: float) -> str:

@@ -28,6 +28,7 @@ STATEFUL_TYPES = frozenset(
         "aws:route53/zone:Zone",
         "aws:dynamodb/table:Table",
         "aws:efs/fileSystem:FileSystem",
+        "aws:ecr/repository:Repository",
     }
 )
 SNAPSHOT_DIR = Path("tests") / "snapshots"

@@ -39,6 +39,7 @@ RESOURCE_TYPES: dict[str, str] = {
     "aws:rds/subnetGroup:SubnetGroup": "aws_db_subnet_group",
     "aws:route53/hostedZoneDnsSec:HostedZoneDnsSec": "aws_route53_hosted_zone_dnssec",
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "aws_s3_bucket_replication_configuration",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "aws_s3_object",  # pulumi-aws names aws_s3_object BucketObjectv2
 }
 
 # Terraform type -> {Pulumi property -> Terraform property}, at any depth of that type's inputs: Pulumi names a
@@ -49,6 +50,7 @@ PROPERTY_RENAMES: dict[str, dict[str, str]] = {
     "aws_cloudtrail": {"advancedEventSelectors": "advanced_event_selector", "fieldSelectors": "field_selector"},
     "aws_cloudwatch_metric_alarm": {"metricQueries": "metric_query", "name": "alarm_name"},
     "aws_db_parameter_group": {"parameters": "parameter"},
+    "aws_ecr_repository": {"encryptionConfigurations": "encryption_configuration"},
     "aws_iam_openid_connect_provider": {"clientIdLists": "client_id_list"},
     "aws_lb_listener": {"defaultActions": "default_action"},
     "aws_route53_record": {"aliases": "alias"},

@@ -82,6 +82,7 @@ _LOGS = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/"
 _BACKUP = "https://docs.aws.amazon.com/aws-backup/latest/devguide/"
 _EKS = "https://docs.aws.amazon.com/eks/latest/APIReference/"
 _WAF = "https://docs.aws.amazon.com/waf/latest/APIReference/"
+_ECR = "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/"
 
 
 def _aws_named(doc: str, scope: str = NONE) -> NameRule:
@@ -117,6 +118,8 @@ NAME_RULES: dict[str, NameRule] = {
     "aws:ec2/subnet:Subnet": _aws_named(_EC2 + "API_CreateSubnet.html"),
     "aws:ec2/vpc:Vpc": _aws_named(_EC2 + "API_CreateVpc.html"),
     "aws:ec2/vpcEndpoint:VpcEndpoint": _aws_named(_EC2 + "API_CreateVpcEndpoint.html"),
+    # One lifecycle policy per repository, which it is attached to (PutLifecyclePolicy replaces it).
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": _aws_named(_ECR + "API_PutLifecyclePolicy.html"),
     "aws:eks/accessEntry:AccessEntry": _aws_named(_EKS + "API_CreateAccessEntry.html"),
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": _aws_named(_EKS + "API_AssociateAccessPolicy.html"),
     # "There can be only one detector per account per Region."
@@ -124,6 +127,21 @@ NAME_RULES: dict[str, NameRule] = {
         "https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreateDetector.html", REGION
     ),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _aws_named(_IAM + "API_AttachRolePolicy.html"),
+    # The recorder's on/off switch: one per recorder, so one per account and region.
+    "aws:cfg/recorderStatus:RecorderStatus": _aws_named(
+        "https://docs.aws.amazon.com/config/latest/APIReference/API_StartConfigurationRecorder.html", REGION
+    ),
+    # Inspector and Security Hub are enabled once per account and Region (the hub's ARN ends in hub/default);
+    # a standard is subscribed at most once per hub.
+    "aws:inspector2/enabler:Enabler": _aws_named(
+        "https://docs.aws.amazon.com/inspector/v2/APIReference/API_Enable.html", REGION
+    ),
+    "aws:securityhub/account:Account": _aws_named(
+        "https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_EnableSecurityHub.html", REGION
+    ),
+    "aws:securityhub/standardsSubscription:StandardsSubscription": _aws_named(
+        "https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchEnableStandards.html"
+    ),
     "aws:kms/key:Key": _aws_named("https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html"),
     "aws:lb/listener:Listener": _aws_named(_ELB + "API_CreateListener.html"),
     # One DNSSEC signing state and at most one query logging configuration per hosted zone.
@@ -310,6 +328,17 @@ NAME_RULES: dict[str, NameRule] = {
         forbid=(_no(r"^sg-", 'cannot begin with "sg-"'),),
         doc=_EC2 + "API_CreateSecurityGroup.html",
     ),
+    # 2-256 characters, lowercase path segments separated by / (CreateRepository, repositoryName).
+    "aws:ecr/repository:Repository": NameRule(
+        "name",
+        auto_max=255,
+        max_len=256,
+        min_len=2,
+        allowed=_chars(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"),
+        allowed_text="only lowercase letters and digits, separated by single . _ - or / allowed in",
+        scope=REGION,
+        doc=_ECR + "API_CreateRepository.html",
+    ),
     "aws:eks/addon:Addon": NameRule("addonName", doc=_EKS + "API_CreateAddon.html"),
     "aws:eks/cluster:Cluster": NameRule(
         "name",
@@ -348,6 +377,28 @@ NAME_RULES: dict[str, NameRule] = {
         scope=ACCOUNT,
         fold_case=True,
         doc=_IAM + "API_CreatePolicy.html",
+    ),
+    # One customer-managed recorder and one delivery channel per account and region, 1-256 characters
+    # (API_ConfigurationRecorder.html, API_DeliveryChannel.html).
+    "aws:cfg/recorder:Recorder": NameRule(
+        "name",
+        auto_max=255,
+        max_len=256,
+        scope=REGION,
+        singleton=True,
+        doc="https://docs.aws.amazon.com/config/latest/APIReference/API_PutConfigurationRecorder.html",
+    ),
+    "aws:cfg/deliveryChannel:DeliveryChannel": NameRule(
+        "name",
+        auto_max=255,
+        max_len=256,
+        scope=REGION,
+        singleton=True,
+        doc="https://docs.aws.amazon.com/config/latest/APIReference/API_PutDeliveryChannel.html",
+    ),
+    # IAM names a service-linked role after its service (AWSServiceRoleForConfig): one per service and account.
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": NameRule(
+        "awsServiceName", scope=ACCOUNT, doc=_IAM + "API_CreateServiceLinkedRole.html"
     ),
     "aws:iam/role:Role": NameRule(
         "name",
@@ -473,6 +524,21 @@ NAME_RULES: dict[str, NameRule] = {
         lower_auto=True,
         scope=GLOBAL,
         doc="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+    ),
+    # An object key is up to 1,024 bytes; unique only in its bucket.
+    "aws:s3/bucketObjectv2:BucketObjectv2": NameRule(
+        "key", max_len=1024, doc="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html"
+    ),
+    # 1-21 lowercase letters, digits, hyphens and underscores (AWS::Synthetics::Canary Name `^[0-9a-z_\-]{1,21}$`),
+    # unique in the account and region; the docstring of pulumi-aws's `name` (255) is not what the API accepts.
+    "aws:synthetics/canary:Canary": NameRule(
+        "name",
+        auto_max=255,
+        max_len=21,
+        allowed=_chars(r"[0-9a-z_-]+"),
+        allowed_text="only lowercase alphanumeric characters, hyphens and underscores allowed in",
+        scope=REGION,
+        doc="https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html",
     ),
     "aws:sns/topic:Topic": NameRule(
         "name",

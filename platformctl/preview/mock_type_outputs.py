@@ -191,6 +191,45 @@ def _backup_plan(name: str, state: dict[str, Any], region: str, fields: dict[str
     return {"version": base64.b64encode(digest("plan-version", name, 24).encode()).decode()}
 
 
+def _security_hub(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    # One hub per account and region, always named "default" (DescribeHub's HubArn).
+    return {"arn": f"arn:aws:securityhub:{region}:{ACCOUNT_ID}:hub/default"}
+
+
+def _repository(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    """What CreateRepository returns: the registry (the account) and the URL images are pushed to."""
+    url = f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{fields['physical']}"
+    return {"registryId": ACCOUNT_ID, "repositoryUrl": url}
+
+
+def _canary(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    """CreateCanary's outputs: the ARN names the canary; the engine is the Lambda function `cwsyn-<name>-<id>`."""
+    canary = state.get("name", fields["physical"])
+    function = f"cwsyn-{canary}-{fields['uuid']}"
+    return {
+        "arn": f"arn:aws:synthetics:{region}:{ACCOUNT_ID}:canary:{canary}",
+        "engineArn": f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{function}:1",
+        "sourceLocationArn": f"arn:aws:lambda:{region}:{ACCOUNT_ID}:layer:{function}:1",
+        "status": "RUNNING" if state.get("startCanary") else "READY",
+    }
+
+
+def _bucket_object(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    # A versioned bucket gives every PUT a version ID; S3 reports the ETag (the MD5 of a single-part object).
+    return {"versionId": fields["hex32"], "etag": fields["hex32"]}
+
+
+# The role names IAM gives the service-linked roles the programs create (CreateServiceLinkedRole).
+_SERVICE_LINKED_ROLE_NAMES = {"config.amazonaws.com": "AWSServiceRoleForConfig"}
+
+
+def _service_linked_role(name: str, state: dict[str, Any], region: str, fields: dict[str, str]) -> dict[str, Any]:
+    service = state["awsServiceName"]
+    role = _SERVICE_LINKED_ROLE_NAMES.get(service, f"AWSServiceRoleFor{service.split('.')[0].title()}")
+    path = f"/aws-service-role/{service}/"
+    return {"name": role, "path": path, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role{path}{role}"}
+
+
 TYPE_OUTPUTS: dict[str, Callable[[str, dict[str, Any], str, dict[str, str]], dict[str, Any]]] = {
     "aws:eks/cluster:Cluster": _cluster,
     "aws:eks/nodeGroup:NodeGroup": _node_group,
@@ -209,4 +248,9 @@ TYPE_OUTPUTS: dict[str, Callable[[str, dict[str, Any], str, dict[str, str]], dic
     "aws:route53/record:Record": _record,
     "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:route53/keySigningKey:KeySigningKey": _key_signing_key,
+    "aws:ecr/repository:Repository": _repository,
+    "aws:securityhub/account:Account": _security_hub,
+    "aws:synthetics/canary:Canary": _canary,
+    "aws:s3/bucketObjectv2:BucketObjectv2": _bucket_object,
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": _service_linked_role,
 }

@@ -8,11 +8,14 @@ replacement options (deleteBeforeReplace, ignoreChanges).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from google.protobuf import empty_pb2
+from pulumi import asset
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, _ensure_event_loop, _resolve_callbacks
 from pulumi.runtime.proto import resource_pb2
@@ -168,7 +171,25 @@ def plain(value: Any) -> Any:
         return value
     if type(value).__name__ == "Unknown":
         return "[unknown]"
+    if isinstance(value, (asset.Asset, asset.Archive)):
+        return _asset(value)
     return str(value)
+
+
+def _asset(value: asset.Asset | asset.Archive) -> Any:
+    """An asset or archive as its content, not its object: the CLI diffs assets by their content's hash, and a
+    machine's absolute path must not reach a preview or a snapshot."""
+    if isinstance(value, asset.AssetArchive):
+        return {"assetArchive": {name: plain(item) for name, item in sorted(value.assets.items())}}
+    if isinstance(value, asset.FileAsset):
+        path = Path(str(value.path))
+        return {"fileAsset": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    if isinstance(value, asset.StringAsset):
+        return {"stringAsset": hashlib.sha256(str(value.text).encode()).hexdigest()}
+    if isinstance(value, (asset.FileArchive, asset.RemoteAsset, asset.RemoteArchive)):
+        location = getattr(value, "path", None) or getattr(value, "uri", "")
+        return {type(value).__name__[0].lower() + type(value).__name__[1:]: Path(str(location)).name}
+    return type(value).__name__
 
 
 def stack_identity() -> tuple[str, str]:

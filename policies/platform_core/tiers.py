@@ -1,7 +1,8 @@
 """Tier facts: the numbers the platform documentation fixes per tier, written once.
 
 Config defaults (components/config/defaults.py), the policy pack's per-tier config (generated into
-policies/config/<tier>.json), the backup audit, the DR drill and the deploy gate all read them from here.
+policies/config/<tier>.json), the backup audit, the DR drill, the deploy gate and the post-deploy bake all read
+them from here.
 
 Backup frequency: dev and staging snapshot once a day. Prod snapshots every 4 hours (six runs a day, the
 documentation's "several backups a day") and its 15-minute RPO is carried by continuous backup (point-in-time
@@ -76,6 +77,9 @@ class TierFacts:
     database_maintenance_window: str  # RDS takes one contiguous slot, inside maintenance_window
     deploy_window: Window  # when `platformctl gate` lets `pulumi up` run
     monthly_budget_usd: int  # the AWS Budget's limit
+    # How long `platformctl bake` watches the critical alarms after a deploy before calling it healthy; an
+    # alarm in that time rolls the deploy back. 0: not watched (dev deploys feature branches all day).
+    bake_minutes: int
 
     @property
     def backup_runs_per_day(self) -> int:
@@ -105,6 +109,7 @@ FACTS: dict[Tier, TierFacts] = {
         database_maintenance_window="tue:10:00-tue:12:00",  # people are around to notice
         deploy_window=BUSINESS_HOURS,
         monthly_budget_usd=1500,
+        bake_minutes=0,
     ),
     Tier.STAGING: TierFacts(
         tier=Tier.STAGING,
@@ -119,6 +124,7 @@ FACTS: dict[Tier, TierFacts] = {
         database_maintenance_window=_SATURDAY_NIGHT.rds_format(),
         deploy_window=_SATURDAY_NIGHT,
         monthly_budget_usd=4000,
+        bake_minutes=10,
     ),
     Tier.PROD: TierFacts(
         tier=Tier.PROD,
@@ -133,6 +139,7 @@ FACTS: dict[Tier, TierFacts] = {
         database_maintenance_window=_SUNDAY_NIGHT.rds_format(),
         deploy_window=_SUNDAY_NIGHT,
         monthly_budget_usd=15000,
+        bake_minutes=20,
     ),
 }
 

@@ -9,8 +9,8 @@ bucket that only load balancers write to is the one bucket allowed to go without
 from __future__ import annotations
 
 from .framework import Resource, of_type
-from .references import names, refers_to
-from .resource_types import BUCKET_LOGGING, BUCKETS, CLOUDTRAIL, FLOW_LOG, LOAD_BALANCERS
+from .references import names, physical_names, refers_to
+from .resource_types import BUCKET_LOGGING, BUCKETS, CLOUDTRAIL, FLOW_LOG, LOAD_BALANCERS, SYNTHETICS_CANARY
 from .values import is_true
 
 # Every resource type that writes into a bucket it names, and the input naming it; the load balancer is
@@ -50,3 +50,19 @@ def access_log_targets(resources: list[Resource]) -> set[str]:
         for bucket in of_type(resources, *BUCKETS)
         if any(refers_to(logging, "targetBucket", bucket) for logging in loggings)
     }
+
+
+def canary_artifact_buckets(resources: list[Resource]) -> set[str]:
+    """URNs of the buckets a Synthetics canary stores its run artifacts in (`artifactS3Location`): screenshots,
+    HAR files and logs that expire with the canary's retention, rebuilt by every run."""
+    canaries = of_type(resources, SYNTHETICS_CANARY)
+    return {
+        bucket.urn
+        for bucket in of_type(resources, *BUCKETS)
+        if any(refers_to(canary, "artifactS3Location", bucket, _s3_location_in) for canary in canaries)
+    }
+
+
+def _s3_location_in(value: str, bucket: Resource) -> bool:
+    """`s3://<bucket>/<prefix>` written in the program names `bucket`."""
+    return any(value == f"s3://{name}" or value.startswith(f"s3://{name}/") for name in physical_names(bucket))

@@ -53,6 +53,10 @@ AUTOSCALING_SCHEDULE = "aws:autoscaling/schedule:Schedule"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 
+# Container images
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+
 # DNS
 ROUTE53_ZONE = "aws:route53/zone:Zone"
 ROUTE53_RECORD = "aws:route53/record:Record"
@@ -76,6 +80,8 @@ EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 SNS_TOPIC = "aws:sns/topic:Topic"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SYNTHETICS_CANARY = "aws:synthetics/canary:Canary"
 BUDGET = "aws:budgets/budget:Budget"
 EVERY_AWS_TYPE = "aws:*"
 

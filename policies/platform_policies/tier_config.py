@@ -91,6 +91,8 @@ CHOICES: dict[str, dict[Tier, Any]] = {
     # Query logging and DNSSEC are prod controls (platform:dns; dev and staging leave the zone as the baseline made it).
     "route53-query-logging": {DEV: "disabled", STAGING: "disabled"},
     "route53-dnssec-signing": {DEV: "disabled", STAGING: "disabled"},
+    # dev runs no canary (platform:observability.synthetics, cost): the gap stays visible there, not blocking.
+    "page-load-canary": {DEV: "advisory"},
 }
 
 

@@ -109,6 +109,15 @@ def _rename(dotted: str, new: str) -> Callable[[dict[str, Any]], None]:
         (_set("meta/currency", "EUR"), "meta.currency is 'EUR', expected USD"),
         (_set("free", "aws:iam/*"), "free is 'aws:iam/*', expected a list of a resource type"),
         (_set("discounts", {}), "discounts is not a known key; the top level takes meta, sources,"),
+        (
+            _set("tiered/securityHubCheck/bands", [{"upTo": 0, "price": 0.001}, {"price": 0.0008}]),
+            "tiered.securityHubCheck.bands[0].upTo is 0, expected a number > 0",
+        ),
+        (
+            _set("tiered/securityHubCheck/bands", [{"upTo": 100000}]),
+            "tiered.securityHubCheck.bands[0] lacks the key 'price'",
+        ),
+        (_drop("tiered/configRuleEvaluation/read"), "tiered.configRuleEvaluation lacks the key 'read'"),
     ],
 )
 def test_a_broken_price_book_is_refused_naming_file_key_and_value(tmp_path, change, message):
@@ -129,6 +138,15 @@ def test_a_broken_price_book_is_refused_naming_file_key_and_value(tmp_path, chan
         (_rename("riseAlertPercent", "riseAlertPct"), "riseAlertPct is not a known key; the top level takes"),
         (_set("tiers", {}), "tiers is {}, expected a mapping of a usage profile name"),
         (_set("tiers/QA team", copy.deepcopy(COMMITTED_USAGE["tiers"]["dev"])), "tiers has key 'QA team'"),
+        (
+            _drop("accounts/account-prod/regions/us-east-1/securityHubChecks"),
+            "accounts.account-prod.regions.us-east-1 lacks the key 'securityHubChecks' (a number >= 0)",
+        ),
+        (
+            _set("accounts/account-nonprod/regions/useast1", {}),
+            "accounts.account-nonprod.regions has key 'useast1', expected an AWS region",
+        ),
+        (_set("accounts/account-prod/configGlobalItems", -1), "accounts.account-prod.configGlobalItems is -1"),
     ],
 )
 def test_a_broken_usage_file_is_refused_naming_file_key_and_value(tmp_path, change, message):

@@ -1,5 +1,5 @@
 """Everyone who acts on a tier fact agrees with platform_core.tiers: the deployed program, the pack's
-committed per-tier configs, the backup audit, the DR drill and the deploy gate."""
+committed per-tier configs, the backup audit, the DR drill, the deploy gate and the post-deploy bake."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from platform_core.tiers import BACKUP_START_WINDOW, FACTS, Tier
+from platformctl.delivery.bake import default_minutes
 from platformctl.delivery.gate import window_for
 from platformctl.ops.backup_recovery_points import recovery_point_limit
 from platformctl.ops.dr_drill import Drill
@@ -57,3 +58,8 @@ def test_the_audit_and_the_drill_measure_against_the_tiers_rpo_and_rto(tier):
     drill = Drill(stack=tier.value, outputs={"tier": tier.value}, started=datetime.now(UTC))
     targets = drill.targets()
     assert (targets["RPO"][0], targets["RTO"][0]) == (facts.rpo, facts.rto)
+
+
+@pytest.mark.parametrize("tier", list(Tier))
+def test_bake_watches_for_the_tiers_bake_time(tier):
+    assert default_minutes(tier.value) == FACTS[tier].bake_minutes

@@ -138,6 +138,15 @@ CASES = {
         "missing",
         {"o.json": _outputs()},
     ),
+    "bake: the stack outputs lack criticalAlarmNames": Case(
+        ["bake", "--stack", "prod", "--cwd", str(REPO), "--outputs", "o.json"],
+        "criticalAlarmNames",
+        {"o.json": _outputs()},
+    ),
+    "bake: --minutes is negative": Case(["bake", "--stack", "prod", "--minutes", "-5"], "'-5'"),
+    "bake: --since without a timezone": Case(
+        ["bake", "--stack", "prod", "--minutes", "1", "--since", "2026-11-29T03:00:00"], "2026-11-29T03:00:00"
+    ),
     "dr failover: databaseArn is not an ARN": Case(
         ["dr", "failover", "--stack", "prod", "--outputs", "o.json"],
         "platform-prod-db'",

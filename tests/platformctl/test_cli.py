@@ -36,7 +36,13 @@ def loaded_after(argv: list[str]) -> dict[str, object]:
 
 
 def test_the_exit_statuses_keep_their_numbers():
-    assert {code.name: int(code) for code in ExitCode} == {"OK": 0, "FINDINGS": 1, "USAGE": 2, "REFUSED": 3}
+    assert {code.name: int(code) for code in ExitCode} == {
+        "OK": 0,
+        "FINDINGS": 1,
+        "USAGE": 2,
+        "REFUSED": 3,
+        "NOT_WATCHED": 4,
+    }
 
 
 def test_help_lists_every_command_without_importing_one():

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from platform_core.errors import UsageError
+from platformctl.ops.security_score import NAMESPACE as NAMESPACE_OF_SCORE
 from platformctl.preview.engine import preview_stacks
 from platformctl.project import load_project
 from tests.conftest import Stack
@@ -25,6 +26,16 @@ DETECTOR = "aws:guardduty/detector:Detector"
 ACCOUNT_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 EBS_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 ZONE = "aws:route53/zone:Zone"
+INSPECTOR = "aws:inspector2/enabler:Enabler"
+SECURITY_HUB = "aws:securityhub/account:Account"
+STANDARD = "aws:securityhub/standardsSubscription:StandardsSubscription"
+RECORDER = "aws:cfg/recorder:Recorder"
+CHANNEL = "aws:cfg/deliveryChannel:DeliveryChannel"
+RECORDER_STATUS = "aws:cfg/recorderStatus:RecorderStatus"
+SERVICE_LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
+BUCKET = "aws:s3/bucket:Bucket"
+ROLE = "aws:iam/role:Role"
+GITHUB = "token.actions.githubusercontent.com"
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -94,11 +105,183 @@ def test_guardduty_and_ebs_default_encryption_once_in_every_region(baseline):
     assert set(stack.outputs["guardDutyDetectorIds"]) == set(config["regions"])
 
 
+def test_inspector_scans_ec2_and_ecr_of_this_account_in_every_region(baseline):
+    config, stack = baseline
+    found = by_region(stack, INSPECTOR)
+    assert sorted(found) == sorted(config["regions"]), INSPECTOR
+    for [enabler] in found.values():
+        inputs = enabler["inputs"]
+        assert inputs["accountIds"] == [config["accountId"]], enabler["urn"]
+        assert sorted(inputs["resourceTypes"]) == ["EC2", "ECR"], enabler["urn"]
+    # Activating ECR scanning sets the registry to enhanced scanning itself: no second owner of that setting.
+    assert not stack.of_type("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")
+
+
+def test_security_hub_scores_fsbp_and_cis_v3_in_every_region(baseline):
+    config, stack = baseline
+    hubs = by_region(stack, SECURITY_HUB)
+    assert sorted(hubs) == sorted(config["regions"]), SECURITY_HUB
+    standards = by_region(stack, STANDARD)
+    for region, [hub] in hubs.items():
+        inputs = hub["inputs"]
+        assert inputs["enableDefaultStandards"] is False, hub["urn"]  # CIS v1.2.0 would come with the defaults
+        assert inputs["controlFindingGenerator"] == "SECURITY_CONTROL", hub["urn"]
+        assert inputs["autoEnableControls"] is True, hub["urn"]
+        assert sorted(s["inputs"]["standardsArn"] for s in standards[region]) == [
+            f"arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
+            f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/3.0.0",
+        ], region
+        for subscription in standards[region]:
+            # Subscribing before the hub exists fails: the dependency orders the creates.
+            assert hub["urn"] in subscription["dependencies"], subscription["urn"]
+    assert stack.outputs["securityHubArns"] == {
+        region: f"arn:aws:securityhub:{region}:{config['accountId']}:hub/default" for region in config["regions"]
+    }
+
+
 def test_account_singletons_are_replaced_delete_first(baseline):
     _, stack = baseline
-    for token in (OIDC, DETECTOR, ACCOUNT_BLOCK, EBS_DEFAULT):
+    for token in (OIDC, DETECTOR, ACCOUNT_BLOCK, EBS_DEFAULT, INSPECTOR, SECURITY_HUB, STANDARD):
         for resource in stack.of_type(token):
             assert resource["deleteBeforeReplace"], resource["urn"]
+
+
+def test_config_records_every_region_with_the_service_linked_role(baseline):
+    config, stack = baseline
+    [role] = stack.of_type(SERVICE_LINKED_ROLE)  # IAM is global: one role for every region's recorder
+    assert role["inputs"]["awsServiceName"] == "config.amazonaws.com", role["urn"]
+    assert role["outputs"]["arn"] == (
+        f"arn:aws:iam::{config['accountId']}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+    )
+    primary = config["regions"][0]
+    recorders, channels, statuses = (by_region(stack, t) for t in (RECORDER, CHANNEL, RECORDER_STATUS))
+    for found in (recorders, channels, statuses):
+        assert sorted(found) == sorted(config["regions"]), found
+    for region, [recorder] in recorders.items():
+        inputs = recorder["inputs"]
+        assert inputs["name"] == "default" and inputs["roleArn"] == role["outputs"]["arn"], recorder["urn"]
+        group = inputs["recordingGroup"]
+        assert group["allSupported"] is True, recorder["urn"]
+        assert group["recordingStrategies"] == [{"useOnly": "ALL_SUPPORTED_RESOURCE_TYPES"}], recorder["urn"]
+        # Global IAM resources once, in the primary region, not once (and billed once) per region.
+        assert group["includeGlobalResourceTypes"] is (region == primary), recorder["urn"]
+        assert inputs["recordingMode"]["recordingFrequency"] == "CONTINUOUS", recorder["urn"]
+        [channel], [status] = channels[region], statuses[region]
+        assert channel["inputs"]["s3KeyPrefix"] == region, channel["urn"]
+        assert recorder["urn"] in channel["dependencies"], channel["urn"]  # a channel needs its recorder
+        # Recording starts only once the channel is there.
+        assert status["inputs"]["isEnabled"] is True and channel["urn"] in status["dependencies"], status["urn"]
+        assert status["inputs"]["name"] == "default", status["urn"]
+    for token in (RECORDER, CHANNEL, RECORDER_STATUS, SERVICE_LINKED_ROLE):
+        for resource in stack.of_type(token):
+            assert resource["deleteBeforeReplace"], resource["urn"]
+
+
+def test_every_region_delivers_to_one_protected_encrypted_bucket_in_the_primary_region(baseline):
+    config, stack = baseline
+    [bucket] = [b for b in stack.of_type(BUCKET) if b["urn"].endswith("::config-recording")]
+    name = bucket["outputs"]["bucket"]
+    assert bucket["protect"] is True and bucket["inputs"]["forceDestroy"] is False, bucket["urn"]
+    assert stack.provider_region(bucket) == config["regions"][0], bucket["urn"]
+    [key] = stack.of_type("aws:kms/key:Key")
+    assert key["inputs"]["enableKeyRotation"] is True, key["urn"]
+    for channel in stack.of_type(CHANNEL):
+        assert channel["inputs"]["s3BucketName"] == name, channel["urn"]
+        assert channel["inputs"]["s3KmsKeyArn"] == key["outputs"]["arn"], channel["urn"]
+
+    def of_bucket(token: str) -> dict:
+        [found] = [r for r in stack.of_type(f"aws:s3/{token}") if r["inputs"]["bucket"] == name]
+        return found["inputs"]
+
+    assert of_bucket("bucketOwnershipControls:BucketOwnershipControls")["rule"]["objectOwnership"] == (
+        "BucketOwnerEnforced"
+    )
+    block = of_bucket("bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls"))
+    assert of_bucket("bucketVersioning:BucketVersioning")["versioningConfiguration"]["status"] == "Enabled"
+    [rule] = of_bucket("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {
+        "sseAlgorithm": "aws:kms",
+        "kmsMasterKeyId": key["outputs"]["arn"],
+    }
+    [lifecycle] = of_bucket("bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
+    assert lifecycle["status"] == "Enabled" and lifecycle["expiration"]["days"] == 365
+    # Config's service principal (the service-linked role cannot use KMS) may use the key for this account only.
+    [grant] = [s for s in _json(key["inputs"]["policy"])["Statement"] if s.get("Principal", {}).get("Service")]
+    assert grant["Principal"] == {"Service": "config.amazonaws.com"}
+    assert sorted(grant["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert grant["Condition"] == {"StringEquals": {"AWS:SourceAccount": config["accountId"]}}
+
+
+def test_bucket_policy_is_the_aws_config_delivery_policy_and_tls_only(baseline):
+    config, stack = baseline
+    account, arn = config["accountId"], f"arn:aws:s3:::{stack.outputs['configBucket']}"
+    [policy] = [
+        p for p in stack.of_type("aws:s3/bucketPolicy:BucketPolicy") if p["urn"].endswith("config-recording-policy")
+    ]
+    statements = {s.pop("Sid"): s for s in _json(policy["inputs"]["policy"])["Statement"]}
+    deny = statements.pop("DenyInsecureTransport")
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert sorted(deny["Resource"]) == [arn, f"{arn}/*"]
+    this_account = {"AWS:SourceAccount": account}
+    assert statements == {
+        "AWSConfigBucketPermissionsCheck": {
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": arn,
+            "Condition": {"StringEquals": this_account},
+        },
+        "AWSConfigBucketExistenceCheck": {
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:ListBucket",
+            "Resource": arn,
+            "Condition": {"StringEquals": this_account},
+        },
+        "AWSConfigBucketDelivery": {
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": [f"{arn}/{region}/AWSLogs/{account}/Config/*" for region in config["regions"]],
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **this_account}},
+        },
+    }
+    # The delivery channel is refused until the bucket policy lets Config write.
+    for channel in stack.of_type(CHANNEL):
+        assert policy["urn"] in channel["dependencies"], channel["urn"]
+
+
+def test_security_score_role_trusts_main_of_the_repository_and_may_only_read_findings_and_publish(baseline):
+    config, stack = baseline
+    [role] = [r for r in stack.of_type(ROLE) if r["inputs"].get("name") == "platform-security-score"]
+    assert stack.outputs["securityScoreRoleArn"] == role["outputs"]["arn"]
+    [trust] = _json(role["inputs"]["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Federated": stack.one(OIDC)["outputs"]["arn"]}
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    repository = config.get("githubRepository", "company/platform-infrastructure")
+    assert trust["Condition"] == {
+        "StringEquals": {
+            f"{GITHUB}:aud": "sts.amazonaws.com",
+            f"{GITHUB}:sub": f"repo:{repository}:ref:refs/heads/main",
+        }
+    }
+    [inline] = [p for p in stack.of_type("aws:iam/rolePolicy:RolePolicy") if p["inputs"]["role"] == role["id"]]
+    statements = {s.pop("Sid"): s for s in _json(inline["inputs"]["policy"])["Statement"]}
+    assert statements == {
+        "ReadControlFindings": {
+            "Effect": "Allow",
+            "Action": "securityhub:GetFindings",
+            "Resource": [f"arn:aws:securityhub:{r}:{config['accountId']}:hub/default" for r in config["regions"]],
+        },
+        "PublishSecurityScore": {
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": NAMESPACE_OF_SCORE}},
+        },
+    }
+    assert not stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), "no managed policy on top"
 
 
 def test_public_zones_are_protected_and_their_name_servers_exported(baseline):
@@ -131,6 +314,15 @@ def _copy_with(tmp_path: Path, values: dict[str, Any]) -> Path:
     return copy
 
 
+def test_security_score_role_trusts_the_configured_repository(tmp_path):
+    values = {"accountId": "123456789012", "domains": [], "githubRepository": "acme/infra"}
+    [preview] = preview_stacks(load_project(_copy_with(tmp_path, values)), ["test"])
+    assert preview.ok, preview.message
+    [role] = [r for r in Stack(preview).of_type(ROLE) if r["inputs"].get("name") == "platform-security-score"]
+    [trust] = _json(role["inputs"]["assumeRolePolicy"])["Statement"]
+    assert trust["Condition"]["StringEquals"][f"{GITHUB}:sub"] == "repo:acme/infra:ref:refs/heads/main"
+
+
 def test_account_id_is_required(tmp_path):
     with pytest.raises(UsageError, match="accountId"):
         preview_stacks(load_project(_copy_with(tmp_path, {"domains": []})), ["test"])
@@ -142,6 +334,11 @@ def test_account_id_is_required(tmp_path):
         ({"accountId": "12345", "domains": []}, "accountId must be the 12-digit"),
         ({"accountId": "123456789012", "domains": ["Platform.Company.com"]}, "domains must be"),
         ({"accountId": "123456789012", "domains": [], "regions": []}, "regions must be"),
+        (
+            {"accountId": "123456789012", "domains": [], "githubRepository": "platform-infrastructure"},
+            "githubRepository",
+        ),
+        ({"accountId": "123456789012", "domains": [], "githubRepository": "company/repo:ref"}, "githubRepository"),
     ],
 )
 def test_config_mistakes_stop_before_any_resource(tmp_path, values, message):
@@ -156,7 +353,12 @@ def test_config_mistakes_stop_before_any_resource(tmp_path, values, message):
 def test_platform_stacks_create_no_account_singleton(tier_stack):
     tier, stack = tier_stack
     github = [p["urn"] for p in stack.of_type(OIDC) if "token.actions.githubusercontent.com" in p["inputs"]["url"]]
-    singletons = [r["urn"] for r in stack.resources if r["type"] in (DETECTOR, ACCOUNT_BLOCK, EBS_DEFAULT)]
+    singletons = [
+        r["urn"]
+        for r in stack.resources
+        if r["type"]
+        in (DETECTOR, ACCOUNT_BLOCK, EBS_DEFAULT, INSPECTOR, SECURITY_HUB, STANDARD, RECORDER, CHANNEL, RECORDER_STATUS)
+    ]
     assert not github and not singletons, f"{tier}: {github + singletons}"
     # The cluster's IRSA provider is per cluster and stays in the stack.
     [irsa] = stack.of_type(OIDC)

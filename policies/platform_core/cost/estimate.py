@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .pricebook import PRICE_BOOK_NAME, MissingPrice, PriceBook
+from .account import ACCOUNT_ESTIMATORS, MissingUsage
+from .pricebook import PRICE_BOOK_NAME, USAGE_NAME, MissingPrice, PriceBook
 
 ROOT_STACK = "pulumi:pulumi:Stack"
 
@@ -102,6 +103,11 @@ def estimate_stack(
                     "type": resource["type"],
                     "reason": f"no price for {missing} in {PRICE_BOOK_NAME}",
                 }
+            )
+            continue
+        except MissingUsage as missing:
+            result.unpriced.append(
+                {"urn": resource["urn"], "type": resource["type"], "reason": f"no usage for {missing} in {USAGE_NAME}"}
             )
             continue
         component = _component(resource, by_urn)
@@ -267,6 +273,32 @@ def _web_acl(resource: dict[str, Any], context: _Context) -> list[Item]:
     ]
 
 
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours)\)$")
+
+
+def _canary(resource: dict[str, Any], context: _Context) -> list[Item]:
+    """Synthetics bills every run (cloudwatch/pricing): runs a month follow from the schedule's rate expression."""
+    expression = str((resource["inputs"].get("schedule") or {}).get("expression", ""))
+    match = _RATE.match(expression)
+    if not match:  # a cron schedule has no fixed rate: say so rather than guess
+        raise MissingPrice(f"the run count of schedule {expression!r}")
+    minutes = int(match.group(1)) * (60 if match.group(2).startswith("hour") else 1)
+    runs = _hours(context) * 60 / minutes
+    return _flat(f"{runs:g} canary runs ({expression})", runs * context.book.service("syntheticsCanaryRun"))
+
+
+def _repository(resource: dict[str, Any], context: _Context) -> list[Item]:
+    # ECR storage, and Inspector's scans of the images pushed to it (billed by Inspector, per image).
+    gb = _usage(context, "ecrGbPerRepository")
+    scans = _usage(context, "ecrImagesScannedPerRepository")
+    rescans = _usage(context, "ecrRescansPerRepository")
+    return [
+        *_flat(f"{gb:g} GB images stored", gb * context.book.service("ecrStorageGbMonth")),
+        *_flat(f"{scans:g} images scanned by Inspector", scans * context.book.service("inspectorEcrImageScan")),
+        *_flat(f"{rescans:g} Inspector rescans", rescans * context.book.service("inspectorEcrImageRescan")),
+    ]
+
+
 def _simple(service: str, description: str) -> Callable[[dict[str, Any], _Context], list[Item]]:
     return lambda resource, context: _flat(description, context.book.service(service))
 
@@ -290,11 +322,10 @@ _ESTIMATORS: dict[str, Callable[[dict[str, Any], _Context], list[Item]]] = {
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:secretsmanager/secret:Secret": _simple("secretMonth", "secret"),
     "aws:route53/zone:Zone": _simple("hostedZoneMonth", "hosted zone"),
-    "aws:guardduty/detector:Detector": lambda r, c: _flat(
-        f"{_usage(c, 'guarddutyEventsMillions'):g} M events analysed",
-        _usage(c, "guarddutyEventsMillions") * c.book.service("guarddutyEventsMillion"),
-    ),
+    **ACCOUNT_ESTIMATORS,  # GuardDuty, Inspector, Security Hub, AWS Config: per account and region (account.py)
     "aws:wafv2/webAcl:WebAcl": _web_acl,
+    "aws:ecr/repository:Repository": _repository,
+    "aws:synthetics/canary:Canary": _canary,
     "kubernetes:helm.sh/v3:Release": _helm_volumes,
 }
 

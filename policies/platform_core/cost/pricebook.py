@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,13 +58,27 @@ class PriceBook:
         band = self.document["spotDiscount"]
         return float(band["low"]["price"]), float(band["high"]["price"])
 
+    def tiered(self, key: str, quantity: float) -> float:
+        """A month's `quantity` priced through the row's volume bands in turn (first 100,000 at one price, ...)."""
+        row = (self.document.get("tiered") or {}).get(key)
+        if row is None:
+            raise MissingPrice(f"tiered.{key}")
+        cost, floor = 0.0, 0.0
+        for band in row["bands"]:
+            ceiling = float(band.get("upTo", math.inf))
+            cost += max(0.0, min(quantity, ceiling) - floor) * float(band["price"])
+            floor = max(floor, ceiling)
+        if quantity > floor:  # the last band has an upper bound: beyond it the book has no price
+            raise MissingPrice(f"tiered.{key} above {floor:g}")
+        return cost
+
     def is_free(self, resource_type: str) -> bool:
         return any(fnmatch.fnmatchcase(resource_type, pattern) for pattern in self.document.get("free") or [])
 
     def rows(self) -> list[tuple[str, dict[str, Any]]]:
         """Every dated row, as (dotted name, row)."""
         found = []
-        for section in ("ec2Hourly", "spotDiscount", "services", "rdsHourly"):
+        for section in ("ec2Hourly", "spotDiscount", "services", "tiered", "rdsHourly"):
             for key, row in (self.document.get(section) or {}).items():
                 if isinstance(row, dict) and "source" in row:
                     found.append((f"{section}.{key}", row))

@@ -184,7 +184,18 @@ SERVICES = (
     "wafWebAclMonth",
     "wafRuleMonth",
     "wafRequestsMillion",
+    "ecrStorageGbMonth",
+    "inspectorEcrImageScan",
+    "inspectorEcrImageRescan",
+    "syntheticsCanaryRun",
+    "inspectorEc2InstanceMonth",
+    "configItemRecorded",
 )
+# Prices in volume bands (per account, region and month), each band up to `upTo` of the month's quantity; the
+# last band has no `upTo`. Read by PriceBook.tiered.
+TIERED = ("securityHubCheck", "securityHubFindingIngestion", "configRuleEvaluation")
+_BAND = Record({"upTo": Number(above_minimum=True), "price": Number()}, optional=frozenset({"upTo"}))
+_TIERED_ROW = Record({"bands": ListOf(_BAND), "source": _URL, "read": Date()})
 _HOURS_IN_A_MONTH = Number(minimum=0, maximum=744, above_minimum=True)
 
 PRICE_BOOK = Record(
@@ -201,6 +212,7 @@ PRICE_BOOK = Record(
         "ec2Hourly": MapOf(_ROW, r"[a-z][a-z0-9-]*\.[a-z0-9]+", "an EC2 instance type such as m6i.large"),
         "spotDiscount": Record({"low": _FRACTION_ROW, "high": _FRACTION_ROW}),
         "services": Record(dict.fromkeys(SERVICES, _ROW)),
+        "tiered": Record(dict.fromkeys(TIERED, _TIERED_ROW)),
         "rdsHourly": MapOf(_RDS_ROW, r"db\.[a-z0-9-]+\.[a-z0-9]+", "an RDS instance class such as db.r6g.large"),
         "free": ListOf(Text(r"[\w*:/.-]+", "a resource type or pattern such as aws:iam/role:Role or kubernetes:*")),
     }
@@ -212,9 +224,11 @@ _AMOUNTS = (
     "backupGb",
     "backupCopyGb",
     "rdsBackupReplicationGb",
-    "guarddutyEventsMillions",
     "containerInsightsMetrics",
     "wafRequestsMillions",
+    "ecrGbPerRepository",
+    "ecrImagesScannedPerRepository",
+    "ecrRescansPerRepository",
 )
 _TIER_USAGE = Record(
     {
@@ -223,10 +237,32 @@ _TIER_USAGE = Record(
         "logsIngestGb": MapOf(Number(), r"\S+", "a log group name fragment such as /aws/eks/"),
     }
 )
+# An AWS account's baseline (account-baseline/): what its regional services see, per region of the account.
+_REGION_AMOUNTS = (
+    "guarddutyEventsMillions",
+    "inspectorEc2Instances",
+    "securityHubChecks",
+    "securityHubFindings",
+    "configItems",
+    "configRuleEvaluations",
+)
+_ACCOUNT_USAGE = Record(
+    {
+        "configGlobalItems": Number(),
+        "s3Gb": MapOf(Number(), r"[a-z0-9-]+", "a bucket name suffix such as recording"),
+        "regions": MapOf(
+            Record(dict.fromkeys(_REGION_AMOUNTS, Number())),
+            r"[a-z]{2}(-[a-z]+)+-\d",
+            "an AWS region such as us-east-1",
+        ),
+    }
+)
+_PROFILE_NAME = r"[a-z][a-z0-9-]*"
 USAGE = Record(
     {
         "businessHoursPerMonth": _HOURS_IN_A_MONTH,
         "riseAlertPercent": Number(),
-        "tiers": MapOf(_TIER_USAGE, r"[a-z][a-z0-9-]*", "a usage profile name such as prod"),
+        "tiers": MapOf(_TIER_USAGE, _PROFILE_NAME, "a usage profile name such as prod"),
+        "accounts": MapOf(_ACCOUNT_USAGE, _PROFILE_NAME, "a usage profile name such as account-prod"),
     }
 )

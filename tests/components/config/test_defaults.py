@@ -18,7 +18,13 @@ NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 DB = "aws:rds/instance:Instance"
 PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
-STATEFUL = ("aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:backup/vault:Vault", "aws:kms/key:Key")
+STATEFUL = (
+    "aws:rds/instance:Instance",
+    "aws:s3/bucket:Bucket",
+    "aws:backup/vault:Vault",
+    "aws:kms/key:Key",
+    "aws:ecr/repository:Repository",
+)
 
 
 def subnet_azs(stack) -> dict[str, str]:
@@ -199,11 +205,12 @@ def test_backup_selection_covers_every_stateful_resource(tier_stack):
     _, stack = tier_stack
     selected = set(stack.one("aws:backup/selection:Selection")["inputs"]["resources"])
     primary = stack.outputs["primaryRegion"]
-    # The ALB access-log bucket holds diagnostics only ELB writes (storage.py says why it is not backed up).
+    # The ALB access-log bucket holds diagnostics only ELB writes (storage.py says why it is not backed up); the
+    # page-load canary's artifacts bucket holds expiring run artifacts (observability/synthetics.py).
     stateful = [
         r
         for r in stack.of_type(DB) + stack.of_type("aws:s3/bucket:Bucket")
-        if stack.provider_region(r) == primary and not r["urn"].endswith("-alb-logs")
+        if stack.provider_region(r) == primary and not r["urn"].endswith(("-alb-logs", "-page-load-artifacts"))
     ]
     assert len(stateful) == 3
     for resource in stateful:

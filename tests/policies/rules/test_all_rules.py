@@ -23,10 +23,12 @@ from tests.policies.rules.resilience import (
     backups_cases,
     database_observability_cases,
     infrastructure_cases,
+    synthetic_monitoring_cases,
 )
 from tests.policies.rules.security import (
     audit_delivery_cases,
     bucket_logging_cases,
+    container_images_cases,
     dns_cases,
     edge_protection_cases,
     exposure_cases,
@@ -43,6 +45,7 @@ CASE_MODULES = (
     backup_coverage_cases,
     infrastructure_cases,
     database_observability_cases,
+    synthetic_monitoring_cases,
     capacity_cases,
     budget_guard_cases,
     governance_cases,
@@ -54,6 +57,7 @@ CASE_MODULES = (
     network_hardening_cases,
     dns_cases,
     edge_protection_cases,
+    container_images_cases,
     workloads_cases,
     namespaces_cases,
 )

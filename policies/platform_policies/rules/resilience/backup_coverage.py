@@ -8,7 +8,7 @@ from typing import Any
 
 from ...aws_resources import effective_tags, is_read_replica, region_of
 from ...framework import Resource, Rule, Violation, of_type
-from ...log_destinations import alb_only_log_buckets
+from ...log_destinations import alb_only_log_buckets, canary_artifact_buckets
 from ...references import refers_to
 from ...resource_types import BACKUP_SELECTION, BUCKETS, RDS_INSTANCE
 from ...values import as_list
@@ -54,9 +54,10 @@ def _covers_stateful(resources: list[Resource], config: Mapping[str, Any]) -> It
     selections = of_type(resources, BACKUP_SELECTION)
     primary = primary_region(resources)
     databases = [r for r in of_type(resources, RDS_INSTANCE) if not is_read_replica(r)]
-    # A bucket only load balancers write access logs to holds expiring logs, not data to restore.
-    alb_logs = alb_only_log_buckets(resources)
-    buckets = [bucket for bucket in of_type(resources, *BUCKETS) if bucket.urn not in alb_logs]
+    # A bucket only load balancers write access logs to holds expiring logs, not data to restore; a canary's
+    # artifacts bucket holds expiring screenshots and HAR files, rebuilt by every run.
+    not_data = alb_only_log_buckets(resources) | canary_artifact_buckets(resources)
+    buckets = [bucket for bucket in of_type(resources, *BUCKETS) if bucket.urn not in not_data]
     for target in databases + buckets:
         if in_region(target, primary) and not any(_selects(s, target) for s in selections):
             label = target.get("identifier") or target.get("bucket") or target.name
@@ -71,7 +72,7 @@ RULES: list[Rule] = [
     Rule(
         name="backup-covers-stateful-resources",
         description="Every primary-region RDS instance (not a read replica) and S3 bucket (but a bucket only load "
-        "balancers write access logs to) is in an AWS Backup selection.",
+        "balancers write access logs to, or a Synthetics canary's artifacts bucket) is in an AWS Backup selection.",
         severity="high",
         remediation="List the resource's ARN (`<instance>.arn`, `<bucket>.arn`) in `resources` of an "
         "aws.backup.Selection, or tag it with one of the selection's `selection_tags`.",

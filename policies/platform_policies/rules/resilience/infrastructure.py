@@ -12,6 +12,7 @@ from ...resource_types import (
     BACKUP_VAULT,
     BUCKET,
     DYNAMODB_TABLE,
+    ECR_REPOSITORY,
     EFS_FILE_SYSTEM,
     KMS_KEY,
     RDS_CLUSTER,
@@ -23,7 +24,17 @@ from ...resource_types import (
 from ...values import shown
 from .regions import in_region, primary_region
 
-STATEFUL_TYPES = [RDS_INSTANCE, RDS_CLUSTER, BUCKET, KMS_KEY, BACKUP_VAULT, EFS_FILE_SYSTEM, DYNAMODB_TABLE]
+# An ECR repository holds the images every release and rollback pulls, under an encryption fixed at creation.
+STATEFUL_TYPES = [
+    RDS_INSTANCE,
+    RDS_CLUSTER,
+    BUCKET,
+    KMS_KEY,
+    BACKUP_VAULT,
+    EFS_FILE_SYSTEM,
+    DYNAMODB_TABLE,
+    ECR_REPOSITORY,
+]
 
 
 def _multi_az(resource: Resource, config: Mapping[str, Any]) -> Iterable[str]:
