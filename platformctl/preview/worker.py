@@ -9,11 +9,15 @@ process per stack: a program's module-level state never leaks into the next stac
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import gc
 import json
 import logging
 import os
 import runpy
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -68,6 +72,9 @@ def run(program_dir: Path) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 a program bug: report it whole, like the CLI does
         status, message = "program-error", traceback.format_exc()
     elapsed = time.perf_counter() - started
+    # The SDK's blocking calls ran on the loop's executor threads: joined here, so the worker exits with no thread
+    # left running (see `_exit_now`).
+    _sync_await(asyncio.get_event_loop().shutdown_default_executor())
     records = stable_order(monitor.records)
     # What the real provider would refuse: every violation, not the first, like the engine's per-resource errors.
     violations = check_records(records)
@@ -137,9 +144,34 @@ def main(argv: list[str]) -> int:
     # program's own modules, also those a callback imports after `run_path` has taken it off again).
     os.chdir(program_dir)
     sys.path.insert(0, str(program_dir))
+    _without_cyclic_gc()
     result_path.write_text(json.dumps(run(program_dir)))
     return 0
 
 
+def _without_cyclic_gc() -> None:
+    # The collector walked the ~1,000 provider modules the program imports again and again while it registered
+    # resources (1.2-7.3 ms per added resource, 1.6 ms without it). One program's run is short and finite: off for
+    # it, prod's preview took 0.91x the wall of a frozen collector with a 1,000,000-object threshold and 0.85x of
+    # one at 50,000, for +1 % (about 2 MiB) peak memory. Frozen first: an explicit gc.collect() skips what the
+    # worker imported itself.
+    gc.freeze()
+    gc.disable()
+
+
+def _exit_now(code: int) -> None:
+    """Exit once the result is written, without tearing the interpreter down (0.9-1.1 s of freeing modules
+    nobody uses again): what must run at exit still does (atexit handlers, e.g. the SDK's trace exporter;
+    buffered output, which the parent reads). Only with no thread still running (a program's own, say): a
+    normal exit would wait for it, so it gets one. With the collector off, prod's preview took 0.43x the wall
+    (--stack all 0.44x) of a worker doing neither (paired medians, 2 cores)."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    _exit_now(main(sys.argv[1:]))

@@ -1,0 +1,133 @@
+"""The pack's conversion cache: one conversion per resource per request, and no policy sees another's writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+from platform_policies import conversion_cache
+
+PROPS = {"bucket": "logs", "tags": {"team": "platform"}, "rules": [{"days": 30}]}
+
+
+def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(values)
+    return struct
+
+
+def _fields(urn: str) -> dict[str, Any]:
+    provider = analyzer_pb2.AnalyzerProviderResource(
+        type="pulumi:providers:aws", properties=_struct({"region": "eu-west-1"}), urn="urn:p", name="p"
+    )
+    return dict(type="aws:s3/bucket:Bucket", properties=_struct(PROPS), urn=urn, name="b", provider=provider)
+
+
+def _serve(policies: list[Any]) -> _PolicyAnalyzerServicer:
+    conversion_cache.install()
+    servicer = _PolicyAnalyzerServicer("test-pack", "0.0.1", policies, EnforcementLevel.ADVISORY)
+    servicer.GetAnalyzerInfo(empty_pb2.Empty(), None)
+    return servicer
+
+
+def _analyze(servicer: _PolicyAnalyzerServicer) -> None:
+    servicer.Analyze(analyzer_pb2.AnalyzeRequest(**_fields("urn:a")), None)
+
+
+def _analyze_stack(servicer: _PolicyAnalyzerServicer) -> None:
+    resources = [analyzer_pb2.AnalyzerResource(**_fields(urn)) for urn in ("urn:a", "urn:b")]
+    servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources), None)
+
+
+def _resource_policy(name: str, validate: Any) -> ResourceValidationPolicy:
+    return ResourceValidationPolicy(name=name, description=name, validate=validate)
+
+
+def _stack_policy(name: str, validate: Any) -> StackValidationPolicy:
+    return StackValidationPolicy(name=name, description=name, validate=validate)
+
+
+@pytest.fixture
+def conversions(monkeypatch) -> list[dict[str, Any]]:
+    converted: list[dict[str, Any]] = []
+    original = json_format.MessageToDict
+
+    def counting(message: Any, *args: Any) -> Any:
+        converted.append(original(message, *args))
+        return converted[-1]
+
+    monkeypatch.setattr(json_format, "MessageToDict", counting)
+    return converted
+
+
+def test_analyze_converts_the_resource_and_its_provider_once_for_all_policies(conversions):
+    seen: list[Any] = []
+    policies = [
+        _resource_policy(f"p{i}", lambda args, report: seen.append(args.props["tags"]["team"])) for i in range(4)
+    ]
+    servicer = _serve(policies)
+    _analyze(servicer)
+    assert seen == ["platform"] * 4
+    assert len(conversions) == 2, "one conversion of the resource's properties and one of its provider's"
+    _analyze(servicer)
+    assert len(conversions) == 4, "a new request converts again"
+
+
+def test_analyze_stack_converts_each_resource_once_for_all_policies(conversions):
+    seen: list[Any] = []
+    policies = [
+        _stack_policy(f"s{i}", lambda args, report: seen.extend(r.props["bucket"] for r in args.resources))
+        for i in range(3)
+    ]
+    _analyze_stack(_serve(policies))
+    assert seen == ["logs"] * 6
+    assert len(conversions) == 4, "two resources, each with its provider, converted once"
+
+
+def _writer(seen: dict[str, Any], key: str):
+    def write(props: Any) -> None:
+        props["bucket"] = "mutated"
+        props["tags"]["team"] = "mutated"
+        props["rules"]["__target"].append("mutated")
+        seen[key] = (props["bucket"], props["tags"]["team"], len(props["rules"]))
+
+    return write
+
+
+def _reader(seen: dict[str, Any], key: str):
+    def read(props: Any) -> None:
+        seen[key] = (props["bucket"], props["tags"]["team"], len(props["rules"]))
+
+    return read
+
+
+def test_a_policy_writing_into_its_resource_props_changes_nothing_another_policy_sees(conversions):
+    seen: dict[str, Any] = {}
+    before, write, after = _reader(seen, "before"), _writer(seen, "writer"), _reader(seen, "after")
+    policies = [
+        _resource_policy("before", lambda args, report: before(args.props)),
+        _resource_policy("writer", lambda args, report: write(args.props)),
+        _resource_policy("after", lambda args, report: after(args.props)),
+    ]
+    _analyze(_serve(policies))
+    assert seen == {
+        "before": ("logs", "platform", 1),
+        "writer": ("mutated", "mutated", 2),
+        "after": ("logs", "platform", 1),
+    }
+
+
+def test_a_stack_policy_writing_into_props_changes_nothing_another_stack_policy_sees(conversions):
+    seen: dict[str, Any] = {}
+    write, after = _writer(seen, "writer"), _reader(seen, "after")
+    policies = [
+        _stack_policy("writer", lambda args, report: write(args.resources[0].props)),
+        _stack_policy("after", lambda args, report: after(args.resources[0].props)),
+    ]
+    _analyze_stack(_serve(policies))
+    assert seen == {"writer": ("mutated", "mutated", 2), "after": ("logs", "platform", 1)}
