@@ -34,9 +34,14 @@ _INSTALLED = "_platform_conversion_cache"
 _local = threading.local()
 
 
+# The SDK internals this module rebinds (pulumi-policy 1.21, pinned in requirements.txt). A release without one of
+# them keeps its own conversion: the pack then runs as before, only slower, never differently.
+_SDK_NAMES = ("json_format", "deserialize_properties", "unknown_checking_proxy", "_PolicyAnalyzerServicer")
+
+
 def install() -> None:
     """Rebinds the SDK module's names to memoised ones (idempotent); the SDK's own code is unchanged."""
-    if getattr(sdk, _INSTALLED, False):
+    if getattr(sdk, _INSTALLED, False) or not all(hasattr(sdk, name) for name in _SDK_NAMES):
         return
     sdk.json_format = _JsonFormat()  # type: ignore[assignment]  # only pulumi_policy.policy sees it
     sdk.deserialize_properties = _memoised(sdk.deserialize_properties)

@@ -19,6 +19,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from . import conversion_cache
 from .exemptions import Exemption, active, problems, stale
 from .framework import Resource, Rule, Violation
 
@@ -48,6 +49,7 @@ def build_policies(
     rules: list[Rule], exemptions: list[Exemption], today: datetime.date, broken_file: str | None = None
 ) -> list[Any]:
     """One policy per rule, then the exemption policies; `broken_file` says why the exemptions file was unreadable."""
+    conversion_cache.install()  # the SDK converts each resource once per request, not once per policy
     names = [rule.name for rule in rules]
     excused = active(exemptions, today, names)
     policies = [_policy(rule, excused) for rule in rules]

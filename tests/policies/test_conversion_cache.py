@@ -131,3 +131,15 @@ def test_a_stack_policy_writing_into_props_changes_nothing_another_stack_policy_
     ]
     _analyze_stack(_serve(policies))
     assert seen == {"writer": ("mutated", "mutated", 2), "after": ("logs", "platform", 1)}
+
+
+def test_an_sdk_without_the_internals_keeps_its_own_conversion(monkeypatch):
+    from pulumi_policy import policy as sdk
+
+    from platform_policies import conversion_cache
+
+    monkeypatch.setattr(sdk, "_platform_conversion_cache", False, raising=False)
+    monkeypatch.delattr(sdk, "unknown_checking_proxy")
+    original = sdk.deserialize_properties
+    conversion_cache.install()
+    assert sdk.deserialize_properties is original, "nothing may be rebound when an internal is missing"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ...framework import Resource, Rule, Violation
@@ -38,6 +39,34 @@ def in_namespace(obj: Resource, namespace: Resource) -> bool:
     return namespace.urn in obj.dependencies
 
 
+def namespace_index(objs: Iterable[Resource]) -> Callable[[Resource], list[Resource]]:
+    """`members(namespace)`: the objs `in_namespace` of it, in order, without testing every obj per namespace.
+
+    The index yields the objs that could match under one of `in_namespace`'s four ways (declared name,
+    metadata dependency, provider/default namespace, dependency); `in_namespace` then decides as before.
+    """
+    objs = list(objs)
+    by_name: dict[str, list[int]] = defaultdict(list)  # declared metadata.namespace, and the fallback one
+    by_urn: dict[str, list[int]] = defaultdict(list)  # metadata property dependencies and dependencies
+    for i, obj in enumerate(objs):
+        obj_ns = obj.get("metadata", "namespace")
+        fallback = (obj.provider_props.get("namespace") or "default") if obj_ns is None else None
+        for name in {obj_ns, fallback}:
+            if isinstance(name, str):
+                by_name[name].append(i)
+        for urn in {*obj.property_dependencies.get("metadata", ()), *obj.dependencies}:
+            by_urn[urn].append(i)
+
+    def members(namespace: Resource) -> list[Resource]:
+        ns_name = namespace.get("metadata", "name")
+        found = set(by_urn.get(namespace.urn, ()))
+        if isinstance(ns_name, str):
+            found.update(by_name.get(ns_name, ()))
+        return [objs[i] for i in sorted(found) if in_namespace(objs[i], namespace)]
+
+    return members
+
+
 def _namespace_label(namespace: Resource) -> str:
     return str(namespace.get("metadata", "name", default=namespace.name))
 
@@ -46,15 +75,13 @@ def _namespace_label(namespace: Resource) -> str:
 
 
 def _check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
-    quotas = [q for q in _of_kind(resources, "ResourceQuota") if q.get("spec", "hard")]
-    ranges = [lr for lr in _of_kind(resources, "LimitRange") if lr.get("spec", "limits")]
+    quotas = namespace_index(q for q in _of_kind(resources, "ResourceQuota") if q.get("spec", "hard"))
+    ranges = namespace_index(lr for lr in _of_kind(resources, "LimitRange") if lr.get("spec", "limits"))
     for namespace in _of_kind(resources, "Namespace"):
         if not _selected(_labels(namespace), config.get("appLabel")):
             continue
         missing = [
-            what
-            for what, objs in (("ResourceQuota", quotas), ("LimitRange", ranges))
-            if not any(in_namespace(o, namespace) for o in objs)
+            what for what, members in (("ResourceQuota", quotas), ("LimitRange", ranges)) if not members(namespace)
         ]
         if missing:
             yield Violation(
@@ -77,14 +104,13 @@ def _denies(policy: Resource) -> set[str]:
 
 
 def _check_default_deny(resources: list[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
-    policies = _of_kind(resources, "NetworkPolicy")
+    policies = namespace_index(_of_kind(resources, "NetworkPolicy"))
     for namespace in _of_kind(resources, "Namespace"):
         if not _selected(_labels(namespace), config.get("appLabel")):
             continue
         denied: set[str] = set()
-        for policy in policies:
-            if in_namespace(policy, namespace):
-                denied |= _denies(policy)
+        for policy in policies(namespace):
+            denied |= _denies(policy)
         missing = sorted({"Egress", "Ingress"} - denied)
         if missing:
             yield Violation(
