@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from ..config.model import PlatformConfig
+from ..events import notify_topic
 from ..iam import service_trust
 from .cloudwatch_alarms import (
     PERIOD_SECONDS,
@@ -245,15 +246,13 @@ class Monitoring(pulumi.ComponentResource):
     def _notify_rule(
         self, name: str, args: MonitoringArgs, key: str, severity: str, pattern: Output[str], description: str
     ) -> None:
-        rule = aws.cloudwatch.EventRule(
+        rule = notify_topic(
+            self,
             f"{name}-{key}",
-            name=f"{args.config.name_prefix}-{key}",
+            rule_name=f"{args.config.name_prefix}-{key}",
             description=description,
-            event_pattern=pattern,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-        )
-        aws.cloudwatch.EventTarget(
-            f"{name}-{key}", rule=rule.name, arn=args.topic_arns[severity], opts=pulumi.ResourceOptions(parent=self)
+            pattern=pattern,
+            topic_arn=args.topic_arns[severity],
         )
         self.event_rules[key] = rule
         self.event_severity[key] = severity

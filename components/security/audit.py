@@ -21,6 +21,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from ..config.model import PlatformConfig
+from ..events import notify_topic
 from ..iam import service_trust
 from ..providers import from_account_baseline
 
@@ -232,23 +233,19 @@ class Audit(pulumi.ComponentResource):
             "medium": ([">=", MEDIUM_SEVERITY, "<", HIGH_SEVERITY], args.warning_topic_arn),
         }
         for severity, (bounds, topic_arn) in routes.items():
-            rule = aws.cloudwatch.EventRule(
+            notify_topic(
+                self,
                 f"{name}-guardduty-{severity}",
-                name=f"{args.config.name_prefix}-guardduty-{severity}",
+                rule_name=f"{args.config.name_prefix}-guardduty-{severity}",
                 description=f"GuardDuty findings of {severity} severity",
-                event_pattern=json.dumps(
+                pattern=json.dumps(
                     {
                         "source": ["aws.guardduty"],
                         "detail-type": ["GuardDuty Finding"],
                         "detail": {"severity": [{"numeric": bounds}]},
                     }
                 ),
+                topic_arn=topic_arn,
+                target_name=f"{name}-guardduty-{severity}-sns",
                 state="ENABLED",
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-            )
-            aws.cloudwatch.EventTarget(
-                f"{name}-guardduty-{severity}-sns",
-                rule=rule.name,
-                arn=topic_arn,
-                opts=pulumi.ResourceOptions(parent=self),
             )

@@ -30,6 +30,7 @@ import pulumi_aws as aws
 from pulumi import Input, Output
 
 from ..config.model import PlatformConfig
+from ..events import notify_topic
 
 # Inspector's finding events (https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html):
 # severity is a string; a finding is re-sent on every change, so CLOSED and SUPPRESSED updates are left out.
@@ -134,18 +135,13 @@ class ImageRegistry(pulumi.ComponentResource):
 
     def _route_findings(self, name: str, args: ImageRegistryArgs) -> None:
         topic_arn = args.critical_topic_arn if args.critical_topic_arn is not None else args.warning_topic_arn
-        rule = aws.cloudwatch.EventRule(
+        notify_topic(
+            self,
             f"{name}-inspector-high",
-            name=f"{args.config.name_prefix}-inspector-high",
+            rule_name=f"{args.config.name_prefix}-inspector-high",
             description="Amazon Inspector findings of HIGH or CRITICAL severity, active",
-            event_pattern=json.dumps(INSPECTOR_FINDINGS),
+            pattern=json.dumps(INSPECTOR_FINDINGS),
+            topic_arn=topic_arn,
+            target_name=f"{name}-inspector-high-sns",
             state="ENABLED",
-            # A fixed name: a replacement must delete the old rule before creating the new one.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-        )
-        aws.cloudwatch.EventTarget(
-            f"{name}-inspector-high-sns",
-            rule=rule.name,
-            arn=topic_arn,
-            opts=pulumi.ResourceOptions(parent=self),
         )
