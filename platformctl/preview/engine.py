@@ -1,4 +1,9 @@
-"""Offline preview: run each stack of a project in its own worker process and collect the result."""
+"""Offline preview: run each stack of a project in its own worker process and collect the result.
+
+On POSIX the workers are children of one fork server, which imports the provider SDKs once for all stacks
+(`forkserver.py`); elsewhere, or with PLATFORMCTL_PREVIEW_REFERENCE set (`reference.py`),
+each is a new interpreter.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,18 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..project import OFFLINE_FILE, Project, load_stack_config
+from . import preload
 from .progress import Progress
-from .workers import Workers
+from .reference import reference
+from .workers import ForkServer, Workers
 
 # The directory holding the `platformctl` package: the worker may run under the project's own interpreter,
 # which need not have platformctl installed.
@@ -33,6 +42,7 @@ class StackPreview:
     wall_seconds: float = 0.0
     provider_modules: list[str] = field(default_factory=list)
     violations: list[dict[str, str]] = field(default_factory=list)  # {severity, urn, message}, also in diagnostics
+    peak_rss_kib: int = 0  # the worker's; a forked one's includes the pages it shares with the fork server
 
     @property
     def ok(self) -> bool:
@@ -44,27 +54,35 @@ class StackPreview:
         return self.status in ("ok", "check-error")
 
 
+# Runs one stack's worker: (program dir, result file, environment file, scratch dir) -> its stdout and stderr.
+Launch = Callable[[Path, Path, Path, Path], tuple[str, str]]
+
+
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
 def preview_stacks(
     project: Project, stacks: list[str], jobs: int | None = None, progress: Progress | None = None
 ) -> list[StackPreview]:
     configs = {stack: load_stack_config(project, stack) for stack in stacks}  # usage errors before any run
     jobs = jobs or min(len(stacks), os.cpu_count() or 1)
     progress = progress or Progress.silent()
-    workers = Workers()
-    pool = ThreadPoolExecutor(max_workers=max(jobs, 1))
-    try:
-        futures = [
-            pool.submit(_run_stack, project, stack, configs[stack].environment(project, stack), workers, progress)
-            for stack in stacks
-        ]
-        previews = [future.result() for future in futures]
-    except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM) or failed: stop every worker, so that each thread returns, removes its
-        # scratch directory and nothing outlives the command.
-        workers.stop()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with _launcher(project) as (launch, workers):
+        pool = ThreadPoolExecutor(max_workers=max(jobs, 1))
+        try:
+            futures = [
+                pool.submit(_run_stack, stack, configs[stack].environment(project, stack), project, launch, progress)
+                for stack in stacks
+            ]
+            previews = [future.result() for future in futures]
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM) or failed: stop every worker, so that each thread returns, removes its
+            # scratch directory and nothing outlives the command.
+            workers.stop()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     for preview in previews:  # say what the preview made up, so nobody mistakes it for the stack's own value
         if configs[preview.stack].stand_ins:
             preview.diagnostics.append(
@@ -79,8 +97,58 @@ def preview_stacks(
     return previews
 
 
+@contextmanager
+def _launcher(project: Project) -> Iterator[tuple[Launch, _Stoppable]]:
+    environment = _worker_environment()
+    if not hasattr(os, "fork") or reference():
+        workers = Workers()
+
+        def spawn(program_dir: Path, result: Path, environment_file: Path, scratch: Path) -> tuple[str, str]:
+            # The cwd is not the program's directory: `-m` looks there first, and a checkout of another revision
+            # (rollback previews one) would run its own platformctl's worker instead of this one.
+            worker = [_interpreter(project), "-m", "platformctl.preview.worker"]
+            argv = [*worker, str(program_dir), str(result), str(environment_file)]
+            return workers.run(argv, cwd=scratch, env=environment)
+
+        yield spawn, workers
+        return
+    # The server's directory, for the same reason as a worker's: not the program's.
+    with tempfile.TemporaryDirectory(prefix="platformctl-") as scratch:
+        argv = [_interpreter(project), "-m", "platformctl.preview.forkserver", *_provider_packages(project.program_dir)]
+        server = ForkServer(argv, Path(scratch), environment)
+        try:
+            yield server.run, server
+        finally:
+            server.close()
+
+
+def _provider_packages(program_dir: Path) -> list[str]:
+    """The provider SDKs the program's sources name, which the fork server preloads: a program using neither (a
+    test's tiny project) would otherwise wait ~2 s for modules it never loads. A name in a comment costs only that
+    wait; one the scan misses is imported by the child, as before."""
+    wanted, found = set(preload.PACKAGES), set[str]()
+    for directory, subdirectories, files in os.walk(program_dir):
+        subdirectories[:] = [name for name in subdirectories if not _skipped(name)]
+        for name in files:
+            if name.endswith(".py"):
+                text = (Path(directory) / name).read_text(errors="replace")
+                found |= {package for package in wanted - found if package in text}
+                if found == wanted:
+                    return sorted(found)
+    return sorted(found)
+
+
+def _skipped(directory: str) -> bool:
+    # Virtualenvs and caches hold other people's code, which names every SDK.
+    return directory.startswith((".", "__")) or directory in ("venv", "node_modules", "site-packages")
+
+
+def _worker_environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": _python_path(), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def _run_stack(
-    project: Project, stack: str, environment: dict[str, str], workers: Workers, progress: Progress
+    stack: str, environment: dict[str, str], project: Project, launch: Launch, progress: Progress
 ) -> StackPreview:
     started = time.perf_counter()
     progress.stage(stack, "running program")
@@ -88,14 +156,7 @@ def _run_stack(
         result_path, environment_path = Path(scratch) / "result.json", Path(scratch) / "environment.json"
         # Through a file: exec refuses any one variable over 128 KiB (E2BIG), and a config value can be that long.
         environment_path.write_text(json.dumps(environment))
-        worker = [_interpreter(project), "-m", "platformctl.preview.worker"]
-        stdout, stderr = workers.run(
-            [*worker, str(project.program_dir), str(result_path), str(environment_path)],
-            # Not the program's directory: `-m` looks there first, and a checkout of another revision (rollback
-            # previews one) would run its own platformctl's worker instead of this one.
-            cwd=Path(scratch),
-            env={**os.environ, "PYTHONPATH": _python_path(), "PYTHONDONTWRITEBYTECODE": "1"},
-        )
+        stdout, stderr = launch(project.program_dir, result_path, environment_path, Path(scratch))
         if not result_path.is_file():
             return StackPreview(
                 stack=stack,
@@ -115,6 +176,7 @@ def _run_stack(
         program_seconds=result["programSeconds"],
         provider_modules=result.get("providerModules", []),
         violations=violations,
+        peak_rss_kib=result.get("peakRssKib", 0),
         wall_seconds=time.perf_counter() - started,
     )
 

@@ -30,9 +30,11 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from . import sdk_shortcuts
 from .mocks import PlatformMocks
 from .offline_checks import check_records
 from .ordering import stable_order
+from .reference import reference
 from .resource_monitor import RecordingMonitor, plain
 
 
@@ -88,9 +90,21 @@ def run(program_dir: Path) -> dict[str, Any]:
         "resources": [_record_json(record) for record in records],
         "stackOutputs": plain(monitor.stack_outputs),
         "diagnostics": handler.sorted_entries(),
-        # Which provider SDK modules the program loaded: `make bench` gives its baseline the same imports.
-        "providerModules": sorted(m for m in sys.modules if m.startswith(("pulumi_aws", "pulumi_kubernetes"))),
+        # Which provider SDK modules the program loaded: `make bench` gives its baseline the same imports, and
+        # the fork server preloads them (`preload.PROVIDER_MODULES`).
+        "providerModules": loaded_provider_modules(),
     }
+
+
+def loaded_provider_modules() -> list[str]:
+    # A provider package registers each subpackage in sys.modules as a lazy module (class `_LazyModule`, pulumi's
+    # copy of importlib's) loaded on first attribute access: only those the program touched count. `type()`, unlike
+    # an attribute, does not load it.
+    return sorted(
+        name
+        for name, module in list(sys.modules.items())
+        if name.startswith(("pulumi_aws", "pulumi_kubernetes")) and type(module).__name__ != "_LazyModule"
+    )
 
 
 def _run_program(program_dir: Path) -> None:
@@ -144,9 +158,23 @@ def main(argv: list[str]) -> int:
     # program's own modules, also those a callback imports after `run_path` has taken it off again).
     os.chdir(program_dir)
     sys.path.insert(0, str(program_dir))
-    _without_cyclic_gc()
-    result_path.write_text(json.dumps(run(program_dir)))
+    if not reference():
+        _without_cyclic_gc()
+        sdk_shortcuts.install()
+    result = run(program_dir)
+    result["peakRssKib"] = _peak_rss_kib()
+    result_path.write_text(json.dumps(result))
     return 0
+
+
+def _peak_rss_kib() -> int:
+    # Of this process only. A child of the fork server counts the pages it still shares with the server (the
+    # preloaded SDK) as its own, so the children's figures overlap and do not add up to the machine's use.
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
 
 
 def _without_cyclic_gc() -> None:
@@ -157,6 +185,22 @@ def _without_cyclic_gc() -> None:
     # worker imported itself.
     gc.freeze()
     gc.disable()
+
+
+def exit_forked(code: int) -> None:
+    """The end of a fork server's child: it never returns into the server's loop, whatever happens here. A thread
+    the program left running is waited for, as a normal exit would."""
+    try:
+        if threading.active_count() > 1:
+            current = threading.current_thread()
+            for thread in threading.enumerate():
+                if thread is not current and not thread.daemon:
+                    thread.join()
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 def _exit_now(code: int) -> None:
@@ -174,4 +218,6 @@ def _exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":
+    if reference():
+        sys.exit(main(sys.argv[1:]))
     _exit_now(main(sys.argv[1:]))
