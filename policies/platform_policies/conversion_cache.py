@@ -22,6 +22,7 @@ and only inside Analyze and AnalyzeStack; everything else in the SDK converts as
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -39,9 +40,14 @@ _local = threading.local()
 _SDK_NAMES = ("json_format", "deserialize_properties", "unknown_checking_proxy", "_PolicyAnalyzerServicer")
 
 
+# `platformctl preview` with PLATFORMCTL_PREVIEW_REFERENCE set runs the reference path, the SDK's own conversion
+# once per policy, so that a test can compare its output with the memoised path's (tests/test_preview_identity.py).
+REFERENCE = "PLATFORMCTL_PREVIEW_REFERENCE"
+
+
 def install() -> None:
     """Rebinds the SDK module's names to memoised ones (idempotent); the SDK's own code is unchanged."""
-    if getattr(sdk, _INSTALLED, False) or not all(hasattr(sdk, name) for name in _SDK_NAMES):
+    if _reference_path() or getattr(sdk, _INSTALLED, False) or not all(hasattr(sdk, name) for name in _SDK_NAMES):
         return
     sdk.json_format = _JsonFormat()  # type: ignore[assignment]  # only pulumi_policy.policy sees it
     sdk.deserialize_properties = _memoised(sdk.deserialize_properties)
@@ -50,6 +56,10 @@ def install() -> None:
     servicer.Analyze = _request_scoped(servicer.Analyze)  # type: ignore[method-assign]
     servicer.AnalyzeStack = _request_scoped(servicer.AnalyzeStack)  # type: ignore[method-assign]
     setattr(sdk, _INSTALLED, True)
+
+
+def _reference_path() -> bool:
+    return os.environ.get(REFERENCE, "") not in ("", "0")
 
 
 class _JsonFormat:

@@ -143,3 +143,43 @@ def test_an_sdk_without_the_internals_keeps_its_own_conversion(monkeypatch):
     original = sdk.deserialize_properties
     conversion_cache.install()
     assert sdk.deserialize_properties is original, "nothing may be rebound when an internal is missing"
+
+
+def _rebindable(monkeypatch) -> dict[str, Any]:
+    """What install() rebinds, as it is now; monkeypatch puts each back after the test."""
+    from pulumi_policy import policy as sdk
+
+    monkeypatch.setattr(sdk, "_platform_conversion_cache", False, raising=False)
+    names = {name: getattr(sdk, name) for name in ("json_format", "deserialize_properties", "unknown_checking_proxy")}
+    for name, value in names.items():
+        monkeypatch.setattr(sdk, name, value)
+    for method in ("Analyze", "AnalyzeStack"):
+        names[method] = getattr(_PolicyAnalyzerServicer, method)
+        monkeypatch.setattr(_PolicyAnalyzerServicer, method, names[method])
+    return names
+
+
+def _bound(names: dict[str, Any]) -> dict[str, Any]:
+    from pulumi_policy import policy as sdk
+
+    return {name: getattr(_PolicyAnalyzerServicer if name[0].isupper() else sdk, name) for name in names}
+
+
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_the_reference_path_keeps_the_sdks_own_conversion(monkeypatch, value):
+    before = _rebindable(monkeypatch)
+    monkeypatch.setenv(conversion_cache.REFERENCE, value)
+    conversion_cache.install()
+    assert _bound(before) == before, f"{conversion_cache.REFERENCE}={value} must leave the SDK as it is"
+
+
+@pytest.mark.parametrize("value", [None, "", "0"])
+def test_without_the_reference_path_the_cache_is_installed(monkeypatch, value):
+    before = _rebindable(monkeypatch)
+    if value is None:
+        monkeypatch.delenv(conversion_cache.REFERENCE, raising=False)
+    else:
+        monkeypatch.setenv(conversion_cache.REFERENCE, value)
+    conversion_cache.install()
+    after = _bound(before)
+    assert all(after[name] is not before[name] for name in before), f"{conversion_cache.REFERENCE}={value!r}"
