@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
+from platform_policies import collector
 from platform_policies.crossguard import build_policies
 from platform_policies.exemptions import load_for_pack
 from platform_policies.rules import ALL_RULES
@@ -17,6 +18,7 @@ from platform_policies.rules import ALL_RULES
 # A broken exemptions file must not stop the pack: it becomes a violation of policy-exemptions-valid.
 exemptions, broken_file = load_for_pack(Path(__file__).resolve().parent / "exemptions.yaml")
 
+collector.quiet()  # before PolicyPack: it serves requests until the CLI is done
 PolicyPack(
     name="platform-policies",
     description="Encryption, cost, resilience, security and Kubernetes rules of the platform, per tier.",

@@ -47,7 +47,7 @@ REFERENCE = "PLATFORMCTL_PREVIEW_REFERENCE"
 
 def install() -> None:
     """Rebinds the SDK module's names to memoised ones (idempotent); the SDK's own code is unchanged."""
-    if _reference_path() or getattr(sdk, _INSTALLED, False) or not all(hasattr(sdk, name) for name in _SDK_NAMES):
+    if reference_path() or getattr(sdk, _INSTALLED, False) or not all(hasattr(sdk, name) for name in _SDK_NAMES):
         return
     sdk.json_format = _JsonFormat()  # type: ignore[assignment]  # only pulumi_policy.policy sees it
     sdk.deserialize_properties = _memoised(sdk.deserialize_properties)
@@ -58,7 +58,7 @@ def install() -> None:
     setattr(sdk, _INSTALLED, True)
 
 
-def _reference_path() -> bool:
+def reference_path() -> bool:
     return os.environ.get(REFERENCE, "") not in ("", "0")
 
 
