@@ -1,7 +1,7 @@
 """Offline preview: run each stack of a project in its own worker process and collect the result.
 
-On POSIX the workers are children of one fork server, which imports the provider SDKs once for all stacks
-(`forkserver.py`); elsewhere, or with PLATFORMCTL_PREVIEW_REFERENCE set (`reference.py`),
+On POSIX the workers are children of one fork server, which imports the provider SDKs (and pydantic) once for all
+stacks (`forkserver.py`); elsewhere, or with PLATFORMCTL_PREVIEW_REFERENCE set (`reference.py`),
 each is a new interpreter.
 """
 
@@ -40,7 +40,7 @@ class StackPreview:
     diagnostics: list[dict[str, str]] = field(default_factory=list)
     program_seconds: float = 0.0
     wall_seconds: float = 0.0
-    provider_modules: list[str] = field(default_factory=list)
+    library_modules: list[str] = field(default_factory=list)
     violations: list[dict[str, str]] = field(default_factory=list)  # {severity, urn, message}, also in diagnostics
     peak_rss_kib: int = 0  # the worker's; a forked one's includes the pages it shares with the fork server
 
@@ -114,7 +114,7 @@ def _launcher(project: Project) -> Iterator[tuple[Launch, _Stoppable]]:
         return
     # The server's directory, for the same reason as a worker's: not the program's.
     with tempfile.TemporaryDirectory(prefix="platformctl-") as scratch:
-        argv = [_interpreter(project), "-m", "platformctl.preview.forkserver", *_provider_packages(project.program_dir)]
+        argv = [_interpreter(project), "-m", "platformctl.preview.forkserver", *_named_packages(project.program_dir)]
         server = ForkServer(argv, Path(scratch), environment)
         try:
             yield server.run, server
@@ -122,10 +122,10 @@ def _launcher(project: Project) -> Iterator[tuple[Launch, _Stoppable]]:
             server.close()
 
 
-def _provider_packages(program_dir: Path) -> list[str]:
-    """The provider SDKs the program's sources name, which the fork server preloads: a program using neither (a
-    test's tiny project) would otherwise wait ~2 s for modules it never loads. A name in a comment costs only that
-    wait; one the scan misses is imported by the child, as before."""
+def _named_packages(program_dir: Path) -> list[str]:
+    """The preloadable libraries (`preload.PACKAGES`) the program's sources name, which the fork server preloads:
+    a program using none (a test's tiny project) would otherwise wait ~2 s for modules it never loads. A name in a
+    comment costs only that wait; one the scan misses is imported by the child, as before."""
     wanted, found = set(preload.PACKAGES), set[str]()
     for directory, subdirectories, files in os.walk(program_dir):
         subdirectories[:] = [name for name in subdirectories if not _skipped(name)]
@@ -144,7 +144,9 @@ def _skipped(directory: str) -> bool:
 
 
 def _worker_environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": _python_path(), "PYTHONDONTWRITEBYTECODE": "1"}
+    # Bytecode is cached, as under the CLI's language host: without it every stack compiled each of the program's
+    # modules from source again.
+    return {**os.environ, "PYTHONPATH": _python_path()}
 
 
 def _run_stack(
@@ -174,7 +176,7 @@ def _run_stack(
         outputs=result["stackOutputs"],
         diagnostics=diagnostics,
         program_seconds=result["programSeconds"],
-        provider_modules=result.get("providerModules", []),
+        library_modules=result.get("libraryModules", []),
         violations=violations,
         peak_rss_kib=result.get("peakRssKib", 0),
         wall_seconds=time.perf_counter() - started,

@@ -1,9 +1,9 @@
-"""The provider SDK modules the fork server imports once, before it forks a child per stack.
+"""The library modules the fork server imports once, before it forks a child per stack.
 
-`PROVIDER_MODULES` is the union over dev, staging and prod of the modules the program loads (each worker reports
-its own as `providerModules`). A stale list only costs time, never changes a result: a module missing here is
+`LIBRARY_MODULES` is the union over dev, staging and prod of the modules the program loads (each worker reports
+its own as `libraryModules`). A stale list only costs time, never changes a result: a module missing here is
 imported by the child that needs it, as before; one the program no longer loads is imported for nothing (the
-child's `providerModules` then lists it too, which the bench reads, not the preview). Regenerate it with
+child's `libraryModules` then lists it too, which the bench reads, not the preview). Regenerate it with
 `python -m platformctl.preview.preload --write`; tests/platformctl/preview/test_forkserver.py says when.
 """
 
@@ -16,7 +16,9 @@ from collections.abc import Collection
 from pathlib import Path
 
 STACKS = ("dev", "staging", "prod")
-PACKAGES = ("pulumi_aws", "pulumi_kubernetes")  # the SDKs preloaded: of those the program's sources name
+# The libraries whose modules are preloaded (of those the program's sources name): the provider SDKs (~2.2 s to
+# import what the program uses) and pydantic, which the config model needs (~0.3 s).
+PACKAGES = ("pulumi_aws", "pulumi_kubernetes", "pydantic")
 _BEGIN, _END = "\n# ---- BEGIN generated", "\n# ---- END generated"
 
 
@@ -34,7 +36,7 @@ def load(modules: tuple[str, ...] | None = None, packages: Collection[str] | Non
     package registers its subpackages as lazy modules: a child imported while its parent is still lazy would leave
     the parent without the child's attributes, so each module is loaded whole before any module under it."""
     imported = 0
-    listed = PROVIDER_MODULES if modules is None else modules
+    listed = LIBRARY_MODULES if modules is None else modules
     if packages is not None:
         listed = tuple(name for name in listed if name.partition(".")[0] in packages)
     for name in sorted(listed, key=lambda name: (name.count("."), name)):
@@ -79,7 +81,7 @@ def _write() -> None:
     failed = [preview.stack for preview in previews if not preview.ran]
     if failed:
         raise SystemExit(f"the preview of {', '.join(failed)} failed: nothing written")
-    modules = sorted({name for preview in previews for name in preview.provider_modules})
+    modules = sorted({name for preview in previews for name in preview.library_modules})
     path = Path(__file__)
     text = path.read_text()
     block = f'_LISTED = """\n{_format(modules)}\n"""\n'
@@ -275,10 +277,17 @@ pulumi_kubernetes.storage.v1: StorageClassList StorageClassPatch VolumeAttachmen
 pulumi_kubernetes.storage.v1: VolumeAttachmentPatch VolumeAttributesClass VolumeAttributesClassList
 pulumi_kubernetes.storage.v1: VolumeAttributesClassPatch _inputs outputs
 pulumi_kubernetes.yaml: yaml
+pydantic: . _internal _migration alias_generators aliases annotated_handlers config errors fields
+pydantic: functional_validators json_schema main plugin types version warnings
+pydantic._internal: _config _core_metadata _core_utils _decorators _discriminated_union _docs_extraction _fields
+pydantic._internal: _forward_ref _generate_schema _generics _import_utils _internal_dataclass
+pydantic._internal: _known_annotated_metadata _mock_val_ser _model_construction _namespace_utils _repr
+pydantic._internal: _schema_gather _schema_generation_shared _signature _typing_extra _utils _validators
+pydantic.plugin: _loader _schema_validator
 """
 # ---- END generated ----
 
-PROVIDER_MODULES = _parse(_LISTED)
+LIBRARY_MODULES = _parse(_LISTED)
 
 
 if __name__ == "__main__":

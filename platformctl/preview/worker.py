@@ -30,7 +30,7 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from . import sdk_shortcuts
+from . import preload, sdk_shortcuts
 from .mocks import PlatformMocks
 from .offline_checks import check_records
 from .ordering import stable_order
@@ -90,20 +90,20 @@ def run(program_dir: Path) -> dict[str, Any]:
         "resources": [_record_json(record) for record in records],
         "stackOutputs": plain(monitor.stack_outputs),
         "diagnostics": handler.sorted_entries(),
-        # Which provider SDK modules the program loaded: `make bench` gives its baseline the same imports, and
-        # the fork server preloads them (`preload.PROVIDER_MODULES`).
-        "providerModules": loaded_provider_modules(),
+        # Which modules of the preloadable libraries (`preload.PACKAGES`) the program loaded: the fork server
+        # preloads them (`preload.LIBRARY_MODULES`), and `make bench` gives its baseline the same imports.
+        "libraryModules": loaded_library_modules(),
     }
 
 
-def loaded_provider_modules() -> list[str]:
-    # A provider package registers each subpackage in sys.modules as a lazy module (class `_LazyModule`, pulumi's
+def loaded_library_modules() -> list[str]:
+    # A provider SDK registers each subpackage in sys.modules as a lazy module (class `_LazyModule`, pulumi's
     # copy of importlib's) loaded on first attribute access: only those the program touched count. `type()`, unlike
     # an attribute, does not load it.
     return sorted(
         name
         for name, module in list(sys.modules.items())
-        if name.startswith(("pulumi_aws", "pulumi_kubernetes")) and type(module).__name__ != "_LazyModule"
+        if name.partition(".")[0] in preload.PACKAGES and type(module).__name__ != "_LazyModule"
     )
 
 

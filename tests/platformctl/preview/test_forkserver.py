@@ -42,8 +42,8 @@ def reference(project) -> dict[str, StackPreview]:
 
 
 def test_the_preloaded_modules_are_the_ones_the_program_loads(reference):
-    loaded = sorted({name for preview in reference.values() for name in preview.provider_modules})
-    assert list(preload.PROVIDER_MODULES) == loaded, (
+    loaded = sorted({name for preview in reference.values() for name in preview.library_modules})
+    assert list(preload.LIBRARY_MODULES) == loaded, (
         "the program loads other provider modules than the fork server preloads (that costs time, not results): "
         "regenerate the list with `python -m platformctl.preview.preload --write`"
     )
@@ -94,17 +94,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_the_server_preloads_only_the_provider_sdks_the_program_names(tmp_path):
-    from platformctl.preview.engine import _provider_packages
+def test_the_server_preloads_only_the_libraries_the_program_names(tmp_path):
+    from platformctl.preview.engine import _named_packages
 
     tiny = tiny_project(tmp_path / "tiny", "import pulumi\n")
     venv = tiny / "venv" / "lib"  # a virtualenv inside the project names every SDK: not the program's sources
     venv.mkdir(parents=True)
     (venv / "vendored.py").write_text("import pulumi_aws, pulumi_kubernetes\n")
-    assert _provider_packages(tiny) == []
+    assert _named_packages(tiny) == []
     (tiny / "buckets.py").write_text("import pulumi_aws as aws\n")
-    assert _provider_packages(tiny) == ["pulumi_aws"]
-    assert _provider_packages(Path(__file__).resolve().parents[3]) == ["pulumi_aws", "pulumi_kubernetes"]
+    assert _named_packages(tiny) == ["pulumi_aws"]
+    assert _named_packages(Path(__file__).resolve().parents[3]) == ["pulumi_aws", "pulumi_kubernetes", "pydantic"]
 
 
 def test_preloading_no_package_imports_no_module():
