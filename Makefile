@@ -53,7 +53,8 @@ lint: install
 scan: install
 	$(PY) -m platformctl scan --stack all
 
-## bench: offline preview time per stack and per resource against a bare-SDK baseline
+## bench: issue 15's targets in one paired run: each stack against a same-imports baseline, peak RSS, --stack all
+## against the code before issue 15 (a temporary git worktree, so a full clone), scaling, the pack against Checkov
 bench: install
 	$(PY) bench/preview_bench.py
 
