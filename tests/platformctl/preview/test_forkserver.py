@@ -45,7 +45,7 @@ def test_the_preloaded_modules_are_the_ones_the_program_loads(reference):
     loaded = sorted({name for preview in reference.values() for name in preview.library_modules})
     assert list(preload.LIBRARY_MODULES) == loaded, (
         "the program loads other provider modules than the fork server preloads (that costs time, not results): "
-        "regenerate the list with `python -m platformctl.preview.preload --write`"
+        "regenerate the list with `python -m platformctl.preview.preload_update`"
     )
 
 
