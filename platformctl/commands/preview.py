@@ -14,7 +14,7 @@ from platform_core.errors import UsageError
 from ..cost import report as cost_report
 from ..exit_codes import ExitCode
 from ..export import destination as plan_export
-from ..policy.check import check_stacks, config_for, pack_paths
+from ..policy.check import Started, check_stacks, config_for, pack_paths, started_packs
 from ..policy.reports import blocking, counts, markdown, ordered, sarif, table
 from ..policy.runner import Finding, PackFailed, pack_interpreter
 from ..policy.validate import validate_pack_inputs
@@ -83,9 +83,12 @@ def run(args: argparse.Namespace) -> int:
     baseline = cost_report.read_baseline(args.baseline) if args.baseline else None
     prices = cost_report.load_prices()  # a broken price book fails in a second, not after every program has run
     try:
-        with Progress.on_stderr(stacks, args.quiet) as progress:  # closed (live lines erased) before any result
+        with (
+            Progress.on_stderr(stacks, args.quiet) as progress,  # closed (live lines erased) before any result
+            started_packs(project, stacks, packs) as started,
+        ):
             previews = preview_stacks(project, stacks, progress=progress)
-            findings = _check(project, previews, packs, configs, base, progress)
+            findings = _check(project, previews, packs, configs, base, progress, started)
             for preview in previews:
                 if preview.ok:
                     progress.stage(preview.stack, "pricing")
@@ -113,13 +116,14 @@ def _check(
     configs: list[str | None],
     base: Path,
     progress: Progress,
+    started: Started,
 ) -> dict[str, list[Finding]]:
     if not packs:
         return {}
     for preview in previews:
         if preview.ok:
             progress.stage(preview.stack, "evaluating policies")
-    found = check_stacks(project, previews, packs, configs, base)
+    found = check_stacks(project, previews, packs, configs, base, started)
     # Findings in a fixed order before the reports order them by level and rule: ties then fall the same way.
     return {stack: sorted(items, key=lambda f: (f.policy, f.urn, f.message)) for stack, items in found.items()}
 

@@ -81,8 +81,10 @@ def evaluate(
     project: str,
     stack: str,
     environment: dict[str, str],
+    started: subprocess.Popen[str] | None = None,
 ) -> list[Finding]:
-    with analyzer(pack_dir, environment) as stub:
+    """The pack's findings over one stack; `started`: the pack's process if `start_pack` has already started it."""
+    with analyzer(pack_dir, environment, started) as stub:
         info = stub.GetAnalyzerInfo(empty_pb2.Empty())
         policies = {p.name: _policy_info(p) for p in info.policies}
         stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=_policy_config(info, config_file)))
@@ -106,11 +108,28 @@ def evaluate(
 
 
 @contextmanager
-def analyzer(pack_dir: Path, environment: dict[str, str]) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+def analyzer(
+    pack_dir: Path, environment: dict[str, str], started: subprocess.Popen[str] | None = None
+) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    process = started or start_pack(pack_dir, environment)
+    try:
+        port = _read_port(process, pack_dir)
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+        _handshake(stub, pack_dir)
+        yield stub
+        channel.close()
+    finally:
+        stop_pack(process)
+
+
+def start_pack(pack_dir: Path, environment: dict[str, str]) -> subprocess.Popen[str]:
+    """The pack's process, as the CLI starts it: it prints its port once it has imported its rules (about a second),
+    then waits for requests. Started ahead of the stack's preview, that second runs beside the programs."""
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
         raise UsageError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml")
     try:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [pack_interpreter(pack_dir), "-u", "-m", "pulumi.policy", "127.0.0.1:0", str(pack_dir)],
             cwd=pack_dir,
             env={**os.environ, **environment},
@@ -122,16 +141,11 @@ def analyzer(pack_dir: Path, environment: dict[str, str]) -> Iterator[analyzer_p
         if error.errno != errno.E2BIG:
             raise
         raise UsageError(_environment_too_large(pack_dir, environment)) from None
-    try:
-        port = _read_port(process, pack_dir)
-        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-        _handshake(stub, pack_dir)
-        yield stub
-        channel.close()
-    finally:
-        process.kill()
-        process.wait()
+
+
+def stop_pack(process: subprocess.Popen[str]) -> None:
+    process.kill()
+    process.wait()
 
 
 def _environment_too_large(pack_dir: Path, environment: dict[str, str]) -> str:

@@ -36,3 +36,12 @@ def tiny_project(directory: Path, body: str = ONE_KEY, config: str = "  aws:regi
     (directory / "Pulumi.test.yaml").write_text(f"config:\n{config}")
     (directory / "__main__.py").write_text(textwrap.dedent(body))
     return directory
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, exited but not yet reaped, does not), from /proc."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

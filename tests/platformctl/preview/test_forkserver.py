@@ -13,7 +13,7 @@ from platformctl.preview import preload
 from platformctl.preview.engine import StackPreview, preview_stacks
 from platformctl.project import load_project
 from tests.conftest import TIERS
-from tests.platformctl.cli_runs import tiny_project
+from tests.platformctl.cli_runs import alive, tiny_project
 
 # Which process forked this one, how many threads that one has (a gRPC or executor thread in the server would make a
 # fork unsafe), and this stack's own config value.
@@ -81,17 +81,9 @@ def test_a_dead_server_fails_its_stack_and_leaves_no_child(tmp_path, monkeypatch
     assert preview.status == "program-error" and "fork server" in preview.message, preview.message
     child = int((project / "child").read_text())
     deadline = time.monotonic() + 10
-    while _alive(child) and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(child), "the dead server's child is still running"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
+    assert not alive(child), "the dead server's child is still running"
 
 
 def test_the_server_preloads_only_the_libraries_the_program_names(tmp_path):

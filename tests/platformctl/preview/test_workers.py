@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.preview.workers import Stopped, Workers
-from tests.platformctl.cli_runs import REPO, tiny_project
+from tests.platformctl.cli_runs import REPO, alive, tiny_project
 
 # Each stack's program says it has started (with its worker's pid), then takes far longer than the test waits.
 SLOW = """
@@ -24,14 +24,6 @@ pathlib.Path(f"parent-{pulumi.get_stack()}").write_text(str(os.getppid()))
 time.sleep(600)
 """
 STACKS = ("one", "two", "three")  # more stacks than this machine may run at once: some wait for a free worker
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
 
 
 def _started(project: Path) -> dict[str, int]:
@@ -70,7 +62,7 @@ def _wait_for_workers(project: Path) -> dict[str, int]:
     while len(_started(project)) < min(len(STACKS), os.cpu_count() or 1) and time.monotonic() < deadline:
         time.sleep(0.2)
     workers = _started(project)
-    assert workers and all(map(_alive, workers.values())), "the workers should be running their programs"
+    assert workers and all(map(alive, workers.values())), "the workers should be running their programs"
     return workers
 
 
@@ -93,7 +85,7 @@ def test_an_interrupted_preview_stops_its_workers_and_removes_its_scratch(tmp_pa
     assert preview.returncode == status, stderr
     assert stderr.splitlines()[-1] == "interrupted" and "Traceback" not in stderr, stderr
     assert "Previewing update" not in stdout
-    assert not [pid for pid in workers.values() if _alive(pid)], "a worker outlived the command"
+    assert not [pid for pid in workers.values() if alive(pid)], "a worker outlived the command"
     assert _started(project) == workers, "a waiting stack started its worker after the interrupt"
     assert list(scratch.iterdir()) == [], "a scratch directory was left behind"
 
@@ -109,12 +101,12 @@ def test_a_killed_cli_leaves_no_forked_worker_running(tmp_path):
         preview.kill()
         preview.wait()
         deadline = time.monotonic() + 30
-        while any(map(_alive, [server, *workers.values()])) and time.monotonic() < deadline:
+        while any(map(alive, [server, *workers.values()])) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         preview.kill()
-    assert not [pid for pid in workers.values() if _alive(pid)], "a worker outlived the killed command"
-    assert not _alive(server), "the fork server outlived the killed command"
+    assert not [pid for pid in workers.values() if alive(pid)], "a worker outlived the killed command"
+    assert not alive(server), "the fork server outlived the killed command"
 
 
 def test_stopped_workers_start_no_more(tmp_path):
