@@ -22,8 +22,10 @@ BASELINE_PROGRAM = textwrap.dedent("""
     import importlib
     import pulumi
 
-    # The provider SDK modules the stack's program loaded: the comparison then isolates what our code adds per
-    # resource from what importing pulumi_aws and pulumi_kubernetes costs any program that uses them.
+    # The library modules the stack's program loaded: the comparison then isolates what our code adds per
+    # resource from what importing pulumi_aws, pulumi_kubernetes and pydantic costs any program that uses them.
+    # The names are also for the engine's fork server, which preloads the libraries a program's sources name:
+    # without them the baseline imported pydantic inside its timed program instead.
     for module in pulumi.Config().get_object("modules") or []:
         importlib.import_module(module)
 

@@ -29,6 +29,8 @@ from bench_measure import baseline_project, median, median_ratio, mib, paired_or
 from checkov_compare import checkov_report
 from scaling import scaling_report
 
+from platformctl.preview.engine import named_packages
+
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 HEADLINE_ROUNDS = int(os.environ.get("BENCH_HEADLINE_ROUNDS", "5"))
@@ -93,6 +95,9 @@ def measure_stacks(scratch: Path) -> list[StackRow]:
     with ExitStack() as scratch_projects:
         # The root stack registers in both programs, so the baseline registers `count` plain resources besides.
         projects = {r.stack: scratch_projects.enter_context(baseline_project(r.count, r.modules)) for r in rows}
+        for project in projects.values():  # like for like: the fork server preloads the same libraries for both
+            if named_packages(project) != named_packages(REPO):
+                raise SystemExit(f"the baseline names {named_packages(project)}, the program {named_packages(REPO)}")
         for row in rows:
             probe({"kind": "preview", "project": str(projects[row.stack]), "stack": "bench"})  # warm-up
         for round_ in range(ROUNDS):

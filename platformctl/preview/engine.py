@@ -114,7 +114,7 @@ def _launcher(project: Project) -> Iterator[tuple[Launch, _Stoppable]]:
         return
     # The server's directory, for the same reason as a worker's: not the program's.
     with tempfile.TemporaryDirectory(prefix="platformctl-") as scratch:
-        argv = [_interpreter(project), "-m", "platformctl.preview.forkserver", *_named_packages(project.program_dir)]
+        argv = [_interpreter(project), "-m", "platformctl.preview.forkserver", *named_packages(project.program_dir)]
         server = ForkServer(argv, Path(scratch), environment)
         try:
             yield server.run, server
@@ -122,7 +122,7 @@ def _launcher(project: Project) -> Iterator[tuple[Launch, _Stoppable]]:
             server.close()
 
 
-def _named_packages(program_dir: Path) -> list[str]:
+def named_packages(program_dir: Path) -> list[str]:
     """The preloadable libraries (`preload.PACKAGES`) the program's sources name, which the fork server preloads:
     a program using none (a test's tiny project) would otherwise wait ~2 s for modules it never loads. A name in a
     comment costs only that wait; one the scan misses is imported by the child, as before."""

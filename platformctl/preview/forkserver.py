@@ -174,13 +174,19 @@ def _kill(pid: int, signum: int) -> None:
 
 
 def main(packages: list[str]) -> int:
+    # With the collector on, importing ~1,000 modules ran ~6 full collections, each walking everything imported so
+    # far: 2.1-2.3 s instead of 1.2-1.7 s (pydantic after the SDKs 0.31 s instead of 0.05 s), for the same peak
+    # memory. The children run with it off anyway.
+    gc.disable()
     preload.load(packages=packages)
     # Everything imported so far lives as long as the server: out of the collector's reach in every child, whose
     # copy-on-write pages a collection would otherwise touch (and copy).
     gc.freeze()
+    gc.enable()
     Server().serve()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # Every child is reaped by now: tearing the preloaded modules down took 0.12 s of each command (0.03 s without).
+    worker.exit_forked(main(sys.argv[1:]))

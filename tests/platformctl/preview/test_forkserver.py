@@ -87,16 +87,16 @@ def test_a_dead_server_fails_its_stack_and_leaves_no_child(tmp_path, monkeypatch
 
 
 def test_the_server_preloads_only_the_libraries_the_program_names(tmp_path):
-    from platformctl.preview.engine import _named_packages
+    from platformctl.preview.engine import named_packages
 
     tiny = tiny_project(tmp_path / "tiny", "import pulumi\n")
     venv = tiny / "venv" / "lib"  # a virtualenv inside the project names every SDK: not the program's sources
     venv.mkdir(parents=True)
     (venv / "vendored.py").write_text("import pulumi_aws, pulumi_kubernetes\n")
-    assert _named_packages(tiny) == []
+    assert named_packages(tiny) == []
     (tiny / "buckets.py").write_text("import pulumi_aws as aws\n")
-    assert _named_packages(tiny) == ["pulumi_aws"]
-    assert _named_packages(Path(__file__).resolve().parents[3]) == ["pulumi_aws", "pulumi_kubernetes", "pydantic"]
+    assert named_packages(tiny) == ["pulumi_aws"]
+    assert named_packages(Path(__file__).resolve().parents[3]) == ["pulumi_aws", "pulumi_kubernetes", "pydantic"]
 
 
 def test_preloading_no_package_imports_no_module():
