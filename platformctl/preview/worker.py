@@ -75,7 +75,7 @@ def run(program_dir: Path) -> dict[str, Any]:
         status, message = "program-error", traceback.format_exc()
     elapsed = time.perf_counter() - started
     # The SDK's blocking calls ran on the loop's executor threads: joined here, so the worker exits with no thread
-    # left running (see `_exit_now`).
+    # left running (see `exit_without_teardown`).
     _sync_await(asyncio.get_event_loop().shutdown_default_executor())
     records = stable_order(monitor.records)
     # What the real provider would refuse: every violation, not the first, like the engine's per-resource errors.
@@ -187,15 +187,17 @@ def _without_cyclic_gc() -> None:
     gc.disable()
 
 
-def exit_forked(code: int) -> None:
-    """The end of a fork server's child: it never returns into the server's loop, whatever happens here. A thread
-    the program left running is waited for, as a normal exit would."""
+def exit_without_teardown(code: int) -> None:
+    """Exit once the result is written, without tearing the interpreter down (0.9-1.1 s of freeing modules nobody
+    uses again): what a normal exit does first still happens (a thread the program left running is waited for,
+    atexit handlers run, e.g. the SDK's trace exporter, and buffered output the parent reads is flushed). A fork
+    server's child never returns into the server's loop, whatever happens here. With the collector off, prod's
+    preview took 0.43x the wall (--stack all 0.44x) of a worker doing neither (paired medians, 2 cores)."""
     try:
-        if threading.active_count() > 1:
-            current = threading.current_thread()
-            for thread in threading.enumerate():
-                if thread is not current and not thread.daemon:
-                    thread.join()
+        current = threading.current_thread()
+        for thread in threading.enumerate():
+            if thread is not current and not thread.daemon:
+                thread.join()
         atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -203,21 +205,7 @@ def exit_forked(code: int) -> None:
         os._exit(code)
 
 
-def _exit_now(code: int) -> None:
-    """Exit once the result is written, without tearing the interpreter down (0.9-1.1 s of freeing modules
-    nobody uses again): what must run at exit still does (atexit handlers, e.g. the SDK's trace exporter;
-    buffered output, which the parent reads). Only with no thread still running (a program's own, say): a
-    normal exit would wait for it, so it gets one. With the collector off, prod's preview took 0.43x the wall
-    (--stack all 0.44x) of a worker doing neither (paired medians, 2 cores)."""
-    if threading.active_count() > 1:
-        sys.exit(code)
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 if __name__ == "__main__":
     if reference():
         sys.exit(main(sys.argv[1:]))
-    _exit_now(main(sys.argv[1:]))
+    exit_without_teardown(main(sys.argv[1:]))

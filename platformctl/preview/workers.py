@@ -108,10 +108,6 @@ class ForkServer:
         for reader in self._readers:
             reader.start()
 
-    @property
-    def pid(self) -> int:
-        return self._process.pid
-
     def run(self, program_dir: Path, result: Path, environment: Path, scratch: Path) -> tuple[str, str]:
         """Run one stack's worker to its end, in `scratch`: its stdout and stderr."""
         stdout, stderr = scratch / "stdout", scratch / "stderr"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from platformctl.preview.engine import preview_stacks
 from platformctl.project import load_project
 from tests.platformctl.cli_runs import REPO, platformctl, tiny_project
@@ -45,3 +47,23 @@ def test_no_scratch_directory_outlives_a_preview(tmp_path, monkeypatch):
     [preview] = preview_stacks(load_project(tiny_project(tmp_path / "tiny")), ["test"])
     assert preview.ok, preview.message
     assert list(scratch.iterdir()) == []
+
+
+# A thread the program leaves running finishes before its worker exits, as a normal exit would let it.
+LEAVES_A_THREAD = """
+import pathlib, threading, time, pulumi
+def later():
+    time.sleep(1)
+    pathlib.Path("thread-finished").write_text("yes")
+threading.Thread(target=later).start()
+pulumi.export("started", True)
+"""
+
+
+@pytest.mark.parametrize("reference", ["", "1"], ids=["forked", "spawned"])
+def test_a_thread_the_program_leaves_running_finishes_before_the_worker_exits(tmp_path, monkeypatch, reference):
+    monkeypatch.setenv("PLATFORMCTL_PREVIEW_REFERENCE", reference)
+    project = tiny_project(tmp_path / "tiny", LEAVES_A_THREAD)
+    [preview] = preview_stacks(load_project(project), ["test"])
+    assert preview.ok, preview.message
+    assert (project / "thread-finished").read_text() == "yes", "the worker exited under the program's thread"
