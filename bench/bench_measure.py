@@ -110,7 +110,8 @@ def median_ratio(ours: Sequence[float], theirs: Sequence[float]) -> float:
 
 
 def mib(kib: int | None) -> str:
-    return "n/a" if kib is None else f"{kib / 1024:.0f}"
+    """KiB as whole MiB; "n/a" where no figure was reported (None, or the engine's 0)."""
+    return f"{kib / 1024:.0f}" if kib else "n/a"
 
 
 def verdict(value: float, target: float) -> str:

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench_measure import mib
 from checkov_replicate import replicated
 from checkov_runs import Scanned, checkov_scan
-from scaling_child import Measured, in_child, mib
+from scaling_child import Measured, in_child
 from scaling_runs import one_preview, pack_findings
 
 from platformctl.export.terraform_plan import write_plans

@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaling_child import Measured, in_child, mib
+from bench_measure import mib
+from scaling_child import Measured, in_child
 from scaling_fit import Fit, linear_fit
 from scaling_rules import NOISE_FLOOR_SECONDS, RULE_REPEAT, STILL_GROWING, SUPER_LINEAR, rule_costs
 from scaling_runs import BestPreview, best_previews, pack_findings

@@ -39,7 +39,3 @@ def _measure(function: Callable[..., T], *args: Any) -> Measured[T]:
     seconds = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return Measured(value, seconds, children.ru_maxrss, children.ru_utime + children.ru_stime)
-
-
-def mib(kib: int) -> str:
-    return f"{kib / 1024:.0f}" if kib else "n/a"

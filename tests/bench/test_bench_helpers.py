@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's modules import each other so
 
+from bench_measure import mib
 from checkov_replicate import replicated
 from preview_bench import verdict_lines
 from scaling_fit import linear_fit
@@ -68,3 +69,8 @@ def test_the_namespace_count_brings_prod_to_the_wanted_size():
 def test_the_summary_keeps_each_verdict_under_its_table_header():
     report = ["rows", "stack  x  target 1.2x", "dev 1.1 within", "prod 1.3 OVER", "other line"]
     assert verdict_lines(report) == ["stack  x  target 1.2x", "dev 1.1 within", "prod 1.3 OVER"]
+
+
+def test_memory_is_shown_in_mib_and_a_missing_figure_as_not_available():
+    assert mib(204 * 1024) == "204"
+    assert mib(None) == mib(0) == "n/a", "the engine reports 0 when it has no figure"
