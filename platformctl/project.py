@@ -40,6 +40,13 @@ class Project:
         names = [path.name[len("Pulumi.") : -len(".yaml")] for path in self.stack_config_dir.glob("Pulumi.*.yaml")]
         return sorted(names, key=lambda n: (_TIER_ORDER.index(n) if n in _TIER_ORDER else len(_TIER_ORDER), n))
 
+    def selected_stacks(self, choice: str) -> list[str]:
+        """`--stack`: one stack, or `all` of them (a usage error when the project has no stack file)."""
+        stacks = self.stacks() if choice == "all" else [choice]
+        if not stacks:
+            raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {self.stack_config_dir}")
+        return stacks
+
 
 @dataclass(frozen=True)
 class StackConfig:

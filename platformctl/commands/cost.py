@@ -6,8 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-from platform_core.errors import UsageError
-
 from ..cost import report as cost_report
 from ..preview.engine import preview_stacks
 from ..preview.outcome import exit_status, report_failures
@@ -24,9 +22,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.cwd.resolve())
-    stacks = project.stacks() if args.stack == "all" else [args.stack]
-    if not stacks:
-        raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+    stacks = project.selected_stacks(args.stack)
     prices = cost_report.load_prices()  # a broken price book fails in a second, not after every program has run
     with Progress.on_stderr(stacks, args.quiet) as progress:
         previews = preview_stacks(project, stacks, progress=progress)

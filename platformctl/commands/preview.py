@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from platform_core.errors import UsageError
-
 from ..cost import report as cost_report
 from ..exit_codes import ExitCode
 from ..export import destination as plan_export
@@ -66,9 +64,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     base = Path.cwd()
     project = load_project(args.cwd.resolve())
-    stacks = project.stacks() if args.stack == "all" else [args.stack]
-    if not stacks:
-        raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+    stacks = project.selected_stacks(args.stack)
     packs, configs = pack_paths(args.policy_pack, args.policy_pack_config, base)
     interpreters = {pack: pack_interpreter(pack) for pack in packs}  # a missing pack virtualenv: usage error
     for stack in stacks:  # a missing per-stack config is a usage error before anything runs

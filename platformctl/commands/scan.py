@@ -49,9 +49,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.cwd.resolve())
-    stacks = project.stacks() if args.stack == "all" else [args.stack]
-    if not stacks:
-        raise UsageError(f"no stack files (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+    stacks = project.selected_stacks(args.stack)
     binary = checkov_binary(project.root)  # before minutes of previews: exit 2 now
     baseline_path = args.baseline or project.root / DEFAULT_PATH
     entries = load_baseline(baseline_path, datetime.date.today())

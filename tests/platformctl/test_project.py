@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -13,19 +10,9 @@ import yaml
 
 from platform_core.errors import UsageError
 from platformctl.project import read_yaml
+from tests.platformctl.cli_runs import platformctl, tiny_project
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "platformctl", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -105,3 +92,13 @@ def test_a_duplicate_deep_in_a_config_object_is_found(tmp_path):
 )
 def test_the_projects_own_files_read_as_before(path):
     assert read_yaml(path) == yaml.safe_load(path.read_text())
+
+
+@pytest.mark.parametrize("command", ["preview", "cost", "scan"])
+def test_a_project_without_stack_files_is_a_usage_error_naming_the_directory(tmp_path, command):
+    project = tiny_project(tmp_path / "tiny")
+    (project / "Pulumi.test.yaml").unlink()
+    result = platformctl(command, "--cwd", str(project))
+    assert result.returncode == 2, result.stderr
+    assert f"no stack files (Pulumi.<stack>.yaml) in {project}" in result.stderr
+    assert "Traceback" not in result.stderr
