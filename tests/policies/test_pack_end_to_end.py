@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from platformctl.policy.runner import evaluate
+from tests.platformctl.cli_runs import platformctl
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "policies"
-
-
-def platformctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "platformctl", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
 
 
 def test_grpc_entry_point_reports_pack_metadata_and_findings(stacks, project):
