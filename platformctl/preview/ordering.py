@@ -21,7 +21,9 @@ def stable_order(records: list[ResourceRecord]) -> list[ResourceRecord]:
     by_urn: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         by_urn[record.urn].append(index)
-    keys = [(r.urn, _inputs_text(r)) for r in records]
+    # Inputs only tell apart records of one URN, which almost never happens: serialising every record's took
+    # 8 ms of prod's worker, against 3 ms for the whole ordering without it.
+    keys = [(r.urn, _inputs_text(r) if len(by_urn[r.urn]) > 1 else "") for r in records]
     waiting_on = [0] * len(records)
     dependents: dict[int, list[int]] = defaultdict(list)
     for index, record in enumerate(records):

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from platformctl.preview import ordering
 from platformctl.preview.ordering import stable_order
 from platformctl.preview.resource_monitor import ResourceRecord
 from tests.platformctl.cli_runs import platformctl
@@ -97,3 +98,12 @@ def test_two_previews_of_every_stack_give_identical_text_apart_from_timings(two_
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     assert TIMINGS.search(first.stdout), "the summary shows timings"
     assert TIMINGS.sub(" 0.00s", first.stdout) == TIMINGS.sub(" 0.00s", second.stdout)
+
+
+def test_only_records_sharing_a_urn_have_their_inputs_serialised(monkeypatch):
+    # The inputs only break ties between records of one URN; serialising every record's is work for nothing.
+    serialised: list[str] = []
+    original = ordering._inputs_text
+    monkeypatch.setattr(ordering, "_inputs_text", lambda r: serialised.append(r.urn) or original(r))
+    stable_order([*RECORDS, record("c-alone", inputs={"size": 2})])
+    assert serialised == [urn("c-alone"), urn("c-alone")]
