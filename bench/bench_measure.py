@@ -23,7 +23,8 @@ BASELINE_PROGRAM = textwrap.dedent("""
     import pulumi
 
     # The library modules the stack's program loaded: the comparison then isolates what our code adds per
-    # resource from what importing pulumi_aws, pulumi_kubernetes and pydantic costs any program that uses them.
+    # resource from what importing pulumi_aws, pulumi_kubernetes, pulumi_random and pydantic costs any program that
+    # uses them.
     # The names are also for the engine's fork server, which preloads the libraries a program's sources name:
     # without them the baseline imported pydantic inside its timed program instead.
     for module in pulumi.Config().get_object("modules") or []:

@@ -96,7 +96,8 @@ def test_the_server_preloads_only_the_libraries_the_program_names(tmp_path):
     assert named_packages(tiny) == []
     (tiny / "buckets.py").write_text("import pulumi_aws as aws\n")
     assert named_packages(tiny) == ["pulumi_aws"]
-    assert named_packages(Path(__file__).resolve().parents[3]) == ["pulumi_aws", "pulumi_kubernetes", "pydantic"]
+    repository = Path(__file__).resolve().parents[3]
+    assert named_packages(repository) == ["pulumi_aws", "pulumi_kubernetes", "pulumi_random", "pydantic"]
 
 
 def test_preloading_no_package_imports_no_module():
